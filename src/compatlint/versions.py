@@ -1,0 +1,123 @@
+"""Versions, floors and expiry.
+
+Versions compare by release segment only: a ``0.5.10.post1`` pin is floor ``0.5.10``
+and ``v0.5.7`` parses. A floor is the oldest upstream release still supported; a tag
+"Remove when min supported version is R+" expires once the floor reaches R.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from packaging.version import InvalidVersion, Version
+
+from compatlint.model import CoverOp, Fate, Tag
+
+_VERSION_TEXT = re.compile(r"^[vV]?\d+(\.\d+)*([._-]?(post|dev|rc|a|b)\d*)*(\+[\w.]+)?$")
+
+
+class VersionError(ValueError):
+    """A version string that compatlint cannot read."""
+
+
+def parse_version(text: str) -> Version:
+    """Read ``text`` as a release version (``v`` prefix allowed), keeping only its release."""
+    cleaned = text.strip()
+    if not _VERSION_TEXT.match(cleaned):
+        raise VersionError(f"not a version: {text!r}")
+    try:
+        version = Version(cleaned)
+    except InvalidVersion as exc:  # pragma: no cover - the regex admits only valid shapes
+        raise VersionError(f"not a version: {text!r}") from exc
+    return release_of(version)
+
+
+def release_of(version: Version) -> Version:
+    """The version reduced to its release segment (``0.5.10.post1`` → ``0.5.10``)."""
+    return Version(".".join(str(part) for part in version.release))
+
+
+def tag_expired(tag: Tag, floor: Version) -> bool:
+    """Whether ``tag`` says its fallback may go once ``floor`` is the minimum supported version."""
+    floor = release_of(floor)
+    if tag.removal is not None:
+        return release_of(tag.removal) <= floor
+    if tag.covers is not None:
+        covers = release_of(tag.covers)
+        if tag.covers_op is CoverOp.LT:
+            return covers <= floor
+        return covers < floor
+    return False
+
+
+@dataclass(frozen=True)
+class Floors:
+    """The minimum supported version per upstream (default track) and per named track."""
+
+    primary: str | None = None
+    upstreams: Mapping[str, Version] = field(default_factory=dict)
+    tracks: Mapping[str, Version] = field(default_factory=dict)
+
+    def floor_for(self, upstream: str | None, track: str | None) -> Version | None:
+        """The floor a tag on ``track`` of ``upstream`` is judged against, if one is known."""
+        if track is not None:
+            return self.tracks.get(track)
+        return self.upstreams.get(upstream or self.primary or "")
+
+    def fate(self, tag: Tag | None, default_upstream: str | None = None) -> Fate:
+        """What ``tag`` means at these floors."""
+        if tag is None:
+            return Fate.UNTAGGED
+        if tag.is_vague:
+            return Fate.VAGUE
+        floor = self.floor_for(tag.upstream or default_upstream, tag.track)
+        if floor is None:
+            return Fate.NO_FLOOR
+        return Fate.EXPIRED if tag_expired(tag, floor) else Fate.KEEP
+
+    def merged(self, overrides: Floors) -> Floors:
+        """These floors with ``overrides`` taking precedence key by key."""
+        return Floors(
+            primary=self.primary,
+            upstreams={**self.upstreams, **overrides.upstreams},
+            tracks={**self.tracks, **overrides.tracks},
+        )
+
+    def is_empty(self) -> bool:
+        return not self.upstreams and not self.tracks
+
+    def to_json(self) -> dict[str, str]:
+        out = {name: str(v) for name, v in self.upstreams.items()}
+        out.update({f"track:{name}": str(v) for name, v in self.tracks.items()})
+        return out
+
+    def describe(self) -> str:
+        parts = [f"{name} {v}" for name, v in self.upstreams.items()]
+        parts += [f"{name} track {v}" for name, v in self.tracks.items()]
+        return ", ".join(parts) or "no floor"
+
+
+def parse_floor_options(values: Iterable[str], upstreams: Iterable[str], primary: str) -> Floors:
+    """Read ``--floor`` values: ``0.5.11`` (primary upstream), ``scipy=1.11``, ``xpu=0.5.19``.
+
+    A key that names a configured upstream sets that upstream's floor; any other key
+    names a separately pinned track.
+    """
+    known = set(upstreams)
+    ups: dict[str, Version] = {}
+    tracks: dict[str, Version] = {}
+    for value in values:
+        key, sep, version_text = value.partition("=")
+        if not sep:
+            key, version_text = primary, value
+        key = key.strip().lower()
+        if not key:
+            raise VersionError(f"--floor {value!r}: empty track name")
+        try:
+            version = parse_version(version_text)
+        except VersionError as exc:
+            raise VersionError(f"--floor {value!r}: {exc}") from None
+        (ups if key in known else tracks)[key] = version
+    return Floors(primary=primary, upstreams=ups, tracks=tracks)
