@@ -5,7 +5,9 @@ Exit codes: 0 clean, 1 findings or changes, 2 usage, config or parse error.
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -34,11 +36,157 @@ def main() -> None:
     """Keep a project's compat shim honest: lint, prune, inline, verify."""
 
 
-def _register_walk() -> None:
-    from compatlint.runner.command import walk
+def _config_option(function):
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="pyproject.toml to use (default: the nearest one with [tool.compatlint]).",
+    )(function)
 
+
+def _floor_option(function):
+    return click.option(
+        "--floor",
+        "floors",
+        multiple=True,
+        metavar="[NAME=]VERSION",
+        help="Minimum supported version: 0.5.11 (default upstream), xpu=0.5.19 (a track), "
+        "scipy=1.11 (an upstream). Repeatable; overrides the config.",
+    )(function)
+
+
+def _load_config(config_file: Path | None, floors: tuple[str, ...] = ()):
+    from compatlint.config import find_config, load_config
+    from compatlint.versions import VersionError, parse_floor_options
+
+    path = config_file if config_file is not None else find_config(Path.cwd())
+    config = load_config(path)
+    try:
+        overrides = parse_floor_options(floors, config.upstreams, config.primary)
+    except VersionError as exc:
+        raise click.UsageError(str(exc)) from None
+    return config.with_floors(overrides)
+
+
+def _use_color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _split_codes(values: tuple[str, ...]) -> list[str]:
+    return [code for value in values for code in value.split(",") if code.strip()]
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_floor_option
+@click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated).")
+@click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip (comma-separated).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@_config_option
+def check(
+    paths: tuple[Path, ...],
+    floors: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    statistics: bool,
+    config_file: Path | None,
+) -> None:
+    """Lint the compat shim and the code around it. Exit 1 when there are findings."""
+    from compatlint.analysis.project import analyze_project
+    from compatlint.checker import run_rules, select_rules
+    from compatlint.report import CheckResult, RuleInfo, render
+    from compatlint.workspace import Workspace
+
+    config = _load_config(config_file, floors)
+    rules = select_rules(_split_codes(select), _split_codes(ignore))
+    workspace = Workspace(config)
+    if paths:
+        checked = workspace.python_files([workspace.relative(p) for p in paths])
+        only = set(checked)
+    else:
+        checked = workspace.python_files()
+        only = None
+    sources = workspace.sources([*checked, *workspace.context_files()])
+    project = analyze_project(config, sources)
+    diagnostics = run_rules(project, rules, only_paths=only)
+    result = CheckResult(
+        diagnostics=tuple(diagnostics),
+        files=len(checked),
+        floors=config.floors.to_json(),
+        rules=tuple(RuleInfo(r.code, r.name, r.summary) for r in rules),
+    )
+    color = output_format == "text" and _use_color(sys.stdout)
+    click.echo(
+        render(result, output_format, color=color, statistics=statistics, tool_version=__version__),
+        nl=False,
+    )
+    sys.exit(EXIT_FINDINGS if diagnostics else EXIT_CLEAN)
+
+
+@main.command()
+@_floor_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@_config_option
+def report(floors: tuple[str, ...], output_format: str, config_file: Path | None) -> None:
+    """List every site of every shim: kind, covers, removal, track and fate at the floors."""
+    from compatlint.analysis.project import grammar_for, shim_model
+    from compatlint.report.sites import render_sites, site_rows
+    from compatlint.workspace import Workspace
+
+    config = _load_config(config_file, floors)
+    workspace = Workspace(config)
+    grammar = grammar_for(config)
+    shims = [shim_model(config, path, workspace.read(path), grammar) for path in config.shims]
+    rows = site_rows(shims, config.floors, config.primary)
+    color = output_format == "text" and _use_color(sys.stdout)
+    click.echo(render_sites(rows, output_format, floors=config.floors, color=color), nl=False)
+
+
+@main.command()
+@click.argument("code", required=False)
+def rule(code: str | None) -> None:
+    """Show a rule's documentation, or the table of all rules."""
+    from compatlint.rules import ALL_RULES, RULES_BY_CODE
+
+    if code is None:
+        for rule_class in ALL_RULES:
+            fix = "[*]" if rule_class.fixable else "   "
+            click.echo(f"{rule_class.code}  {fix}  {rule_class.name:<22} {rule_class.summary}")
+        return
+    rule_class = RULES_BY_CODE.get(code.upper())
+    if rule_class is None:
+        raise CompatlintError(f"unknown rule {code!r}; `compatlint rule` lists them")
+    click.echo(rule_class.doc(), nl=False)
+
+
+def _register_walk() -> None:
+    try:
+        from compatlint.runner.command import walk
+    except ImportError:  # pragma: no cover - the runner ships with the package
+        return
     main.add_command(walk)
 
+
+_register_walk()
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,1 @@
+"""servo: an inference serving backend on top of the SGLang runtime."""

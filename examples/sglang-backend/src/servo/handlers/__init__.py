@@ -1,0 +1,1 @@
+"""Request handlers: chat completions, embeddings and multimodal inputs."""

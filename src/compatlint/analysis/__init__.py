@@ -1,0 +1,1 @@
+"""Pure analysis: source text in, facts out (shim sites, tags, imports, the stub list)."""

@@ -1,0 +1,164 @@
+"""Assemble the facts of a whole project from its source texts (pure: no file system).
+
+The edge (``compatlint.workspace``) lists and reads the files; this module decides what
+to parse. A file that never mentions an upstream or a heavy-import root is not parsed:
+no rule can fire in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from compatlint.analysis.imports import FileFacts, file_facts
+from compatlint.analysis.mocklist import MockList, read_mock_list
+from compatlint.analysis.shapes import root_of
+from compatlint.analysis.shim import ShimModel, analyze_shim
+from compatlint.analysis.source import parse_python, read_comments, suppressions
+from compatlint.config import Config
+from compatlint.model import Tag
+from compatlint.tags import TagGrammar
+
+
+@dataclass
+class ProjectFacts:
+    """Everything the rules read: per-file facts, shim models, the stub list, policy tags."""
+
+    config: Config
+    grammar: TagGrammar
+    files: dict[str, FileFacts] = field(default_factory=dict)
+    shims: dict[str, ShimModel] = field(default_factory=dict)
+    mock_list: MockList | None = None
+    doc_tags: dict[str, tuple[Tag, ...]] = field(default_factory=dict)
+
+    @property
+    def upstream_roots(self) -> frozenset[str]:
+        return frozenset(root_of(u) for u in self.config.upstreams)
+
+
+def grammar_for(config: Config) -> TagGrammar:
+    return TagGrammar(upstreams=config.upstreams, tracks=tuple(config.floors.tracks))
+
+
+def module_name(path: str, src_roots: Iterable[str]) -> tuple[str | None, bool]:
+    """The dotted module of ``path`` under the first matching import root, and is-package."""
+    pure = PurePosixPath(path)
+    for root in src_roots:
+        root_path = PurePosixPath(root)
+        try:
+            relative = pure.relative_to(root_path) if root not in ("", ".") else pure
+        except ValueError:
+            continue
+        parts = list(relative.with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        if is_package:
+            parts = parts[:-1]
+        if parts and all(part.isidentifier() for part in parts):
+            return ".".join(parts), is_package
+    return None, False
+
+
+def needles_for(config: Config) -> tuple[str, ...]:
+    """The words without which a non-shim file cannot hold a finding."""
+    roots = {root_of(u) for u in config.upstreams} | {root_of(h) for h in config.heavy_imports}
+    return tuple(sorted(roots))
+
+
+def facts_for_file(config: Config, path: str, text: str, *, force: bool = False) -> FileFacts:
+    """The facts of one file; unparsed (empty) when it mentions none of the needles."""
+    module, is_package = module_name(path, config.src)
+    if not force and not any(needle in text for needle in needles_for(config)):
+        return FileFacts(path=path, module=module, parsed=False)
+    tree = parse_python(text, path)
+    return file_facts(
+        path,
+        tree,
+        module=module,
+        is_package=is_package,
+        upstream_roots=frozenset(root_of(u) for u in config.upstreams),
+        suppressed=suppressed_lines(text),
+    )
+
+
+def suppressed_lines(text: str) -> dict[int, frozenset[str]]:
+    """Lines whose findings a ``# compatlint: ignore[...]`` comment suppresses.
+
+    The comment's own line; and for a comment on a line of its own, the statement its
+    comment block leads and the block header (``except ...:``) it directly follows.
+    """
+    marks = suppressions(text)
+    if not marks:
+        return {}
+    comments = read_comments(text)
+    lines = text.splitlines()
+    covered: dict[int, frozenset[str]] = {}
+
+    def add(line: int, codes: frozenset[str]) -> None:
+        covered[line] = covered.get(line, frozenset()) | codes
+
+    for line, codes in marks.items():
+        add(line, codes)
+        if line not in comments.own_line:
+            continue
+        block = next(b for b in comments.blocks if not b.trailing and b.start <= line <= b.end)
+        below = block.end + 1
+        while below <= len(lines) and below in comments.blank_lines:
+            below += 1
+        if below <= len(lines):
+            add(below, codes)
+        above = block.start - 1
+        if above >= 1 and lines[above - 1].split("#")[0].rstrip().endswith(":"):
+            add(above, codes)
+    return covered
+
+
+def shim_model(config: Config, path: str, text: str, grammar: TagGrammar) -> ShimModel:
+    tree = parse_python(text, path)
+    return analyze_shim(
+        path, tree, read_comments(text), grammar, frozenset(root_of(u) for u in config.upstreams)
+    )
+
+
+def policy_doc_tags(text: str, grammar: TagGrammar) -> tuple[Tag, ...]:
+    """Tag-shaped examples in a policy doc that name a removal version."""
+    found: list[Tag] = []
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        tag = grammar.parse(line, index + 1)
+        if tag is not None and tag.removal is None and index + 1 < len(lines):
+            # A tag split over two lines: "Remove when min supported" / "version is X+".
+            joined = grammar.parse(line + "\n" + lines[index + 1], index + 1, index + 2)
+            if joined is not None and joined.removal is not None:
+                tag = joined
+        if tag is not None and tag.removal is not None:
+            found.append(tag)
+    return tuple(found)
+
+
+def analyze_project(
+    config: Config, sources: Mapping[str, str], *, parsed: Mapping[str, FileFacts] | None = None
+) -> ProjectFacts:
+    """Facts for every file in ``sources`` (relative POSIX path → text).
+
+    ``sources`` must hold the shims, the stub-list file and the policy docs as well as the
+    files to check. ``parsed`` supplies facts already known (from the cache).
+    """
+    grammar = grammar_for(config)
+    project = ProjectFacts(config=config, grammar=grammar)
+    known = parsed or {}
+    for path, text in sources.items():
+        if not path.endswith(".py"):
+            continue
+        is_shim = path in config.shims
+        project.files[path] = known.get(path) or facts_for_file(config, path, text, force=is_shim)
+    for shim in config.shims:
+        if shim in sources:
+            project.shims[shim] = shim_model(config, shim, sources[shim], grammar)
+    if config.mocks is not None and config.mocks.file in sources:
+        tree = parse_python(sources[config.mocks.file], config.mocks.file)
+        project.mock_list = read_mock_list(config.mocks.file, tree, config.mocks.name)
+    for doc in config.policy_docs:
+        if doc in sources:
+            project.doc_tags[doc] = policy_doc_tags(sources[doc], grammar)
+    return project

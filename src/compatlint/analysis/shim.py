@@ -1,0 +1,563 @@
+"""The model of a compat shim: its sites (fallbacks, probes, tagged definitions...) and tags.
+
+A tag belongs to the nearest thing it leads. For an import fallback the places looked at,
+in order: the comment leading the first statement of the ``except`` body (or trailing the
+``except`` line), the comment above the ``except`` line, the comment leading the *try*
+body (which marks the try branch as the temporary one instead), the comment above the
+``try``, an enclosing fallback's tag, and the docstring of the enclosing function. Each
+comment block is used by one site at most.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from compatlint.analysis.shapes import (
+    binds,
+    bound_names,
+    first_line,
+    imported_modules,
+    imports_in,
+    is_import_handler,
+    root_of,
+    string_elements,
+)
+from compatlint.analysis.source import CommentBlock, Comments, docstring_of
+from compatlint.model import Site, SiteKind, Tag
+from compatlint.tags import TagGrammar
+
+_TARGETS_DEFINITION = re.compile(
+    r"\b(?:remove|drop|delete)\s+(?:this|these|(?:the\s+)?(?:[\w-]+\s+)?"
+    r"(?:override|wrapper|helper|function|class|method|patch|polyfill|workaround|shim)s?\b)",
+    re.IGNORECASE,
+)
+_LOGGER_NAMES = frozenset({"logger", "log", "_logger", "_log", "LOGGER", "LOG"})
+
+
+@dataclass(frozen=True)
+class AllEntry:
+    """One string in ``__all__``."""
+
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class ShimModel:
+    """Everything the rules and codemods need to know about one shim file."""
+
+    path: str
+    sites: tuple[Site, ...]
+    tags: tuple[Tag, ...]
+    all_entries: tuple[AllEntry, ...] | None
+    defined: frozenset[str]
+    star_import: bool
+    trivial: bool
+
+
+@dataclass(frozen=True)
+class _Context:
+    after: int = 0
+    in_function: bool = False
+    scope_tag: Tag | None = None
+    fallback_tag: Tag | None = None
+    module_level: bool = True
+    fallback_line: int | None = None
+
+
+@dataclass
+class _ShimAnalyzer:
+    path: str
+    tree: ast.Module
+    comments: Comments
+    grammar: TagGrammar
+    upstream_roots: frozenset[str]
+    sites: list[Site] = field(default_factory=list)
+    consumed: set[int] = field(default_factory=set)
+    block_tags: dict[int, Tag | None] = field(default_factory=dict)
+    doc_tags: dict[int, Tag] = field(default_factory=dict)
+
+    # -- tags ---------------------------------------------------------------------------
+
+    def tag_of(self, block: CommentBlock | None) -> Tag | None:
+        if block is None or block.start in self.consumed:
+            return None
+        if block.start not in self.block_tags:
+            self.block_tags[block.start] = self.grammar.parse(block.text, block.start, block.end)
+        return self.block_tags[block.start]
+
+    def take(self, block: CommentBlock | None) -> Tag | None:
+        """The tag of ``block``, marking the block as used."""
+        tag = self.tag_of(block)
+        if tag is not None and block is not None:
+            self.consumed.add(block.start)
+        return tag
+
+    def docstring_tag(self, node: ast.AST) -> Tag | None:
+        found = docstring_of(node)
+        if found is None:
+            return None
+        text, start, end = found
+        if start not in self.doc_tags:
+            tag = self.grammar.parse(text, start, end)
+            if tag is None:
+                return None
+            self.doc_tags[start] = tag
+        return self.doc_tags[start]
+
+    def leading(self, node: ast.stmt, after: int) -> CommentBlock | None:
+        return self.comments.block_above(first_line(node), after=after)
+
+    # -- walking ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.walk(self.tree.body, _Context(after=0))
+
+    def walk(self, body: list[ast.stmt], ctx: _Context) -> None:
+        after = ctx.after
+        for statement in body:
+            self.statement(statement, _replace(ctx, after=after))
+            after = statement.end_lineno or statement.lineno
+
+    def statement(self, node: ast.stmt, ctx: _Context) -> None:
+        lead = self.leading(node, ctx.after)
+        if isinstance(node, ast.Try):
+            self.try_statement(node, lead, ctx)
+            return
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.definition(node, lead, ctx)
+            return
+        tag = self.tag_of(lead)
+        if tag is not None:
+            self.take(lead)
+            self.add(SiteKind.PROBE_BRANCH, node, tag, detail=_describe(node))
+        elif isinstance(node, ast.If):
+            self.if_statement(node, ctx)
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            self.probe_paths(node)
+        if ctx.module_level and isinstance(node, ast.ImportFrom):
+            self.re_export(node)
+        self.children(node, ctx)
+
+    def children(self, node: ast.stmt, ctx: _Context) -> None:
+        inner = _replace(ctx, module_level=False)
+        if isinstance(node, ast.If):
+            self.walk(node.body, _replace(inner, after=node.test.end_lineno or node.lineno))
+            if node.orelse:
+                self.walk(node.orelse, _replace(inner, after=_last_line(node.body)))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            self.walk(node.body, _replace(inner, after=node.lineno))
+            if node.orelse:
+                self.walk(node.orelse, _replace(inner, after=_last_line(node.body)))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            self.walk(node.body, _replace(inner, after=node.lineno))
+
+    def if_statement(self, node: ast.If, ctx: _Context) -> None:
+        """An ``if`` whose body is led by a tag, or an untagged ``hasattr``/``getattr`` probe."""
+        header = node.test.end_lineno or node.lineno
+        block = self.comments.trailing_on(header) or self.comments.block_above(
+            node.body[0].lineno, after=header
+        )
+        tag = self.tag_of(block)
+        if tag is not None:
+            self.take(block)
+            self.add(SiteKind.PROBE_BRANCH, node, tag, detail=_describe(node))
+        elif _is_probe_test(node.test) and ctx.scope_tag is None and ctx.fallback_tag is None:
+            self.add(SiteKind.PROBE_BRANCH, node, None, detail=_describe(node))
+
+    def try_statement(self, node: ast.Try, lead: CommentBlock | None, ctx: _Context) -> None:
+        handlers = [h for h in node.handlers if is_import_handler(h, node.body)]
+        body_block = self.comments.trailing_on(node.lineno) or self.comments.block_above(
+            node.body[0].lineno, after=node.lineno
+        )
+        body_tag = self.tag_of(body_block) if handlers else None
+        upstream = self.upstream_of(node)
+        if body_tag is not None:
+            self.take(body_block)
+            names = _names_bound(node.body)
+            self.add(SiteKind.TEMPORARY_TRY, node, body_tag, names=names, upstream=upstream)
+
+        previous_end = _last_line(node.body)
+        above_try_used = False
+        handler_tags: dict[int, Tag | None] = {}
+        for handler in node.handlers:
+            if handler not in handlers:
+                previous_end = _last_line(handler.body)
+                continue
+            header = handler.type.end_lineno if handler.type else handler.lineno
+            own = self.comments.trailing_on(handler.lineno) or self.comments.block_above(
+                handler.body[0].lineno, after=header or handler.lineno
+            )
+            tag = self.take(own)
+            if tag is None:
+                tag = self.take(self.comments.block_above(handler.lineno, after=previous_end))
+            if tag is None and body_tag is not None:
+                handler_tags[id(handler)] = None
+                previous_end = _last_line(handler.body)
+                continue
+            if tag is None:
+                tag = self.tag_of(lead)
+                above_try_used = above_try_used or tag is not None
+            tag = tag or ctx.fallback_tag or ctx.scope_tag
+            handler_tags[id(handler)] = tag
+            self.add_fallback(node, handler, tag, upstream)
+            previous_end = _last_line(handler.body)
+        if above_try_used:
+            self.take(lead)
+        elif lead is not None and self.tag_of(lead) is not None:
+            self.take(lead)
+            self.add(SiteKind.PROBE_BRANCH, node, self.block_tags[lead.start], upstream=upstream)
+
+        inner = _replace(ctx, module_level=False)
+        self.walk(node.body, _replace(inner, after=node.lineno))
+        for handler in node.handlers:
+            tag = handler_tags.get(id(handler), ctx.fallback_tag)
+            header = handler.type.end_lineno if handler.type else handler.lineno
+            self.walk(
+                handler.body,
+                _replace(
+                    inner,
+                    after=header or handler.lineno,
+                    fallback_tag=tag,
+                    fallback_line=handler.lineno if id(handler) in handler_tags else None,
+                ),
+            )
+        if node.orelse:
+            self.walk(node.orelse, _replace(inner, after=_last_line(node.body)))
+        if node.finalbody:
+            self.walk(node.finalbody, _replace(inner, after=_last_line(node.body)))
+
+    def add_fallback(
+        self, node: ast.Try, handler: ast.ExceptHandler, tag: Tag | None, upstream: str | None
+    ) -> None:
+        names = _names_bound(handler.body)
+        try_names = set(_names_bound(node.body))
+        self.add(SiteKind.IMPORT_FALLBACK, handler, tag, names=names, upstream=upstream)
+        for statement in handler.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.add(
+                    SiteKind.POLYFILL,
+                    statement,
+                    tag,
+                    names=(statement.name,),
+                    upstream=upstream,
+                    parent_line=handler.lineno,
+                )
+            elif isinstance(statement, ast.Assign) and _is_none(statement.value):
+                sentinels = tuple(
+                    t.id for t in statement.targets if isinstance(t, ast.Name) and t.id in try_names
+                )
+                if sentinels:
+                    self.add(
+                        SiteKind.SENTINEL,
+                        statement,
+                        tag,
+                        names=sentinels,
+                        upstream=upstream,
+                        parent_line=handler.lineno,
+                    )
+
+    def definition(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+        lead: CommentBlock | None,
+        ctx: _Context,
+    ) -> None:
+        scope = ctx.scope_tag
+        if ctx.fallback_line is None:
+            tag = self.take(lead)
+            doc_tag = self.docstring_tag(node)
+            if tag is None and doc_tag is not None and _TARGETS_DEFINITION.search(doc_tag.raw):
+                tag = doc_tag
+            if tag is not None:
+                self.add(SiteKind.TAGGED_DEFINITION, node, tag, names=(node.name,))
+                scope = tag
+            elif doc_tag is not None:
+                scope = doc_tag
+        body_after = node.body[0].lineno - 1 if node.body else node.lineno
+        docstring = docstring_of(node)
+        start = 1 if docstring else 0
+        after = docstring[2] if docstring else _header_end(node, body_after)
+        self.walk(
+            node.body[start:],
+            _replace(
+                ctx,
+                after=after,
+                in_function=True,
+                scope_tag=scope,
+                module_level=False,
+            ),
+        )
+
+    def probe_paths(self, node: ast.Assign | ast.AnnAssign) -> None:
+        elements = string_elements(node.value) if node.value is not None else None
+        if not elements or not any(self.is_upstream_path(e.value) for e in elements):
+            return
+        after = node.lineno
+        for element in elements:
+            block = self.comments.block_above(element.lineno, after=after)
+            trailing = self.comments.trailing_on(element.end_lineno or element.lineno)
+            own_line = sum(1 for e in elements if e.lineno == element.lineno) == 1
+            tag = self.tag_of(block)
+            used = block
+            if tag is None and own_line:
+                tag, used = self.tag_of(trailing), trailing
+            if tag is not None:
+                self.take(used)
+                self.add(
+                    SiteKind.PROBE_PATH,
+                    element,
+                    tag,
+                    names=(element.value,),
+                    upstream=root_of(element.value),
+                    parent_line=node.lineno,
+                )
+            after = element.end_lineno or element.lineno
+
+    def re_export(self, node: ast.ImportFrom) -> None:
+        modules = imported_modules(node)
+        if modules and root_of(modules[0]) in self.upstream_roots:
+            self.add(
+                SiteKind.RE_EXPORT,
+                node,
+                None,
+                names=tuple(bound_names(node)),
+                upstream=root_of(modules[0]),
+                detail=modules[0],
+            )
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def is_upstream_path(self, value: str) -> bool:
+        return bool(re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", value)) and (
+            root_of(value) in self.upstream_roots
+        )
+
+    def upstream_of(self, node: ast.Try) -> str | None:
+        for statement in imports_in([node]):
+            for module in imported_modules(statement):
+                if root_of(module) in self.upstream_roots:
+                    return root_of(module)
+        return None
+
+    def add(
+        self,
+        kind: SiteKind,
+        node: ast.AST,
+        tag: Tag | None,
+        *,
+        names: tuple[str, ...] = (),
+        upstream: str | None = None,
+        detail: str = "",
+        parent_line: int | None = None,
+    ) -> None:
+        line = first_line(node) if isinstance(node, ast.stmt) else node.lineno
+        self.sites.append(
+            Site(
+                kind=kind,
+                path=self.path,
+                line=line,
+                column=node.col_offset + 1,
+                end_line=node.end_lineno or line,
+                end_column=(node.end_col_offset or 0) + 1,
+                tag=tag,
+                names=tuple(names),
+                upstream=upstream,
+                detail=detail,
+                parent_line=parent_line,
+            )
+        )
+
+
+def analyze_shim(
+    path: str,
+    tree: ast.Module,
+    comments: Comments,
+    grammar: TagGrammar,
+    upstream_roots: frozenset[str],
+) -> ShimModel:
+    """Build the :class:`ShimModel` of one shim from its ``ast`` and comments."""
+    analyzer = _ShimAnalyzer(path, tree, comments, grammar, upstream_roots)
+    analyzer.run()
+    tags = _all_tags(analyzer, tree, comments)
+    defined, star = module_bindings(tree)
+    return ShimModel(
+        path=path,
+        sites=tuple(sorted(analyzer.sites, key=lambda s: (s.line, s.column, s.kind.value))),
+        tags=tags,
+        all_entries=all_entries(tree),
+        defined=frozenset(defined),
+        star_import=star,
+        trivial=is_trivial(tree),
+    )
+
+
+def _all_tags(analyzer: _ShimAnalyzer, tree: ast.Module, comments: Comments) -> tuple[Tag, ...]:
+    """Every tag in the shim: each comment block and each def/class docstring (not the module's)."""
+    found: dict[int, Tag] = {}
+    for block in comments.blocks:
+        if block.start not in analyzer.block_tags:
+            analyzer.block_tags[block.start] = analyzer.grammar.parse(
+                block.text, block.start, block.end
+            )
+        tag = analyzer.block_tags[block.start]
+        if tag is not None:
+            found[block.start] = tag
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            tag = analyzer.docstring_tag(node)
+            if tag is not None:
+                found[tag.line] = tag
+    return tuple(found[line] for line in sorted(found))
+
+
+def all_entries(tree: ast.Module) -> tuple[AllEntry, ...] | None:
+    """The string entries of module-level ``__all__`` (assigned or extended), if any."""
+    entries: list[AllEntry] = []
+    seen = False
+    for statement in tree.body:
+        target: ast.expr | None = None
+        value: ast.expr | None = None
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target, value = statement.targets[0], statement.value
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+            target, value = statement.target, statement.value
+        if not (isinstance(target, ast.Name) and target.id == "__all__") or value is None:
+            continue
+        seen = True
+        for element in getattr(value, "elts", []):
+            if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                entries.append(AllEntry(element.value, element.lineno, element.col_offset + 1))
+    return tuple(entries) if seen else None
+
+
+def module_bindings(tree: ast.Module) -> tuple[set[str], bool]:
+    """Names bound at module level in any branch, and whether a star import hides some."""
+    names: set[str] = set()
+    star = False
+
+    def targets(node: ast.expr) -> None:
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                targets(element)
+        elif isinstance(node, ast.Starred):
+            targets(node.value)
+
+    def visit(body: list[ast.stmt]) -> None:
+        nonlocal star
+        for statement in body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(statement.name)
+                for inner in ast.walk(statement):
+                    if isinstance(inner, ast.Global):
+                        names.update(inner.names)
+            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+                if any(alias.name == "*" for alias in statement.names):
+                    star = True
+                names.update(bound_names(statement))
+            elif isinstance(statement, ast.Assign):
+                for target in statement.targets:
+                    targets(target)
+            elif isinstance(statement, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+                targets(statement.target)
+            elif isinstance(statement, (ast.With, ast.AsyncWith)):
+                for item in statement.items:
+                    if item.optional_vars is not None:
+                        targets(item.optional_vars)
+            for field_name in ("body", "orelse", "finalbody"):
+                inner_body = getattr(statement, field_name, None)
+                if inner_body and not isinstance(
+                    statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+                ):
+                    visit(inner_body)
+            for handler in getattr(statement, "handlers", []):
+                if handler.name:
+                    names.add(handler.name)
+                visit(handler.body)
+        for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+            if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+
+    visit(tree.body)
+    return names, star
+
+
+def is_trivial(tree: ast.Module) -> bool:
+    """A shim that only re-exports: docstring, imports, ``__all__``, a logger — nothing else."""
+    for index, statement in enumerate(tree.body):
+        if index == 0 and docstring_of(tree) is not None:
+            continue
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            continue
+        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
+            if isinstance(target, ast.Name) and (
+                target.id == "__all__" or (target.id in _LOGGER_NAMES and _is_get_logger(statement))
+            ):
+                continue
+        return False
+    return True
+
+
+def _is_get_logger(statement: ast.stmt) -> bool:
+    value = getattr(statement, "value", None)
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, (ast.Attribute, ast.Name))
+        and getattr(value.func, "attr", getattr(value.func, "id", "")) == "getLogger"
+    )
+
+
+def _names_bound(body: list[ast.stmt]) -> tuple[str, ...]:
+    names: list[str] = []
+    for statement in body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            names += bound_names(statement)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(statement.name)
+        elif isinstance(statement, ast.Assign):
+            names += [t.id for t in statement.targets if isinstance(t, ast.Name)]
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            names.append(statement.target.id)
+        elif isinstance(statement, ast.If) and binds(statement.body):
+            names += _names_bound(statement.body) + _names_bound(statement.orelse)
+    return tuple(dict.fromkeys(names))
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _is_probe_test(test: ast.expr) -> bool:
+    """``hasattr(x, "y")``, ``getattr(x, "y", default)`` or ``callable(getattr(...))``."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "hasattr":
+                return True
+            if node.func.id == "getattr" and len(node.args) == 3:
+                return True
+    return False
+
+
+def _describe(node: ast.stmt) -> str:
+    text = ast.unparse(node).splitlines()[0] if hasattr(ast, "unparse") else ""
+    return text[:80]
+
+
+def _last_line(body: list[ast.stmt]) -> int:
+    last = body[-1]
+    return last.end_lineno or last.lineno
+
+
+def _header_end(node: ast.AST, default: int) -> int:
+    return default
+
+
+def _replace(ctx: _Context, **changes: object) -> _Context:
+    values = {**ctx.__dict__, **changes}
+    return _Context(**values)  # type: ignore[arg-type]

@@ -1,0 +1,160 @@
+"""Decoding, parsing and comment extraction shared by every analysis.
+
+The analysis reads Python with the stdlib: ``ast`` for the structure and ``tokenize``
+for the comments, which is where tags live. Both are exact about positions, far cheaper
+than a concrete syntax tree, and need no third-party import on the hot path; libcst is
+reserved for the codemods that rewrite files.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+import warnings
+from dataclasses import dataclass, field
+
+from compatlint.errors import SourceError
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def decode_source(data: bytes, path: str) -> str:
+    """The text of a source file; a byte-order mark is dropped, anything but UTF-8 refused."""
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError("not valid UTF-8", path, line) from None
+
+
+def parse_python(text: str, path: str) -> ast.Module:
+    """The ``ast`` of ``text``; a syntax error becomes a :class:`SourceError` naming the line."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(text, filename=path)
+    except SyntaxError as exc:
+        raise SourceError(f"cannot parse: {exc.msg}", path, exc.lineno) from None
+    except ValueError as exc:  # e.g. source with NUL bytes
+        raise SourceError(f"cannot parse: {exc}", path) from None
+
+
+@dataclass(frozen=True)
+class CommentBlock:
+    """Consecutive comment-only lines (or one trailing comment), ``#`` marks included."""
+
+    start: int
+    end: int
+    text: str
+    trailing: bool = False
+
+
+@dataclass
+class Comments:
+    """Every comment of a file, by line, and grouped into blocks."""
+
+    by_line: dict[int, str] = field(default_factory=dict)
+    own_line: set[int] = field(default_factory=set)
+    blocks: list[CommentBlock] = field(default_factory=list)
+    _block_ending: dict[int, CommentBlock] = field(default_factory=dict)
+    _trailing: dict[int, CommentBlock] = field(default_factory=dict)
+    blank_lines: set[int] = field(default_factory=set)
+
+    def block_ending_at(self, line: int) -> CommentBlock | None:
+        """The own-line comment block whose last line is ``line``."""
+        return self._block_ending.get(line)
+
+    def block_above(self, line: int, *, after: int = 0) -> CommentBlock | None:
+        """The comment block directly above ``line`` (blank lines may separate them).
+
+        Only lines after ``after`` are considered, so a block is never taken from the
+        header line of an enclosing statement.
+        """
+        probe = line - 1
+        while probe > after and probe in self.blank_lines:
+            probe -= 1
+        if probe <= after:
+            return None
+        block = self._block_ending.get(probe)
+        if block is None or block.start <= after:
+            return None
+        return block
+
+    def trailing_on(self, line: int) -> CommentBlock | None:
+        """The comment at the end of code on ``line``."""
+        return self._trailing.get(line)
+
+
+def read_comments(text: str) -> Comments:
+    """Collect the comments of ``text`` with ``tokenize`` (strings never look like comments)."""
+    comments = Comments()
+    lines = text.splitlines()
+    comments.blank_lines = {n for n, line in enumerate(lines, start=1) if not line.strip()}
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        tokens = []
+    for token in tokens:
+        if token.type != tokenize.COMMENT:
+            continue
+        line = token.start[0]
+        comments.by_line[line] = token.string
+        if not token.line[: token.start[1]].strip():
+            comments.own_line.add(line)
+        else:
+            block = CommentBlock(line, line, token.string, trailing=True)
+            comments._trailing[line] = block
+    run: list[int] = []
+    for line in [*sorted(comments.own_line), 0]:
+        if run and line != run[-1] + 1:
+            block = CommentBlock(
+                run[0], run[-1], "\n".join(comments.by_line[n] for n in run), trailing=False
+            )
+            comments.blocks.append(block)
+            comments._block_ending[run[-1]] = block
+            run = []
+        if line:
+            run.append(line)
+    comments.blocks.extend(comments._trailing.values())
+    comments.blocks.sort(key=lambda b: b.start)
+    return comments
+
+
+_SUPPRESSION = re.compile(r"#\s*compatlint:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+ALL_CODES = "*"
+
+
+def suppressions(text: str) -> dict[int, frozenset[str]]:
+    """Lines carrying ``# compatlint: ignore[CODE, ...]`` (no codes: every code)."""
+    found: dict[int, frozenset[str]] = {}
+    if "compatlint" not in text:
+        return found
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _SUPPRESSION.search(line)
+        if match is None:
+            continue
+        codes = match.group("codes")
+        if codes is None or not codes.strip():
+            found[number] = frozenset({ALL_CODES})
+        else:
+            found[number] = frozenset(c.strip().upper() for c in codes.split(",") if c.strip())
+    return found
+
+
+def docstring_of(node: ast.AST) -> tuple[str, int, int] | None:
+    """The docstring of a module, class or function, with its first and last line."""
+    body = getattr(node, "body", None)
+    if not body:
+        return None
+    first = body[0]
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        return first.value.value, first.lineno, first.end_lineno or first.lineno
+    return None

@@ -1,0 +1,39 @@
+"""Shared helpers: build an in-memory project and run the pure core on it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from compatlint.analysis.project import ProjectFacts, analyze_project
+from compatlint.checker import run_rules
+from compatlint.config import Config, parse_config
+from compatlint.model import Diagnostic
+from compatlint.rules import ALL_RULES, Rule
+
+BASE_TABLE: dict[str, Any] = {
+    "upstream": "sglang",
+    "shim": ["pkg/_compat.py"],
+    "src": ["."],
+    "floor": "0.5.10",
+    "tracks": {"xpu": "0.5.11"},
+}
+
+
+def make_config(overrides: Mapping[str, Any] | None = None) -> Config:
+    table = {**BASE_TABLE, **(overrides or {})}
+    root = Path("/project")
+    return parse_config(table, root=root, config_path=root / "pyproject.toml")
+
+
+def analyze(files: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> ProjectFacts:
+    return analyze_project(make_config(overrides), dict(files))
+
+
+def diagnostics(
+    files: Mapping[str, str],
+    overrides: Mapping[str, Any] | None = None,
+    rules: tuple[type[Rule], ...] = ALL_RULES,
+) -> list[Diagnostic]:
+    return run_rules(analyze(files, overrides), rules)
