@@ -176,9 +176,11 @@ def parse_config(
 
     upstream = table.get("upstream")
     if isinstance(upstream, str):
-        upstreams = (upstream,)
+        upstreams: tuple[str, ...] = (upstream,)
+    elif isinstance(upstream, list) and all(isinstance(u, str) for u in upstream):
+        upstreams = tuple(upstream)
     else:
-        upstreams = reader.string_list("upstream", upstream)
+        upstreams = ()
     if not upstreams or not all(_is_module_name(u) for u in upstreams):
         reader.fail("upstream", "'upstream' must be a package name or a list of package names")
 

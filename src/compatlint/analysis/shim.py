@@ -66,6 +66,7 @@ class _Context:
     fallback_tag: Tag | None = None
     module_level: bool = True
     fallback_line: int | None = None
+    owner_tag: Tag | None = None
 
 
 @dataclass
@@ -107,6 +108,13 @@ class _ShimAnalyzer:
                 return None
             self.doc_tags[start] = tag
         return self.doc_tags[start]
+
+    def tagged(self, *blocks: CommentBlock | None) -> CommentBlock | None:
+        """The first of ``blocks`` that holds a tag (or the first block, if none does)."""
+        for block in blocks:
+            if self.tag_of(block) is not None:
+                return block
+        return next((b for b in blocks if b is not None), None)
 
     def leading(self, node: ast.stmt, after: int) -> CommentBlock | None:
         return self.comments.block_above(first_line(node), after=after)
@@ -158,20 +166,25 @@ class _ShimAnalyzer:
     def if_statement(self, node: ast.If, ctx: _Context) -> None:
         """An ``if`` whose body is led by a tag, or an untagged ``hasattr``/``getattr`` probe."""
         header = node.test.end_lineno or node.lineno
-        block = self.comments.trailing_on(header) or self.comments.block_above(
-            node.body[0].lineno, after=header
+        block = self.tagged(
+            self.comments.trailing_on(header),
+            self.comments.block_above(node.body[0].lineno, after=header),
         )
         tag = self.tag_of(block)
         if tag is not None:
             self.take(block)
             self.add(SiteKind.PROBE_BRANCH, node, tag, detail=_describe(node))
-        elif _is_probe_test(node.test) and ctx.scope_tag is None and ctx.fallback_tag is None:
+        elif _is_probe_test(node.test) and not (ctx.scope_tag or ctx.fallback_tag or ctx.owner_tag):
             self.add(SiteKind.PROBE_BRANCH, node, None, detail=_describe(node))
 
     def try_statement(self, node: ast.Try, lead: CommentBlock | None, ctx: _Context) -> None:
-        handlers = [h for h in node.handlers if is_import_handler(h, node.body)]
-        body_block = self.comments.trailing_on(node.lineno) or self.comments.block_above(
-            node.body[0].lineno, after=node.lineno
+        """Import fallbacks (and tagged probes of other exceptions) of one ``try``."""
+        import_handlers = [h for h in node.handlers if is_import_handler(h, node.body)]
+        # A try/except TypeError (or similar) probe is a fallback only when it is tagged.
+        handlers = import_handlers or [h for h in node.handlers if _does_something(h.body)]
+        body_block = self.tagged(
+            self.comments.trailing_on(node.lineno),
+            self.comments.block_above(node.body[0].lineno, after=node.lineno),
         )
         body_tag = self.tag_of(body_block) if handlers else None
         upstream = self.upstream_of(node)
@@ -184,32 +197,31 @@ class _ShimAnalyzer:
         above_try_used = False
         handler_tags: dict[int, Tag | None] = {}
         for handler in node.handlers:
+            own_end = previous_end
+            previous_end = _last_line(handler.body)
             if handler not in handlers:
-                previous_end = _last_line(handler.body)
                 continue
             header = handler.type.end_lineno if handler.type else handler.lineno
-            own = self.comments.trailing_on(handler.lineno) or self.comments.block_above(
-                handler.body[0].lineno, after=header or handler.lineno
+            own = self.tagged(
+                self.comments.trailing_on(handler.lineno),
+                self.comments.block_above(handler.body[0].lineno, after=header or handler.lineno),
             )
             tag = self.take(own)
             if tag is None:
-                tag = self.take(self.comments.block_above(handler.lineno, after=previous_end))
+                tag = self.take(self.comments.block_above(handler.lineno, after=own_end))
             if tag is None and body_tag is not None:
-                handler_tags[id(handler)] = None
-                previous_end = _last_line(handler.body)
-                continue
-            if tag is None:
-                tag = self.tag_of(lead)
-                above_try_used = above_try_used or tag is not None
+                continue  # the try body is the temporary side; this handler is the keeper
+            if tag is None and self.tag_of(lead) is not None:
+                tag, above_try_used = self.tag_of(lead), True
             tag = tag or ctx.fallback_tag or ctx.scope_tag
+            if tag is None and (not import_handlers or ctx.owner_tag is not None):
+                # An untagged non-import probe is not a fallback we can judge, and one
+                # inside a tagged definition goes with that definition.
+                continue
             handler_tags[id(handler)] = tag
             self.add_fallback(node, handler, tag, upstream)
-            previous_end = _last_line(handler.body)
         if above_try_used:
             self.take(lead)
-        elif lead is not None and self.tag_of(lead) is not None:
-            self.take(lead)
-            self.add(SiteKind.PROBE_BRANCH, node, self.block_tags[lead.start], upstream=upstream)
 
         inner = _replace(ctx, module_level=False)
         self.walk(node.body, _replace(inner, after=node.lineno))
@@ -267,6 +279,7 @@ class _ShimAnalyzer:
         ctx: _Context,
     ) -> None:
         scope = ctx.scope_tag
+        owner = ctx.owner_tag
         if ctx.fallback_line is None:
             tag = self.take(lead)
             doc_tag = self.docstring_tag(node)
@@ -274,7 +287,7 @@ class _ShimAnalyzer:
                 tag = doc_tag
             if tag is not None:
                 self.add(SiteKind.TAGGED_DEFINITION, node, tag, names=(node.name,))
-                scope = tag
+                owner = tag
             elif doc_tag is not None:
                 scope = doc_tag
         body_after = node.body[0].lineno - 1 if node.body else node.lineno
@@ -288,6 +301,7 @@ class _ShimAnalyzer:
                 after=after,
                 in_function=True,
                 scope_tag=scope,
+                owner_tag=owner,
                 module_level=False,
             ),
         )
@@ -527,6 +541,13 @@ def _names_bound(body: list[ast.stmt]) -> tuple[str, ...]:
         elif isinstance(statement, ast.If) and binds(statement.body):
             names += _names_bound(statement.body) + _names_bound(statement.orelse)
     return tuple(dict.fromkeys(names))
+
+
+def _does_something(body: list[ast.stmt]) -> bool:
+    """A handler body that is more than ``pass`` / ``raise`` / ``continue``."""
+    return binds(body) or any(
+        not isinstance(s, (ast.Pass, ast.Raise, ast.Continue, ast.Break)) for s in body
+    )
 
 
 def _is_none(node: ast.expr) -> bool:
