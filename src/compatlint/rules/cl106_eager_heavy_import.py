@@ -32,6 +32,7 @@ Import it inside the function body that needs it.
     example = """
 from sgl_kernel import flash_ops
 
+
 def mm_encode(encoder, items):
     return flash_ops.encode(encoder, items)
 """

@@ -24,6 +24,7 @@ the upstream directly again.
 """
     example = """
 \"\"\"Compat shim.\"\"\"
+
 from sglang.srt.server_args import ServerArgs
 
 __all__ = ["ServerArgs"]

@@ -35,6 +35,7 @@ adding its module to the list breaks collection of every test, and only in CI.
     example = """
 # src/servo/handlers/chat.py
 from sglang.srt.managers.io_struct import GenerateReqInput
+
 # tests/stub_modules.py
 STUB_MODULES = ["sglang", "sglang.srt"]
 """
