@@ -19,8 +19,23 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 
+# Commands whose modules are imported only when they run (start-up time matters).
+_LAZY_COMMANDS: dict[str, str] = {}
+
+
 class _Group(click.Group):
     """A group that turns a user's mistake into one line on stderr and exit 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS and cmd_name not in self.commands:
+            import importlib
+
+            module_name, _, attribute = _LAZY_COMMANDS[cmd_name].partition(":")
+            self.add_command(getattr(importlib.import_module(module_name), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -179,11 +194,10 @@ def rule(code: str | None) -> None:
 
 
 def _register_walk() -> None:
-    try:
-        from compatlint.runner.command import walk
-    except ImportError:  # pragma: no cover - the runner ships with the package
-        return
-    main.add_command(walk)
+    from importlib.util import find_spec
+
+    if find_spec("compatlint.runner") is not None:
+        _LAZY_COMMANDS["walk"] = "compatlint.runner.command:walk"
 
 
 _register_walk()
