@@ -167,8 +167,8 @@ def test_statistics(project: Path) -> None:
             "pyproject.toml:5: [tool.compatlint] unknown key 'bogus'",
         ),
         (
-            lambda p: (p / "pkg" / "h.py").write_text("import sglang\nif x\n"),
-            "pkg/h.py:2: cannot parse",
+            lambda p: (p / "pkg" / "h.py").write_text("import sglang\ntry:\nif x\n"),
+            "pkg/h.py:3: cannot parse",
         ),
     ],
 )

@@ -124,8 +124,12 @@ def test_did_you_mean(project: Path) -> None:
         load_config(project / "pyproject.toml")
 
 
-def test_digest_changes_with_floor(project: Path) -> None:
+def test_digest_ignores_floor_values_but_not_the_analysis_keys(project: Path) -> None:
     config = load_config(project / "pyproject.toml")
     other = GOOD.replace('floor = "0.5.10"', 'floor = "0.5.11"')
     (project / "pyproject.toml").write_text(other)
+    assert load_config(project / "pyproject.toml").digest() == config.digest()
+    (project / "pyproject.toml").write_text(GOOD.replace('xpu = "0.5.11"', 'gaudi = "0.5.11"'))
+    assert load_config(project / "pyproject.toml").digest() != config.digest()
+    (project / "pyproject.toml").write_text(GOOD.replace('"sgl_kernel"', '"sgl_kernel", "x"'))
     assert load_config(project / "pyproject.toml").digest() != config.digest()

@@ -109,6 +109,19 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
     show_default=True,
 )
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update .compatlint_cache/.")
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Check only the files changed since the git revision REF (and untracked ones).",
+)
+@click.option(
+    "--max-annotations",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="github format: annotate at most this many findings (0: no limit).",
+)
 @_config_option
 def check(
     paths: tuple[Path, ...],
@@ -117,37 +130,54 @@ def check(
     ignore: tuple[str, ...],
     output_format: str,
     statistics: bool,
+    no_cache: bool,
+    changed_since: str | None,
+    max_annotations: int,
     config_file: Path | None,
 ) -> None:
     """Lint the compat shim and the code around it. Exit 1 when there are findings."""
-    from compatlint.analysis.project import analyze_project
     from compatlint.checker import run_rules, select_rules
+    from compatlint.engine import gather_facts
     from compatlint.report import CheckResult, RuleInfo, render
     from compatlint.workspace import Workspace
 
     config = _load_config(config_file, floors)
     rules = select_rules(_split_codes(select), _split_codes(ignore))
     workspace = Workspace(config)
-    if paths:
+    if changed_since is not None:
+        from compatlint.vcs import changed_files
+
+        changed = changed_files(config.root, changed_since)
+        checked = [rel for rel in workspace.python_files() if rel in changed]
+        if paths:
+            given = set(workspace.python_files([workspace.relative(p) for p in paths]))
+            checked = [rel for rel in checked if rel in given]
+        only: set[str] | None = set(checked)
+    elif paths:
         checked = workspace.python_files([workspace.relative(p) for p in paths])
         only = set(checked)
     else:
         checked = workspace.python_files()
         only = None
-    sources = workspace.sources([*checked, *workspace.context_files()])
-    project = analyze_project(config, sources)
+    project = gather_facts(workspace, checked, use_cache=not no_cache)
     diagnostics = run_rules(project, rules, only_paths=only)
     result = CheckResult(
         diagnostics=tuple(diagnostics),
         files=len(checked),
         floors=config.floors.to_json(),
         rules=tuple(RuleInfo(r.code, r.name, r.summary) for r in rules),
+        changed=tuple(sorted(only or ())),
     )
     color = output_format == "text" and _use_color(sys.stdout)
-    click.echo(
-        render(result, output_format, color=color, statistics=statistics, tool_version=__version__),
-        nl=False,
+    rendered = render(
+        result,
+        output_format,
+        color=color,
+        statistics=statistics,
+        tool_version=__version__,
+        max_annotations=max_annotations or None,
     )
+    click.echo(rendered, nl=False)
     sys.exit(EXIT_FINDINGS if diagnostics else EXIT_CLEAN)
 
 

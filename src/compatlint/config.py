@@ -102,12 +102,16 @@ class Config:
         )
 
     def digest(self) -> str:
-        """A stable hash of everything that changes what the analysis reports."""
+        """A stable hash of everything that changes the per-file facts.
+
+        Floor values are left out on purpose: facts do not depend on them (rules judge
+        tags against floors later), so ``--floor`` runs share one cache.
+        """
         payload = {
             "upstreams": self.upstreams,
             "shims": self.shims,
             "src": self.src,
-            "floors": self.floors.to_json(),
+            "tracks": sorted(self.floors.tracks),
             "heavy": self.heavy_imports,
             "docs": self.policy_docs,
             "mocks": None if self.mocks is None else [self.mocks.file, self.mocks.name],

@@ -7,7 +7,7 @@ class CompatlintError(Exception):
     """A problem with the user's input, reported as one line and exit code 2."""
 
     def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
-        super().__init__(message)
+        super().__init__(message, path, line)  # all three, so the error survives pickling
         self.message = message
         self.path = path
         self.line = line

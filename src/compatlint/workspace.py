@@ -23,6 +23,7 @@ class Workspace:
 
     config: Config
     _texts: dict[str, str] = field(default_factory=dict)
+    _bytes: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -36,18 +37,23 @@ class Workspace:
         except ValueError:
             raise SourceError("is outside the project root", str(path)) from None
 
-    def read(self, rel: str) -> str:
-        if rel not in self._texts:
-            full = self.root / rel
+    def read_bytes(self, rel: str) -> bytes:
+        """The contents of ``rel`` (read once)."""
+        if rel not in self._bytes:
             try:
-                data = full.read_bytes()
+                self._bytes[rel] = (self.root / rel).read_bytes()
             except FileNotFoundError:
                 raise SourceError("no such file", rel) from None
             except IsADirectoryError:
                 raise SourceError("is a directory", rel) from None
             except OSError as exc:
                 raise SourceError(f"cannot read: {exc.strerror}", rel) from None
-            self._texts[rel] = decode_source(data, rel)
+        return self._bytes[rel]
+
+    def read(self, rel: str) -> str:
+        """The text of ``rel``: UTF-8 (a BOM is dropped), anything else is an error."""
+        if rel not in self._texts:
+            self._texts[rel] = decode_source(self.read_bytes(rel), rel)
         return self._texts[rel]
 
     def excluded(self, rel: str) -> bool:
@@ -76,11 +82,16 @@ class Workspace:
         return sorted(found)
 
     def _walk(self, base: Path) -> Iterator[str]:
-        for directory, subdirs, files in os.walk(base):
+        prefix = self.relative(base)
+        prefix = "" if prefix == "." else prefix + "/"
+        base_text = str(base)
+        for directory, subdirs, files in os.walk(base_text):
             subdirs[:] = sorted(d for d in subdirs if d not in DEFAULT_EXCLUDES)
+            inner = os.path.relpath(directory, base_text).replace(os.sep, "/")
+            inner = "" if inner == "." else inner + "/"
             for name in files:
                 if name.endswith(".py"):
-                    rel = self.relative(Path(directory) / name)
+                    rel = f"{prefix}{inner}{name}"
                     if not self.excluded(rel):
                         yield rel
 

@@ -9,6 +9,7 @@ import ast
 from dataclasses import dataclass
 
 from compatlint.analysis.shapes import (
+    IMPORT_ERRORS,
     caught_names,
     imported_modules,
     imports_in,
@@ -75,117 +76,113 @@ def resolve_relative(module: str | None, level: int, package: str | None) -> str
     return ".".join(base) or None
 
 
-class _FactCollector(ast.NodeVisitor):
-    def __init__(self, path: str, package: str | None, upstream_roots: frozenset[str]) -> None:
+@dataclass
+class _Scope:
+    in_function: bool = False
+    guarded: bool = False
+    type_checking: bool = False
+
+
+class _FactCollector:
+    """Walks statements only (never expressions) to collect imports and inline fallbacks.
+
+    Expressions are visited only when the file can hold a version gate at all, which keeps
+    the common case — a handler full of code that never compares versions — cheap.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        package: str | None,
+        upstream_roots: frozenset[str],
+        recorded_roots: frozenset[str],
+    ) -> None:
         self.path = path
         self.package = package
         self.upstream_roots = upstream_roots
+        self.recorded_roots = recorded_roots | upstream_roots
         self.imports: list[ImportFact] = []
         self.inline: list[Span] = []
         self.gates: list[Span] = []
-        self.function_depth = 0
-        self.guarded_depth = 0
-        self.type_checking_depth = 0
         self.version_names: set[str] = set()
-        self.upstream_aliases: dict[str, str] = {}
+        self.upstream_aliases: set[str] = set()
 
-    # -- scopes -------------------------------------------------------------------------
+    # -- statements ---------------------------------------------------------------------
 
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        for decorator in node.decorator_list:
-            self.visit(decorator)
-        self.function_depth += 1
-        for statement in node.body:
-            self.visit(statement)
-        self.function_depth -= 1
+    def body(self, statements: list[ast.stmt], scope: _Scope) -> None:
+        for statement in statements:
+            self.statement(statement, scope)
 
-    visit_AsyncFunctionDef = visit_FunctionDef
+    def statement(self, node: ast.stmt, scope: _Scope) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self.record(node, alias.name, (alias.asname or alias.name,), scope)
+                if root_of(alias.name) in self.upstream_roots:
+                    self.upstream_aliases.add(alias.asname or root_of(alias.name))
+        elif isinstance(node, ast.ImportFrom):
+            modules = self.modules(node)
+            if modules:
+                self.record(node, modules[0], tuple(a.name for a in node.names), scope)
+                if root_of(modules[0]) in self.upstream_roots:
+                    for alias in node.names:
+                        if alias.name == "__version__":
+                            self.version_names.add(alias.asname or alias.name)
+                        elif alias.name != "*":
+                            self.upstream_aliases.add(alias.asname or alias.name)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.body(node.body, _Scope(True, scope.guarded, scope.type_checking))
+        elif isinstance(node, ast.ClassDef):
+            self.body(node.body, scope)
+        elif isinstance(node, ast.If):
+            if is_type_checking_test(node.test):
+                self.body(node.body, _Scope(scope.in_function, scope.guarded, True))
+            else:
+                self.body(node.body, scope)
+            self.body(node.orelse, scope)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            self.try_statement(node, scope)  # type: ignore[arg-type]
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+            self.body(node.body, scope)
+            self.body(node.orelse, scope)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            self.body(node.body, scope)
+        elif isinstance(node, getattr(ast, "Match", ())):
+            for case in node.cases:  # type: ignore[attr-defined]
+                self.body(case.body, scope)
 
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        self.function_depth += 1
-        self.generic_visit(node)
-        self.function_depth -= 1
-
-    def visit_If(self, node: ast.If) -> None:
-        if is_type_checking_test(node.test):
-            self.type_checking_depth += 1
-            for statement in node.body:
-                self.visit(statement)
-            self.type_checking_depth -= 1
-            for statement in node.orelse:
-                self.visit(statement)
-            return
-        self.generic_visit(node)
-
-    def visit_Try(self, node: ast.Try) -> None:
+    def try_statement(self, node: ast.Try, scope: _Scope) -> None:
         fallback_handlers = [h for h in node.handlers if is_import_handler(h, node.body)]
-        catches_import = any(
-            {"ImportError", "ModuleNotFoundError"} & _caught(h) for h in node.handlers
-        )
         if fallback_handlers:
-            upstream = self._upstream_import_in(node.body) or self._upstream_import_in(
+            upstream = self.upstream_import_in(node.body) or self.upstream_import_in(
                 [s for h in fallback_handlers for s in h.body]
             )
             if upstream is not None:
                 self.inline.append(_span(node, upstream))
-        if catches_import:
-            self.guarded_depth += 1
-            for statement in node.body:
-                self.visit(statement)
-            self.guarded_depth -= 1
-        else:
-            for statement in node.body:
-                self.visit(statement)
+        catches_import = any(caught_names(h) & IMPORT_ERRORS for h in node.handlers)
+        guarded = _Scope(scope.in_function, True, scope.type_checking)
+        self.body(node.body, guarded if catches_import else scope)
         for handler in node.handlers:
             # A fallback branch only runs when the preferred import failed: conditional too.
-            self.guarded_depth += 1
-            self.visit(handler)
-            self.guarded_depth -= 1
-        for statement in node.orelse + node.finalbody:
-            self.visit(statement)
+            self.body(handler.body, guarded)
+        self.body(node.orelse, scope)
+        self.body(node.finalbody, scope)
 
-    visit_TryStar = visit_Try
-
-    def _upstream_import_in(self, body: list[ast.stmt]) -> str | None:
+    def upstream_import_in(self, body: list[ast.stmt]) -> str | None:
         for statement in imports_in(body):
-            for module in self._modules(statement):
+            for module in self.modules(statement):
                 if root_of(module) in self.upstream_roots:
                     return module
         return None
 
-    # -- imports ------------------------------------------------------------------------
-
-    def _modules(self, node: ast.Import | ast.ImportFrom) -> list[str]:
+    def modules(self, node: ast.Import | ast.ImportFrom) -> list[str]:
         if isinstance(node, ast.ImportFrom) and node.level:
             resolved = resolve_relative(node.module, node.level, self.package)
             return [resolved] if resolved else []
         return imported_modules(node)
 
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            self._record(node, alias.name, (alias.asname or alias.name,))
-            if root_of(alias.name) in self.upstream_roots:
-                bound = alias.asname or root_of(alias.name)
-                self.upstream_aliases[bound] = alias.name if alias.asname else root_of(alias.name)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        modules = self._modules(node)
-        if not modules:
+    def record(self, node: ast.stmt, module: str, names: tuple[str, ...], scope: _Scope) -> None:
+        if root_of(module) not in self.recorded_roots:
             return
-        module = modules[0]
-        names = tuple(alias.name for alias in node.names)
-        self._record(node, module, names)
-        if root_of(module) in self.upstream_roots:
-            for alias in node.names:
-                if alias.name == "__version__":
-                    self.version_names.add(alias.asname or alias.name)
-                elif alias.name != "*":
-                    self.upstream_aliases[alias.asname or alias.name] = f"{module}.{alias.name}"
-
-    def _record(self, node: ast.stmt, module: str, names: tuple[str, ...]) -> None:
-        in_function = self.function_depth > 0
-        guarded = self.guarded_depth > 0
-        type_checking = self.type_checking_depth > 0
         self.imports.append(
             ImportFact(
                 path=self.path,
@@ -193,52 +190,55 @@ class _FactCollector(ast.NodeVisitor):
                 column=node.col_offset + 1,
                 module=module,
                 names=names,
-                unconditional=not (in_function or guarded or type_checking),
-                in_function=in_function,
-                guarded=guarded,
-                type_checking=type_checking,
+                unconditional=not (scope.in_function or scope.guarded or scope.type_checking),
+                in_function=scope.in_function,
+                guarded=scope.guarded,
+                type_checking=scope.type_checking,
             )
         )
 
     # -- version gates ------------------------------------------------------------------
 
-    def visit_Compare(self, node: ast.Compare) -> None:
-        operands = [node.left, *node.comparators]
-        if any(self._mentions_version(operand) for operand in operands):
-            self.gates.append(_span(node, ast.unparse(node)[:80]))
-            return
-        self.generic_visit(node)
+    def version_gates(self, tree: ast.Module) -> None:
+        """Comparisons (and ``startswith``) involving the upstream's version."""
+        covered: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Compare):
+                operands = [node.left, *node.comparators]
+                if any(self.mentions_version(operand) for operand in operands):
+                    self.add_gate(node, covered)
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"startswith", "endswith"}
+                and self.mentions_version(node.func.value)
+            ):
+                self.add_gate(node, covered)
+        self.gates.sort(key=lambda span: (span.line, span.column))
 
-    def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if (
-            isinstance(func, ast.Attribute)
-            and func.attr in {"startswith", "endswith"}
-            and self._mentions_version(func.value)
-        ):
-            self.gates.append(_span(node, ast.unparse(node)[:80]))
+    def add_gate(self, node: ast.expr, covered: set[int]) -> None:
+        if id(node) in covered:
             return
-        self.generic_visit(node)
+        covered.update(id(inner) for inner in ast.walk(node))
+        self.gates.append(_span(node, ast.unparse(node)[:80]))
 
-    def _mentions_version(self, node: ast.expr) -> bool:
+    def mentions_version(self, node: ast.expr) -> bool:
         for inner in ast.walk(node):
             if isinstance(inner, ast.Attribute) and inner.attr == "__version__":
                 base = inner.value
+                while isinstance(base, ast.Attribute):
+                    base = base.value
                 if isinstance(base, ast.Name) and (
                     base.id in self.upstream_aliases or base.id in self.upstream_roots
                 ):
                     return True
-                if isinstance(base, ast.Attribute) and root_of(ast.unparse(base)) in (
-                    self.upstream_roots | set(self.upstream_aliases)
-                ):
-                    return True
             elif (isinstance(inner, ast.Name) and inner.id in self.version_names) or (
-                isinstance(inner, ast.Call) and self._is_metadata_version(inner)
+                isinstance(inner, ast.Call) and self.is_metadata_version(inner)
             ):
                 return True
         return False
 
-    def _is_metadata_version(self, call: ast.Call) -> bool:
+    def is_metadata_version(self, call: ast.Call) -> bool:
         func = call.func
         name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if name not in {"version", "distribution", "get_distribution"} or not call.args:
@@ -251,8 +251,9 @@ class _FactCollector(ast.NodeVisitor):
         )
 
 
-def _caught(handler: ast.ExceptHandler) -> set[str]:
-    return set(caught_names(handler))
+def may_gate_on_version(text: str) -> bool:
+    """Whether ``text`` can hold a version gate at all (the cheap needle for CL105)."""
+    return "__version__" in text or "version(" in text
 
 
 def file_facts(
@@ -262,17 +263,19 @@ def file_facts(
     module: str | None,
     is_package: bool,
     upstream_roots: frozenset[str],
+    recorded_roots: frozenset[str] = frozenset(),
     suppressed: dict[int, frozenset[str]] | None = None,
+    gates: bool = True,
 ) -> FileFacts:
-    """Collect the :class:`FileFacts` of one parsed file."""
-    if module is None:
-        package = None
-    elif is_package:
-        package = module
-    else:
-        package = module.rpartition(".")[0]
-    collector = _FactCollector(path, package, upstream_roots)
-    collector.visit(tree)
+    """Collect the :class:`FileFacts` of one parsed file.
+
+    Only imports of ``upstream_roots`` and ``recorded_roots`` (heavy imports) are kept;
+    ``gates=False`` skips the expression walk when the text cannot hold a version gate.
+    """
+    collector = _FactCollector(path, package_of(module, is_package), upstream_roots, recorded_roots)
+    collector.body(tree.body, _Scope())
+    if gates:
+        collector.version_gates(tree)
     return FileFacts(
         path=path,
         module=module,
@@ -281,3 +284,10 @@ def file_facts(
         version_gates=tuple(collector.gates),
         suppressed=tuple(sorted((suppressed or {}).items())),
     )
+
+
+def package_of(module: str | None, is_package: bool) -> str | None:
+    """The package relative imports of ``module`` resolve against."""
+    if module is None:
+        return None
+    return module if is_package else module.rpartition(".")[0]

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from compatlint.analysis.imports import FileFacts, file_facts
+from compatlint.analysis.import_lines import line_facts
+from compatlint.analysis.imports import FileFacts, file_facts, may_gate_on_version
 from compatlint.analysis.mocklist import MockList, read_mock_list
 from compatlint.analysis.shapes import root_of
 from compatlint.analysis.shim import ShimModel, analyze_shim
@@ -59,25 +60,64 @@ def module_name(path: str, src_roots: Iterable[str]) -> tuple[str | None, bool]:
     return None, False
 
 
-def needles_for(config: Config) -> tuple[str, ...]:
+def needles_for(config: Config) -> tuple[bytes, ...]:
     """The words without which a non-shim file cannot hold a finding."""
-    roots = {root_of(u) for u in config.upstreams} | {root_of(h) for h in config.heavy_imports}
-    return tuple(sorted(roots))
+    return tuple(sorted(r.encode() for r in upstream_roots(config) | heavy_roots(config)))
+
+
+def upstream_roots(config: Config) -> frozenset[str]:
+    return frozenset(root_of(u) for u in config.upstreams)
+
+
+def heavy_roots(config: Config) -> frozenset[str]:
+    return frozenset(root_of(h) for h in config.heavy_imports)
+
+
+def mentions_needle(config: Config, data: bytes) -> bool:
+    """The bytes prefilter: could any rule fire in a file with these contents?"""
+    return any(needle in data for needle in needles_for(config))
 
 
 def facts_for_file(config: Config, path: str, text: str, *, force: bool = False) -> FileFacts:
-    """The facts of one file; unparsed (empty) when it mentions none of the needles."""
+    """The facts of one file, by the cheapest means that is exact.
+
+    Unparsed (empty) when it mentions none of the needles; from its column-0 import lines
+    when that is certain to be complete (see :mod:`import_lines`); else from ``ast``.
+    """
     module, is_package = module_name(path, config.src)
-    if not force and not any(needle in text for needle in needles_for(config)):
+    if not force and not mentions_needle(config, text.encode()):
         return FileFacts(path=path, module=module, parsed=False)
-    tree = parse_python(text, path)
+    suppressed = suppressed_lines(text)
+    ups, heavy = upstream_roots(config), heavy_roots(config)
+    if not force:
+        quick = line_facts(
+            path,
+            text,
+            module=module,
+            is_package=is_package,
+            upstream_roots=ups,
+            recorded_roots=heavy,
+            suppressed=suppressed,
+        )
+        if quick is not None:
+            return quick
+    return parsed_facts(config, path, text, suppressed=suppressed)
+
+
+def parsed_facts(
+    config: Config, path: str, text: str, *, suppressed: dict[int, frozenset[str]] | None = None
+) -> FileFacts:
+    """The facts of one file from its ``ast`` (the exact, slower path)."""
+    module, is_package = module_name(path, config.src)
     return file_facts(
         path,
-        tree,
+        parse_python(text, path),
         module=module,
         is_package=is_package,
-        upstream_roots=frozenset(root_of(u) for u in config.upstreams),
-        suppressed=suppressed_lines(text),
+        upstream_roots=upstream_roots(config),
+        recorded_roots=heavy_roots(config),
+        suppressed=suppressed_lines(text) if suppressed is None else suppressed,
+        gates=may_gate_on_version(text),
     )
 
 

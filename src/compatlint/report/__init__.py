@@ -42,6 +42,7 @@ class CheckResult:
     files: int
     floors: dict[str, str]
     rules: tuple[RuleInfo, ...]
+    changed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Accept any iterable (a list is the usual slip) but keep the record immutable.
@@ -56,6 +57,7 @@ def render(
     color: bool = False,
     statistics: bool = False,
     tool_version: str = "",
+    max_annotations: int | None = None,
 ) -> str:
     """Render ``result`` in output format ``fmt`` (one of :data:`FORMATS`).
 
@@ -74,7 +76,7 @@ def render(
     if fmt == "github":
         from compatlint.report.github import render_github
 
-        return render_github(result)
+        return render_github(result, max_annotations=max_annotations)
     if fmt == "sarif":
         from compatlint.report.sarif import render_sarif
 

@@ -43,8 +43,22 @@ def format_annotation(d: Diagnostic) -> str:
     return f"::error {rendered}::{escape_data(d.message)}"
 
 
-def render_github(result: CheckResult) -> str:
-    """Render one annotation per finding, then the summary line."""
-    lines = [format_annotation(d) for d in result.diagnostics]
+def render_github(result: CheckResult, *, max_annotations: int | None = None) -> str:
+    """Render one annotation per finding, then the summary line.
+
+    Findings in ``result.changed`` come first (GitHub shows only the first few
+    annotations of a step); with ``max_annotations`` the rest are counted in a notice
+    instead of annotated.
+    """
+    changed = set(result.changed)
+    ordered = sorted(result.diagnostics, key=lambda d: d.path not in changed)
+    shown = ordered if max_annotations is None else ordered[:max_annotations]
+    lines = [format_annotation(d) for d in shown]
+    hidden = len(ordered) - len(shown)
+    if hidden:
+        lines.append(
+            f"::notice title=compatlint::{hidden} more finding{'s' if hidden != 1 else ''} "
+            f"not annotated (limit {max_annotations}); run `compatlint check` to see all"
+        )
     lines.append(summary_line(result))
     return "".join(line + "\n" for line in lines)

@@ -1,0 +1,152 @@
+"""The content-hash cache of per-file facts, in ``.compatlint_cache/`` at the project root.
+
+One JSON file per (compatlint version, analysis-config digest) maps each path to the hash
+of the contents its facts were computed from. Entries whose hash no longer matches are
+ignored; a corrupt file or entry is ignored and rewritten. Writes are atomic (temporary
+file + rename) and merge with what another run wrote meanwhile, so concurrent runs are
+safe: the worst case is a recomputation.
+
+The codec is JSON with an explicit allow-list of record types — never pickle: a cache
+directory can arrive in a pull request, and loading it must not be able to run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
+
+from compatlint import __version__
+from compatlint.analysis.imports import FileFacts, Span
+from compatlint.analysis.mocklist import MockEntry, MockList
+from compatlint.analysis.shim import AllEntry, ShimModel
+from compatlint.model import CoverOp, ImportFact, Site, SiteKind, Tag
+
+CACHE_DIR = ".compatlint_cache"
+FORMAT = 1
+
+_RECORDS: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (FileFacts, Span, ImportFact, ShimModel, Site, Tag, AllEntry, MockList, MockEntry)
+}
+_ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (SiteKind, CoverOp)}
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def encode(value: Any) -> Any:
+    """A JSON-able form of the analysis records (dataclasses, versions, enums, tuples)."""
+    if isinstance(value, enum.Enum):
+        return {"~e": type(value).__name__, "v": value.value}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"~r": type(value).__name__, **fields}
+    if isinstance(value, Version):
+        return {"~v": str(value)}
+    if isinstance(value, frozenset):
+        return {"~s": [encode(v) for v in sorted(value)]}
+    if isinstance(value, (list, tuple)):
+        return [encode(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def decode(value: Any) -> Any:
+    """The inverse of :func:`encode`; raises ValueError on anything it did not write."""
+    if isinstance(value, list):
+        return tuple(decode(v) for v in value)
+    if isinstance(value, dict):
+        if "~r" in value:
+            cls = _RECORDS.get(value["~r"])
+            if cls is None:
+                raise ValueError(f"unknown record {value['~r']!r}")
+            fields = {k: decode(v) for k, v in value.items() if k != "~r"}
+            return cls(**fields)
+        if "~e" in value:
+            enum_cls = _ENUMS.get(value["~e"])
+            if enum_cls is None:
+                raise ValueError(f"unknown enum {value['~e']!r}")
+            return enum_cls(value["v"])
+        if "~v" in value:
+            return Version(value["~v"])
+        if "~s" in value:
+            return frozenset(decode(v) for v in value["~s"])
+        raise ValueError("unexpected mapping in cache")
+    return value
+
+
+class FactCache:
+    """Cached facts of one project for one analysis configuration."""
+
+    def __init__(self, root: Path, digest: str) -> None:
+        self.directory = root / CACHE_DIR
+        self.path = self.directory / f"v{__version__}-f{FORMAT}-{digest}.json"
+        self._entries: dict[str, dict[str, Any]] = self._load()
+        self._dirty: dict[str, dict[str, Any]] = {}
+
+    def _load(self) -> dict[str, dict[str, Any]]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def get(self, key: str, digest: str) -> Any | None:
+        """The cached value of ``key`` if it was computed from contents with ``digest``."""
+        entry = self._entries.get(key)
+        if not isinstance(entry, dict) or entry.get("hash") != digest:
+            return None
+        try:
+            return decode(entry["value"])
+        except (KeyError, TypeError, ValueError):
+            return None  # a corrupt entry: recomputed and rewritten by the caller
+
+    def put(self, key: str, digest: str, value: Any) -> None:
+        entry = {"hash": digest, "value": encode(value)}
+        self._entries[key] = entry
+        self._dirty[key] = entry
+
+    def save(self) -> None:
+        """Merge this run's entries into the file on disk, atomically. Never raises."""
+        if not self._dirty:
+            return
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# Created by compatlint.\n*\n", encoding="utf-8")
+            merged = {**self._load(), **self._dirty}
+            _atomic_write(self.path, json.dumps(merged, separators=(",", ":")))
+            self._dirty = {}
+            for stale in self.directory.glob("v*.json"):
+                if stale != self.path and not stale.name.startswith(f"v{__version__}-"):
+                    stale.unlink(missing_ok=True)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def analysis_digest(config_digest: str, extra: Mapping[str, str] | None = None) -> str:
+    payload = json.dumps({"config": config_digest, **(extra or {})}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]

@@ -1,0 +1,142 @@
+"""Gather a project's facts fast: bytes prefilter, content-hash cache, process pool.
+
+This is the glue between the file-system edge (:class:`~compatlint.workspace.Workspace`)
+and the pure analysis. It computes exactly what :func:`analysis.project.analyze_project`
+computes — with the same per-file functions — but reads bytes first, skips files that
+cannot hold a finding without decoding them, reuses cached facts, and parses the rest on
+a process pool when there is enough of it to pay for the pool.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+
+from compatlint.analysis.imports import FileFacts
+from compatlint.analysis.mocklist import read_mock_list
+from compatlint.analysis.project import (
+    ProjectFacts,
+    facts_for_file,
+    grammar_for,
+    mentions_needle,
+    module_name,
+    policy_doc_tags,
+    shim_model,
+)
+from compatlint.analysis.source import parse_python
+from compatlint.cache import FactCache, content_hash
+from compatlint.config import Config
+from compatlint.workspace import Workspace
+
+# Below these, a pool costs more to start than it saves.
+POOL_MIN_FILES = 48
+POOL_MIN_BYTES = 1_000_000
+PROGRESS_MIN_FILES = 300
+
+
+def gather_facts(
+    workspace: Workspace,
+    paths: Iterable[str],
+    *,
+    use_cache: bool = True,
+    show_progress: bool | None = None,
+) -> ProjectFacts:
+    """The facts of ``paths`` plus the project context (shims, stub list, policy docs)."""
+    config = workspace.config
+    grammar = grammar_for(config)
+    project = ProjectFacts(config=config, grammar=grammar)
+    cache = FactCache(config.root, config.digest()) if use_cache else None
+    wanted = list(dict.fromkeys([*paths, *workspace.context_files()]))
+    digests = {rel: content_hash(workspace.read_bytes(rel)) for rel in wanted}
+
+    def cached(kind: str, rel: str):
+        return cache.get(f"{kind}:{rel}", digests[rel]) if cache else None
+
+    def remember(kind: str, rel: str, value) -> None:
+        if cache is not None:
+            cache.put(f"{kind}:{rel}", digests[rel], value)
+
+    pending: list[str] = []
+    for rel in wanted:
+        if not rel.endswith(".py"):
+            continue
+        facts = cached("file", rel)
+        if facts is not None:
+            project.files[rel] = facts
+        elif rel not in config.shims and not mentions_needle(config, workspace.read_bytes(rel)):
+            module, _ = module_name(rel, config.src)
+            project.files[rel] = FileFacts(path=rel, module=module, parsed=False)
+            remember("file", rel, project.files[rel])
+        else:
+            pending.append(rel)
+
+    for facts in _compute(config, workspace, pending, show_progress):
+        project.files[facts.path] = facts
+        remember("file", facts.path, facts)
+
+    for shim in config.shims:
+        model = cached("shim", shim)
+        if model is None:
+            model = shim_model(config, shim, workspace.read(shim), grammar)
+            remember("shim", shim, model)
+        project.shims[shim] = model
+    if config.mocks is not None:
+        rel = config.mocks.file
+        mock_list = cached("mocks", rel)
+        if mock_list is None:
+            tree = parse_python(workspace.read(rel), rel)
+            mock_list = read_mock_list(rel, tree, config.mocks.name)
+            remember("mocks", rel, mock_list)
+        project.mock_list = mock_list
+    for doc in config.policy_docs:
+        tags = cached("doc", doc)
+        if tags is None:
+            tags = policy_doc_tags(workspace.read(doc), grammar)
+            remember("doc", doc, tags)
+        project.doc_tags[doc] = tuple(tags)
+    if cache is not None:
+        cache.save()
+    return project
+
+
+def _compute(
+    config: Config, workspace: Workspace, pending: list[str], show_progress: bool | None
+) -> Iterable[FileFacts]:
+    texts = [(rel, workspace.read(rel)) for rel in pending]
+    size = sum(len(text) for _, text in texts)
+    if show_progress is None:
+        show_progress = len(texts) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+    work: Callable[[tuple[str, str]], FileFacts] = _Worker(config)
+    if len(texts) >= POOL_MIN_FILES and size >= POOL_MIN_BYTES and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor() as pool:
+            results = pool.map(work, texts, chunksize=max(1, len(texts) // 32))
+            yield from _with_progress(results, len(texts), show_progress)
+    else:
+        yield from _with_progress(map(work, texts), len(texts), show_progress)
+
+
+class _Worker:
+    """Picklable per-file job for the pool."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def __call__(self, item: tuple[str, str]) -> FileFacts:
+        rel, text = item
+        return facts_for_file(self.config, rel, text, force=rel in self.config.shims)
+
+
+def _with_progress(results: Iterable[FileFacts], total: int, show: bool) -> Iterable[FileFacts]:
+    if not show:
+        yield from results
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("analysing", total=total)
+        for facts in results:
+            progress.advance(task)
+            yield facts

@@ -1,0 +1,191 @@
+"""Fast gathering: same facts as the pure analysis, cached, pooled, safe when concurrent."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import compatlint.cache as cache_module
+import compatlint.engine as engine
+from compatlint.analysis.project import analyze_project
+from compatlint.cache import CACHE_DIR, FactCache, decode, encode
+from compatlint.config import load_config
+from compatlint.engine import gather_facts
+from compatlint.workspace import Workspace
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "sglang-backend"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    target = tmp_path / "example"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(CACHE_DIR))
+    return target
+
+
+def _workspace(root: Path) -> Workspace:
+    return Workspace(load_config(root / "pyproject.toml"))
+
+
+def _gather(root: Path, **options):
+    workspace = _workspace(root)
+    return gather_facts(workspace, workspace.python_files(), **options)
+
+
+def test_engine_equals_the_pure_analysis(example: Path) -> None:
+    workspace = _workspace(example)
+    paths = workspace.python_files()
+    pure = analyze_project(
+        workspace.config, workspace.sources([*paths, *workspace.context_files()])
+    )
+    fast = gather_facts(workspace, paths, use_cache=False)
+    assert fast.shims == pure.shims
+    assert fast.mock_list == pure.mock_list
+    assert fast.doc_tags == pure.doc_tags
+    for path, facts in pure.files.items():
+        assert fast.files[path].imports == facts.imports, path
+        assert fast.files[path].inline_fallbacks == facts.inline_fallbacks
+        assert fast.files[path].version_gates == facts.version_gates
+
+
+def test_pool_gives_the_same_facts(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sequential = _gather(example, use_cache=False)
+    monkeypatch.setattr(engine, "POOL_MIN_FILES", 1)
+    monkeypatch.setattr(engine, "POOL_MIN_BYTES", 1)
+    pooled = _gather(example, use_cache=False)
+    assert pooled.files == sequential.files
+
+
+def test_codec_round_trip(example: Path) -> None:
+    facts = _gather(example, use_cache=False)
+    for value in [*facts.files.values(), *facts.shims.values(), facts.mock_list]:
+        assert decode(json.loads(json.dumps(encode(value)))) == value
+
+
+def test_codec_refuses_what_it_did_not_write() -> None:
+    with pytest.raises(ValueError):
+        decode({"~r": "Popen", "args": ["rm"]})
+    with pytest.raises(ValueError):
+        decode({"unexpected": 1})
+
+
+def _forbid_computation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args, **kwargs):
+        raise AssertionError("recomputed a cached file")
+
+    monkeypatch.setattr(engine, "facts_for_file", boom)
+    monkeypatch.setattr(engine, "shim_model", boom)
+    monkeypatch.setattr(engine, "policy_doc_tags", boom)
+
+
+def test_warm_run_reads_everything_from_the_cache(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cold = _gather(example)
+    assert (example / CACHE_DIR / ".gitignore").read_text().strip().endswith("*")
+    _forbid_computation(monkeypatch)
+    warm = _gather(example)
+    assert warm.files == cold.files and warm.shims == cold.shims
+
+
+def test_content_change_invalidates_that_file_only(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _gather(example)
+    handler = example / "src" / "servo" / "handlers" / "chat.py"
+    handler.write_text(handler.read_text() + "\nfrom sglang.srt.extra import Z\n")
+    computed = []
+    original = engine.facts_for_file
+
+    def spy(config, rel, text, **kwargs):
+        computed.append(rel)
+        return original(config, rel, text, **kwargs)
+
+    monkeypatch.setattr(engine, "facts_for_file", spy)
+    facts = _gather(example)
+    assert computed == ["src/servo/handlers/chat.py"]
+    assert "sglang.srt.extra" in [i.module for i in facts.files[computed[0]].imports]
+
+
+def test_config_and_version_changes_use_another_cache_file(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _gather(example)
+    first = sorted((example / CACHE_DIR).glob("*.json"))
+    pyproject = example / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"sgl_kernel", ', ""))
+    _gather(example)
+    second = sorted((example / CACHE_DIR).glob("*.json"))
+    assert len(second) == 2 and first[0] in second
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    _gather(example)
+    names = [p.name for p in (example / CACHE_DIR).glob("*.json")]
+    assert len(names) == 1 and names[0].startswith("v999.0-")
+
+
+def test_floor_changes_share_the_cache(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _gather(example)
+    pyproject = example / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('floor = "0.5.10"', 'floor = "0.5.11"'))
+    _forbid_computation(monkeypatch)
+    _gather(example)
+
+
+@pytest.mark.parametrize("damage", ["{not json", "[]", '{"file:src/servo/_compat.py": 3}'])
+def test_corrupt_cache_is_ignored_and_rewritten(example: Path, damage: str) -> None:
+    cold = _gather(example)
+    (cache_file,) = (example / CACHE_DIR).glob("*.json")
+    cache_file.write_text(damage)
+    again = _gather(example)
+    assert again.files == cold.files
+    assert "file:src/servo/_compat.py" in json.loads(cache_file.read_text())
+
+
+def test_corrupt_entry_is_recomputed(example: Path) -> None:
+    _gather(example)
+    (cache_file,) = (example / CACHE_DIR).glob("*.json")
+    data = json.loads(cache_file.read_text())
+    key = "file:src/servo/handlers/chat.py"
+    data[key]["value"] = {"~r": "Nope"}
+    cache_file.write_text(json.dumps(data))
+    facts = _gather(example)
+    assert facts.files["src/servo/handlers/chat.py"].imports
+    assert json.loads(cache_file.read_text())[key]["value"]["~r"] == "FileFacts"
+
+
+def test_no_cache_writes_nothing(example: Path) -> None:
+    _gather(example, use_cache=False)
+    assert not (example / CACHE_DIR).exists()
+
+
+def test_save_merges_with_a_concurrent_writer(example: Path) -> None:
+    workspace = _workspace(example)
+    digest = workspace.config.digest()
+    first = FactCache(example, digest)
+    second = FactCache(example, digest)
+    first.put("file:a.py", "h1", None)
+    second.put("file:b.py", "h2", None)
+    first.save()
+    second.save()
+    merged = json.loads(first.path.read_text())
+    assert {"file:a.py", "file:b.py"} <= set(merged)
+
+
+@pytest.mark.integration
+def test_concurrent_runs_agree(example: Path) -> None:
+    command = [sys.executable, "-m", "compatlint.cli", "check", "--format", "json"]
+    runs = [
+        subprocess.Popen(command, cwd=example, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [1, 1, 1, 1]
+    assert len({out for out, _ in outputs}) == 1
+    (cache_file,) = (example / CACHE_DIR).glob("*.json")
+    json.loads(cache_file.read_text())
+    assert not list((example / CACHE_DIR).glob(".tmp-*"))

@@ -1,0 +1,59 @@
+"""Lean start-up: the common paths never import libcst, rich or GitPython."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "sglang-backend"
+HEAVY = ("libcst", "rich", "git")
+
+PROBE = """
+import json, sys
+from compatlint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules})))
+"""
+
+
+def _modules_after(args: list[str], cwd: Path) -> set[str]:
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(completed.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.integration
+def test_version_imports_nothing_heavy(tmp_path: Path) -> None:
+    loaded = _modules_after(["--version"], tmp_path)
+    assert not loaded & set(HEAVY)
+
+
+@pytest.mark.integration
+def test_warm_check_of_three_handlers_imports_nothing_heavy(tmp_path: Path) -> None:
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".compatlint_cache"))
+    handlers = [f"src/servo/handlers/{name}.py" for name in ("chat", "embed", "multimodal")]
+    subprocess.run([sys.executable, "-m", "compatlint.cli", "check"], cwd=root, check=False)
+    loaded = _modules_after(["check", *handlers], root)
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+    assert "concurrent" not in loaded  # no pool for three files
+
+
+@pytest.mark.integration
+def test_cold_full_check_does_not_import_libcst(tmp_path: Path) -> None:
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".compatlint_cache"))
+    assert "libcst" not in _modules_after(["check", "--no-cache"], root)
