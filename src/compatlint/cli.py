@@ -224,10 +224,7 @@ def rule(code: str | None) -> None:
 
 
 def _register_walk() -> None:
-    from importlib.util import find_spec
-
-    if find_spec("compatlint.runner") is not None:
-        _LAZY_COMMANDS["walk"] = "compatlint.runner.command:walk"
+    _LAZY_COMMANDS["walk"] = "compatlint.runner.command:walk"
 
 
 _register_walk()
