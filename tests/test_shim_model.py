@@ -444,3 +444,19 @@ def test_non_tag_comment_on_the_except_line_does_not_hide_the_body_tag() -> None
         SiteKind.IMPORT_FALLBACK,
     )
     assert removal(site) == Version("0.5.10")
+
+
+def test_tag_above_the_first_statement_of_a_def_without_docstring() -> None:
+    site = only(
+        f"""
+        def load():
+            {T9}
+            try:
+                from sglang.srt.a import X
+            except ImportError:
+                X = None
+            return X
+        """,
+        SiteKind.IMPORT_FALLBACK,
+    )
+    assert removal(site) == Version("0.5.10")

@@ -290,10 +290,11 @@ class _ShimAnalyzer:
                 owner = tag
             elif doc_tag is not None:
                 scope = doc_tag
-        body_after = node.body[0].lineno - 1 if node.body else node.lineno
         docstring = docstring_of(node)
         start = 1 if docstring else 0
-        after = docstring[2] if docstring else _header_end(node, body_after)
+        # Comment blocks must touch what they lead, so the def line itself is a safe bound
+        # even for a signature over several lines.
+        after = docstring[2] if docstring else node.lineno
         self.walk(
             node.body[start:],
             _replace(
@@ -573,10 +574,6 @@ def _describe(node: ast.stmt) -> str:
 def _last_line(body: list[ast.stmt]) -> int:
     last = body[-1]
     return last.end_lineno or last.lineno
-
-
-def _header_end(node: ast.AST, default: int) -> int:
-    return default
 
 
 def _replace(ctx: _Context, **changes: object) -> _Context:
