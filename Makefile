@@ -18,6 +18,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	cd examples/sglang-backend && ../../$(BIN)/compatlint check; test $$? -le 1
 	cd examples/sglang-backend && ../../$(BIN)/compatlint report
+	cd examples/sglang-backend && ../../$(BIN)/compatlint prune --floor 0.5.11 --diff; test $$? -le 1
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

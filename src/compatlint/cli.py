@@ -223,6 +223,71 @@ def rule(code: str | None) -> None:
     click.echo(rule_class.doc(), nl=False)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_floor_option
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if prune would.")
+@click.option("--allow-dirty", is_flag=True, help="Write files with uncommitted changes too.")
+@click.option("--commit", "make_commit", is_flag=True, help="Commit the files prune touched.")
+@click.option(
+    "--worklog",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the deprecation table (Markdown) to this file.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@_config_option
+def prune(
+    paths: tuple[Path, ...],
+    floors: tuple[str, ...],
+    show_diff: bool,
+    check_only: bool,
+    allow_dirty: bool,
+    make_commit: bool,
+    worklog: Path | None,
+    output_format: str,
+    config_file: Path | None,
+) -> None:
+    """Remove every fallback whose tag expired at the floors (PATHS: only these shims).
+
+    Writes in place; --diff and --check exit 1 when prune would change anything.
+    """
+    if not floors:
+        raise click.UsageError("--floor is required: the new minimum supported version")
+    if show_diff and check_only:
+        raise click.UsageError("--diff and --check are mutually exclusive")
+    if make_commit and (show_diff or check_only):
+        raise click.UsageError("--commit writes; it cannot be combined with --diff or --check")
+    from compatlint.codemods.command import run_prune
+    from compatlint.versions import parse_floor_options
+
+    config = _load_config(config_file, floors)
+    overrides = parse_floor_options(floors, config.upstreams, config.primary)
+    mode = "diff" if show_diff else "check" if check_only else "write"
+    color = output_format == "text" and _use_color(sys.stdout)
+    outcome = run_prune(
+        config,
+        paths,
+        overrides=overrides,
+        mode=mode,
+        allow_dirty=allow_dirty,
+        commit=make_commit,
+        worklog=worklog,
+        output_format=output_format,
+        color=color,
+    )
+    click.echo(outcome.output, nl=False, color=color or None)
+    for message in outcome.messages:
+        click.echo(message, err=True)
+    sys.exit(outcome.exit_code)
+
+
 def _register_walk() -> None:
     _LAZY_COMMANDS["walk"] = "compatlint.runner.command:walk"
 

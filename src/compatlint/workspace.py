@@ -1,20 +1,30 @@
-"""The file-system edge: find the project, list and read its files.
+"""The file-system edge: find the project, list, read and write its files.
 
 Everything the core needs arrives here as text keyed by a POSIX path relative to the
-project root; nothing below this module touches the disk.
+project root; nothing below this module touches the disk. Texts are kept exactly as read
+(``\r\n`` stays ``\r\n``); a byte-order mark is remembered and written back.
+:meth:`Workspace.apply` writes a codemod's edits all-or-nothing, and the git helpers
+refuse to overwrite uncommitted work. GitPython is imported only when git is needed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
-from collections.abc import Iterable, Iterator
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from compatlint.analysis.source import decode_source
 from compatlint.config import DEFAULT_EXCLUDES, Config
-from compatlint.errors import SourceError
+from compatlint.errors import SourceError, WorkspaceError
+from compatlint.model import Edit
+
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -105,3 +115,181 @@ class Workspace:
 
     def sources(self, paths: Iterable[str]) -> dict[str, str]:
         return {rel: self.read(rel) for rel in dict.fromkeys(paths)}
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def encode(self, rel: str, text: str) -> bytes:
+        """The bytes to write for ``text``: UTF-8, with the BOM the file was read with."""
+        read = self._bytes.get(rel)
+        bom = (read is not None and read.startswith(_BOM)) or text.startswith("\ufeff")
+        data = text.removeprefix("\ufeff").encode("utf-8")
+        return _BOM + data if bom else data
+
+    def apply(self, edits: Iterable[Edit]) -> list[str]:
+        """Write every edit or none: each new text goes to a temporary file in its target's
+        directory (same permissions), then all are renamed over their targets; if any
+        step fails, the files already replaced are restored and a :class:`WorkspaceError`
+        names the file. ``Edit.new_text`` None deletes the file. Returns the paths written.
+        """
+        staged: list[_Staged] = []
+        try:
+            for edit in edits:
+                staged.append(self._stage(edit))
+        except OSError as exc:
+            _discard(staged)
+            raise WorkspaceError(f"cannot write: {exc.strerror or exc}", edit.path) from None
+        replaced: list[_Staged] = []
+        try:
+            for item in staged:
+                if item.temp is None:
+                    os.remove(item.target)
+                else:
+                    os.replace(item.temp, item.target)
+                    item.temp = None
+                replaced.append(item)
+        except OSError as exc:
+            failed = item.rel
+            for done in reversed(replaced):
+                _restore(done)
+            _discard(staged)
+            raise WorkspaceError(
+                f"cannot write: {exc.strerror or exc}; no file was changed", failed
+            ) from None
+        for item in staged:
+            self._bytes.pop(item.rel, None)
+            self._texts.pop(item.rel, None)
+            if item.new is not None and item.data is not None:
+                self._bytes[item.rel] = item.data
+                self._texts[item.rel] = item.new
+        return [item.rel for item in staged]
+
+    def _stage(self, edit: Edit) -> _Staged:
+        target = self.root / edit.path
+        original: bytes | None = None
+        mode: int | None = None
+        if target.exists():
+            original = target.read_bytes()
+            mode = stat.S_IMODE(target.stat().st_mode)
+        if edit.new_text is None:
+            return _Staged(edit.path, target, None, original, mode, None)
+        data = self.encode(edit.path, edit.new_text)
+        temp = _write_temp(target, data, mode)
+        text = edit.new_text.removeprefix("\ufeff")
+        return _Staged(edit.path, target, temp, original, mode, text, data)
+
+    # -- git -------------------------------------------------------------------------------
+
+    def _repo(self) -> Any | None:
+        try:
+            import git
+        except ImportError:  # pragma: no cover - GitPython is a dependency
+            return None
+        try:
+            return git.Repo(self.root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            return None
+        except git.GitCommandNotFound:  # pragma: no cover - no git binary
+            return None
+
+    def _repo_paths(self, repo: Any, paths: Sequence[str]) -> dict[str, str]:
+        top = Path(repo.working_tree_dir).resolve()
+        return {(self.root / rel).resolve().relative_to(top).as_posix(): rel for rel in paths}
+
+    def ensure_clean(self, paths: Sequence[str], *, allow_dirty: bool = False) -> None:
+        """Refuse to write ``paths`` when any has uncommitted changes (or git is absent)."""
+        if allow_dirty or not paths:
+            return
+        repo = self._repo()
+        if repo is None:
+            raise WorkspaceError(
+                "not inside a git repository: nothing would protect the files prune "
+                "writes; pass --allow-dirty to write anyway",
+                str(self.root),
+            )
+        mapping = self._repo_paths(repo, paths)
+        output = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", *mapping)
+        dirty = sorted({mapping[e[3:]] for e in output.split("\0") if e[3:] in mapping})
+        if dirty:
+            raise WorkspaceError(
+                f"uncommitted changes in {', '.join(dirty)}; commit or stash them first, "
+                "or pass --allow-dirty"
+            )
+
+    def commit(self, paths: Sequence[str], message: str) -> str:
+        """Commit exactly ``paths`` (other staged changes stay staged); the new commit id."""
+        repo = self._repo()
+        if repo is None:
+            raise WorkspaceError("--commit needs a git repository", str(self.root))
+        import git
+
+        rels = list(self._repo_paths(repo, paths))
+        try:
+            repo.git.add("-A", "--", *rels)
+            repo.git.commit("-m", message, "--", *rels)
+        except git.GitCommandError as exc:
+            detail = (exc.stderr or "").strip().splitlines()
+            raise WorkspaceError(f"git commit failed: {detail[-1] if detail else exc}") from None
+        return repo.head.commit.hexsha
+
+
+@dataclass
+class _Staged:
+    """One planned write: where, the temporary file holding the new bytes, the original."""
+
+    rel: str
+    target: Path
+    temp: Path | None
+    original: bytes | None
+    mode: int | None
+    new: str | None
+    data: bytes | None = None
+
+
+def _write_temp(target: Path, data: bytes, mode: int | None) -> Path:
+    directory = target.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(name, mode if mode is not None else 0o666 & ~_umask())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _restore(item: _Staged) -> None:
+    """Put back the original bytes of a file already replaced (best effort, then direct)."""
+    if item.original is None:
+        with contextlib.suppress(OSError):
+            os.remove(item.target)
+        return
+    temp: Path | None = None
+    try:
+        temp = _write_temp(item.target, item.original, item.mode)
+        os.replace(temp, item.target)
+    except OSError:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        item.target.write_bytes(item.original)
+        if item.mode is not None:
+            os.chmod(item.target, item.mode)
+
+
+def _discard(staged: Iterable[_Staged]) -> None:
+    for item in staged:
+        if item.temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(item.temp)
+            item.temp = None

@@ -1,0 +1,165 @@
+"""After a removal: imports whose last use went with it, and ``__all__`` entries of names
+that no longer exist.
+
+Both are decided by comparing the file before prune with the file after it, never by a
+blind unused-import fix: an import that was unused before (a side-effect import, a
+re-export) stays, and so does one listed in ``__all__``. Imports are matched across the two
+versions by their scope, their module and the imported name; uses come from libcst's scope analysis.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
+
+from compatlint.analysis.shim import all_entries, module_bindings
+from compatlint.codemods.blocks import BlockEditor, EditActions
+from compatlint.codemods.locate import NodeIndex, parse_module
+
+_EMPTY = cst.Module(body=[])
+
+
+@dataclass(frozen=True)
+class _ImportUse:
+    key: tuple[tuple[str, ...], str, str]
+    alias: cst.ImportAlias
+    used: bool
+
+
+def _scope_path(scope) -> tuple[str, ...]:
+    path: list[str] = []
+    while scope is not None and not isinstance(scope, GlobalScope):
+        path.append(getattr(scope, "name", None) or "<scope>")
+        scope = scope.parent
+    return tuple(reversed(path))
+
+
+def _bound_names(node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> set[str]:
+    if alias.asname is not None:
+        return {alias.evaluated_alias or ""}
+    full = get_full_name_for_node(alias.name) or ""
+    if isinstance(node, cst.ImportFrom):
+        return {full}
+    parts = full.split(".")
+    return {".".join(parts[: index + 1]) for index in range(len(parts))}
+
+
+def _import_uses(wrapper: MetadataWrapper) -> Iterator[_ImportUse]:
+    """Every import alias of a module with its scope, its text and whether anything uses it."""
+    scopes = wrapper.resolve(ScopeProvider)
+    used: dict[int, bool] = {}
+    where: dict[int, tuple[tuple[str, ...], cst.Import | cst.ImportFrom]] = {}
+    for scope in {scope for scope in scopes.values() if scope is not None}:
+        for assignment in scope.assignments:
+            node = getattr(assignment, "node", None)
+            if not isinstance(node, (cst.Import, cst.ImportFrom)):
+                continue
+            if isinstance(node.names, cst.ImportStar):
+                continue
+            for alias in node.names:
+                if assignment.name in _bound_names(node, alias):
+                    used[id(alias)] = used.get(id(alias), False) or bool(assignment.references)
+                    where[id(alias)] = (_scope_path(scope), node)
+    for statement_node in _imports(wrapper.module):
+        if isinstance(statement_node.names, cst.ImportStar):
+            continue
+        for alias in statement_node.names:
+            if id(alias) not in where:
+                continue
+            scope_path, node = where[id(alias)]
+            if isinstance(node, cst.ImportFrom) and _module_of(node) == "__future__":
+                continue
+            source = _module_of(node) if isinstance(node, cst.ImportFrom) else "import"
+            name = "".join(
+                _EMPTY.code_for_node(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)).split()
+            )
+            yield _ImportUse((scope_path, source, name), alias, used.get(id(alias), False))
+
+
+def _module_of(node: cst.ImportFrom) -> str:
+    dots = "." * len(node.relative)
+    return dots + (get_full_name_for_node(node.module) or "" if node.module else "")
+
+
+def _imports(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
+    found: list[cst.Import | cst.ImportFrom] = []
+
+    class _Collector(cst.CSTVisitor):
+        def visit_Import(self, node: cst.Import) -> None:
+            found.append(node)
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+            found.append(node)
+
+    module.visit(_Collector())
+    return found
+
+
+def _exported(text: str) -> set[str]:
+    try:
+        entries = all_entries(ast.parse(text))
+    except SyntaxError:  # pragma: no cover - prune only produces code that parses
+        return set()
+    return {entry.name for entry in entries or ()}
+
+
+def cleanup(original: str, current: str, path: str = "") -> tuple[str, list[str], list[str]]:
+    """``current`` without the imports that lost their last use since ``original`` and
+    without the ``__all__`` entries of names ``original`` bound and ``current`` does not.
+
+    Returns the new text, the imports removed and the ``__all__`` names removed.
+    """
+    if original == current:
+        return current, [], []
+    before_used: dict[tuple[tuple[str, ...], str, str], bool] = {}
+    for use in _import_uses(MetadataWrapper(parse_module(original, path))):
+        before_used[use.key] = before_used.get(use.key, False) or use.used
+    wrapper = MetadataWrapper(parse_module(current, path))
+    index = NodeIndex(wrapper, current)
+    exported = _exported(current)
+    actions = EditActions()
+    removed_imports: list[str] = []
+    for use in _import_uses(wrapper):
+        bound = use.alias.evaluated_alias or get_full_name_for_node(use.alias.name) or ""
+        if use.used or not before_used.get(use.key, False):
+            continue
+        if bound.split(".")[0] in exported or bound in exported:
+            continue
+        actions.remove_aliases.add(id(use.alias))
+        removed_imports.append(f"{bound} (line {index.line_of(use.alias)})")
+
+    stale = _stale_exports(original, current)
+    removed_exports: list[str] = []
+    for name, line, column in stale:
+        value = index.at(line, column, cst.SimpleString)
+        element = index.parent(value) if value is not None else None
+        if isinstance(element, cst.Element):
+            actions.remove_elements.add(id(element))
+            removed_exports.append(name)
+    if actions.is_empty():
+        return current, [], []
+    new_module = wrapper.module.visit(BlockEditor(actions))
+    return new_module.code, removed_imports, removed_exports
+
+
+def _stale_exports(original: str, current: str) -> list[tuple[str, int, int]]:
+    """``__all__`` entries (name, line, column) naming what ``original`` bound and
+    ``current`` no longer does."""
+    try:
+        before_tree, after_tree = ast.parse(original), ast.parse(current)
+    except SyntaxError:  # pragma: no cover - prune only produces code that parses
+        return []
+    entries = all_entries(after_tree)
+    if not entries:
+        return []
+    before, star_before = module_bindings(before_tree)
+    after, star_after = module_bindings(after_tree)
+    if star_after:
+        return []
+    del star_before
+    return [(e.name, e.line, e.column) for e in entries if e.name in before and e.name not in after]

@@ -1,0 +1,470 @@
+"""``prune``: remove every fallback whose tag has expired at the floors (Step 10 of the bump).
+
+:func:`plan_prune` is pure: relative path → text in, a :class:`PrunePlan` out. Per shim it
+runs the analysis, hands each expired site to its removal function (one per site kind,
+:mod:`compatlint.codemods.removals`), applies the recorded actions in one libcst walk
+(:class:`PruneTransformer`), and repeats until no expired site it can handle is left. Then
+come the follow-on edits: imports that lost their last use and stale ``__all__`` entries,
+bare calls and imports of removed definitions at their call sites, and stub-list entries
+for modules that became unconditional imports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from compatlint.analysis.mocklist import read_mock_list
+from compatlint.analysis.project import grammar_for, shim_model, suppressed_lines
+from compatlint.analysis.shim import ShimModel
+from compatlint.analysis.source import ALL_CODES, parse_python
+from compatlint.codemods.blocks import (
+    BlockEditor,
+    StatementStream,
+    comment_line,
+    ends_flow,
+    suite_statements,
+)
+from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
+from compatlint.codemods.imports_cleanup import cleanup
+from compatlint.codemods.locate import NodeIndex, parse_module
+from compatlint.codemods.plan import FollowUp, PrunePlan, RemovedSite, StubAddition
+from compatlint.codemods.removals import (
+    ORDER,
+    REMOVALS,
+    DefinitionDecision,
+    Promotion,
+    PruneActions,
+    RemovalContext,
+    Unhandled,
+)
+from compatlint.codemods.sentinels import SentinelFolder
+from compatlint.codemods.stubs import add_stub_entries, newly_required
+from compatlint.config import Config
+from compatlint.errors import SourceError
+from compatlint.model import Edit, Fate, Site, SiteKind
+from compatlint.report.sites import site_fate
+from compatlint.versions import Floors
+
+_BOM = "\ufeff"
+_MAX_PASSES = 4
+_FOLLOW_UP_RULES = {Fate.UNTAGGED: "CL101", Fate.VAGUE: "CL103"}
+_FOLLOW_UP_REASONS = {
+    Fate.VAGUE: "vague tag: {reason}; never pruned",
+    Fate.UNTAGGED: "untagged: add a removal tag (or remove it by hand)",
+    Fate.NO_FLOOR: "no floor for {track}; kept",
+}
+
+
+class PruneTransformer(SentinelFolder, BlockEditor):
+    """Applies one pass of :class:`PruneActions` to a shim."""
+
+    def __init__(self, actions: PruneActions, index: NodeIndex) -> None:
+        BlockEditor.__init__(self, actions)
+        self.actions: PruneActions = actions
+        self.init_folding()
+        self.index = index
+        self.if_outcomes: dict[int, tuple[bool, cst.If]] = {}
+
+    # try ----------------------------------------------------------------------------------
+
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try) -> cst.Try:
+        promotion = self.actions.promote.get(id(original_node))
+        if promotion is not None:
+            return self._promote(original_node, updated_node, promotion)
+        removed = [
+            index
+            for index, handler in enumerate(original_node.handlers)
+            if id(handler) in self.actions.remove_handlers
+        ]
+        if not removed:
+            return updated_node
+        kept = [h for i, h in enumerate(updated_node.handlers) if i not in removed]
+        spilled = [
+            line
+            for index in removed
+            for line in updated_node.handlers[index].leading_lines
+            if line.comment is not None
+        ]
+        if kept or updated_node.finalbody is not None:
+            return self._shrink(original_node, updated_node, removed, spilled)
+        stream = StatementStream()
+        stream.lines(updated_node.leading_lines)
+        stream.suite(updated_node.body)
+        stream.lines(spilled)
+        if updated_node.orelse is not None:
+            stream.lines(updated_node.orelse.leading_lines)
+            stream.suite(updated_node.orelse.body)
+        self.replacements[id(original_node)] = stream.finish()
+        return updated_node
+
+    def _shrink(
+        self, original: cst.Try, updated: cst.Try, removed: list[int], spilled: list[cst.EmptyLine]
+    ) -> cst.Try:
+        """A try that keeps other handlers or its ``finally``: only the handlers go."""
+        handlers = list(updated.handlers)
+        carry: list[cst.EmptyLine] = []
+        following = [i for i in range(removed[0] + 1, len(handlers)) if i not in removed]
+        orelse, finalbody = updated.orelse, updated.finalbody
+        if spilled and following:
+            first = handlers[following[0]]
+            handlers[following[0]] = first.with_changes(
+                leading_lines=[*spilled, *first.leading_lines]
+            )
+        elif spilled and orelse is not None:
+            orelse = orelse.with_changes(leading_lines=[*spilled, *orelse.leading_lines])
+        elif spilled and finalbody is not None:
+            finalbody = finalbody.with_changes(leading_lines=[*spilled, *finalbody.leading_lines])
+        else:
+            carry = spilled
+        kept = [h for i, h in enumerate(handlers) if i not in removed]
+        body = updated.body
+        if not kept and orelse is not None:
+            statements, _, footer = suite_statements(body)
+            stream = StatementStream()
+            stream.add(statements)
+            stream.lines(footer)
+            stream.lines(orelse.leading_lines)
+            stream.suite(orelse.body)
+            merged = stream.finish()
+            header = (
+                body.header if isinstance(body, cst.IndentedBlock) else cst.TrailingWhitespace()
+            )
+            indent = body.indent if isinstance(body, cst.IndentedBlock) else None
+            body = cst.IndentedBlock(
+                body=merged.statements, header=header, indent=indent, footer=merged.carry_after
+            )
+            orelse = None
+        result = updated.with_changes(body=body, handlers=kept, orelse=orelse, finalbody=finalbody)
+        if carry:
+            self.replacements[id(original)] = _replacement([result], carry)
+        return result
+
+    def _promote(self, original: cst.Try, updated: cst.Try, promotion: Promotion) -> cst.Try:
+        """A temporary try: the handler's body (without its guard) replaces the try."""
+        position = next(
+            i for i, handler in enumerate(original.handlers) if id(handler) == promotion.handler
+        )
+        handler = updated.handlers[position]
+        statements, header, footer = suite_statements(handler.body)
+        guards, statements = statements[: promotion.skip], statements[promotion.skip :]
+        stream = StatementStream()
+        if updated.finalbody is None:
+            stream.lines(updated.leading_lines)
+            if isinstance(updated.body, cst.IndentedBlock):
+                stream.lines(comment_line(updated.body.header))
+        stream.lines(line for line in handler.leading_lines if line.comment is not None)
+        stream.lines(header)
+        for guard in guards:
+            stream.lines(line for line in guard.leading_lines if line.comment is not None)
+        stream.add(statements)
+        stream.lines(footer)
+        result = stream.finish()
+        if updated.finalbody is None:
+            self.replacements[id(original)] = result
+            return updated
+        body = cst.IndentedBlock(body=result.statements, footer=result.carry_after)
+        return updated.with_changes(body=body, handlers=[], orelse=None)
+
+    # if -----------------------------------------------------------------------------------
+
+    def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.If:
+        updated_node = self._resolve_orelse(original_node, updated_node)
+        if id(original_node) in self.actions.drop_branch:
+            outcome: bool | None = False
+        else:
+            outcome = self.value_of(updated_node.test)
+        if outcome is None:
+            return updated_node
+        parent = self.index.parent(original_node)
+        if isinstance(parent, cst.If) and parent.orelse is original_node:
+            self.if_outcomes[id(original_node)] = (outcome, updated_node)
+            return updated_node
+        stream = StatementStream()
+        stream.lines(updated_node.leading_lines)
+        orelse = updated_node.orelse
+        if outcome:
+            stream.suite(updated_node.body)
+        elif isinstance(orelse, cst.If):
+            stream.add([orelse])
+        elif isinstance(orelse, cst.Else):
+            stream.lines(orelse.leading_lines)
+            stream.suite(orelse.body)
+        replacement = stream.finish()
+        replacement.terminal = ends_flow(replacement.statements)
+        self.replacements[id(original_node)] = replacement
+        return updated_node
+
+    def leave_While(self, original_node: cst.While, updated_node: cst.While) -> cst.While:
+        """``while False:`` (a folded sentinel test) never runs: only its ``else`` does."""
+        if self.value_of(updated_node.test) is not False:
+            return updated_node
+        stream = StatementStream()
+        stream.lines(updated_node.leading_lines)
+        if updated_node.orelse is not None:
+            stream.lines(updated_node.orelse.leading_lines)
+            stream.suite(updated_node.orelse.body)
+        self.replacements[id(original_node)] = stream.finish()
+        return updated_node
+
+    def _resolve_orelse(self, original: cst.If, updated: cst.If) -> cst.If:
+        """Apply the decided outcome of an ``elif`` branch to its parent ``if``."""
+        child = original.orelse
+        if not isinstance(child, cst.If) or id(child) not in self.if_outcomes:
+            return updated
+        value, resolved = self.if_outcomes.pop(id(child))
+        if value:
+            new_orelse: cst.If | cst.Else | None = cst.Else(
+                body=resolved.body,
+                leading_lines=resolved.leading_lines,
+                whitespace_before_colon=resolved.whitespace_after_test,
+            )
+        else:
+            new_orelse = resolved.orelse
+        return updated.with_changes(orelse=new_orelse)
+
+
+def _replacement(statements: list[cst.BaseStatement], carry: list[cst.EmptyLine]):
+    stream = StatementStream()
+    stream.add(statements)
+    stream.lines(carry)
+    return stream.finish()
+
+
+# -- planning -------------------------------------------------------------------------------
+
+
+def _signature(site: Site) -> tuple[object, ...]:
+    """What identifies a site across passes (its lines move; its shape and tag do not)."""
+    return (site.kind, site.names, site.tag.raw if site.tag else None, site.detail)
+
+
+def _tag_key(site: Site) -> tuple[object, ...]:
+    """A looser identity for tagged sites whose names change when an inner try collapses."""
+    return (site.kind, site.tag.raw if site.tag else None)
+
+
+def _follow_up_reason(site: Site, fate: Fate) -> str | None:
+    if fate is Fate.UNTAGGED and not site.needs_tag:
+        return None
+    template = _FOLLOW_UP_REASONS.get(fate)
+    if template is None:
+        return None
+    tag = site.tag
+    return template.format(
+        reason=(tag.vague_reason if tag else "") or "names no version",
+        track=f"the {tag.track} track" if tag and tag.track else (site.upstream or "its upstream"),
+    )
+
+
+@dataclass
+class _ShimResult:
+    text: str
+    removed: list[RemovedSite] = field(default_factory=list)
+    unhandled: dict[tuple[object, ...], tuple[Site, FollowUp]] = field(default_factory=dict)
+    notes: dict[tuple[object, ...], FollowUp] = field(default_factory=dict)
+    removed_definitions: dict[str, int] = field(default_factory=dict)
+    passes: int = 0
+
+
+class _Planner:
+    def __init__(self, config: Config, sources: Mapping[str, str], floors: Floors) -> None:
+        self.config = config
+        self.sources = {path: text.removeprefix(_BOM) for path, text in sources.items()}
+        self.boms = {path for path, text in sources.items() if text.startswith(_BOM)}
+        self.floors = floors
+        self.grammar = grammar_for(config)
+        self.plan = PrunePlan(floors)
+        self.texts: dict[str, str] = dict(self.sources)
+        self.project_uses: dict[tuple[str, str], dict[str, NameUses]] = {}
+
+    def fate(self, site: Site) -> Fate:
+        return site_fate(site, self.floors, self.config.primary)
+
+    def model(self, path: str, text: str) -> ShimModel:
+        return shim_model(self.config, path, text, self.grammar)
+
+    # shims --------------------------------------------------------------------------------
+
+    def prune_shim(self, shim: str) -> None:
+        # Start from the current texts: another shim's prune may have edited this one.
+        original = self.texts[shim]
+        scanner = CallSiteScanner(self.config, self.texts, shim)
+        result = _ShimResult(original)
+        for _ in range(_MAX_PASSES):
+            if not self._one_pass(shim, scanner, result):
+                break
+        self.plan.passes = max(self.plan.passes, result.passes)
+        final_text, _, _ = cleanup(self.sources[shim], result.text, shim)
+        self.texts[shim] = final_text
+        self._edit_call_sites(shim, scanner, result)
+        self.plan.removed += result.removed
+        first_model = self.model(shim, original)
+        final_model = self.model(shim, final_text)
+        remaining = Counter(_signature(site) for site in final_model.sites)
+        tagged_remaining = Counter(_tag_key(site) for site in final_model.sites)
+        suppressed = suppressed_lines(original)
+        for site in first_model.sites:
+            fate = self.fate(site)
+            reason = _follow_up_reason(site, fate)
+            codes = suppressed.get(site.line, frozenset())
+            if _FOLLOW_UP_RULES.get(fate) in codes or ALL_CODES in codes:
+                continue
+            if reason and remaining[_signature(site)] > 0:
+                self.plan.follow_ups.append(FollowUp.of(site, reason))
+        # A site left alone in one pass may have gone in a later one.
+        self.plan.follow_ups += [
+            item for site, item in result.unhandled.values() if tagged_remaining[_tag_key(site)]
+        ]
+        self.plan.follow_ups += result.notes.values()
+
+    def _one_pass(self, shim: str, scanner: CallSiteScanner, result: _ShimResult) -> bool:
+        text = result.text
+        model = self.model(shim, text)
+        expired = [site for site in model.sites if self.fate(site) is Fate.EXPIRED]
+        if not expired:
+            return False
+        live = [site for site in model.sites if self.fate(site) is not Fate.EXPIRED]
+        wrapper = MetadataWrapper(parse_module(text, shim))
+        index = NodeIndex(wrapper, text)
+        ctx = RemovalContext(index, self.floors, self.config.primary)
+        ctx.expired_handlers = {
+            (site.line, site.column) for site in expired if site.kind is SiteKind.IMPORT_FALLBACK
+        }
+        for site in live:
+            ctx.protect(site)
+        for site in expired:
+            if site.kind is SiteKind.TAGGED_DEFINITION:
+                ctx.definitions[site.names[0]] = self._decide(shim, scanner, index, site)
+        done: list[tuple[Site, object]] = []
+        for site in sorted(expired, key=lambda s: (ORDER.index(s.kind), s.line, s.column)):
+            try:
+                done.append((site, REMOVALS[site.kind](ctx, site)))
+            except Unhandled as exc:
+                ctx.protect(site)
+                item = FollowUp.of(site, f"not pruned: {exc}")
+                result.unhandled.setdefault(_signature(site), (site, item))
+        ctx.finalize()
+        for site, reason in ctx.notes:
+            result.notes.setdefault(_signature(site), FollowUp.of(site, reason))
+        if ctx.actions.is_empty():
+            return False
+        new_text = wrapper.module.visit(PruneTransformer(ctx.actions, index)).code
+        if new_text == text:
+            return False
+        _check_parses(shim, new_text)
+        result.passes += 1
+        for site, action in sorted(done, key=lambda pair: (pair[0].line, pair[0].column)):
+            description = action() if callable(action) else str(action)
+            result.removed.append(RemovedSite.of(site, description))
+            if site.kind is SiteKind.TAGGED_DEFINITION:
+                result.removed_definitions[site.names[0]] = len(result.removed) - 1
+        result.text = new_text
+        return True
+
+    def _decide(
+        self, shim: str, scanner: CallSiteScanner, index: NodeIndex, site: Site
+    ) -> DefinitionDecision:
+        """Whether a tagged definition may go: every use, in the shim and in the project,
+        must be a bare call."""
+        name = site.names[0]
+        node = index.at(site.line, site.column, cst.FunctionDef, cst.ClassDef)
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            return DefinitionDecision("its definition could not be located")
+        local = shim_uses(index, node)
+        if local.blocked:
+            return DefinitionDecision(local.blocked)
+        if local.value_uses:
+            lines = ", ".join(str(line) for line in local.value_uses)
+            return DefinitionDecision(f"its value is used in the shim (line {lines})")
+        uses = self.project_uses.setdefault((shim, name), scanner.uses(name))
+        for path, use in sorted(uses.items()):
+            if use.blocked:
+                return DefinitionDecision(use.blocked)
+            if use.value_uses:
+                lines = ", ".join(str(line) for line in use.value_uses)
+                return DefinitionDecision(f"its value is used at {path}:{lines}")
+        calls = sum(len(use.bare_calls) for use in uses.values())
+        note = f"; {calls} call site{'s' if calls != 1 else ''} edited" if uses else ""
+        return DefinitionDecision(None, tuple(local.bare_calls), note)
+
+    def _edit_call_sites(self, shim: str, scanner: CallSiteScanner, result: _ShimResult) -> None:
+        per_file: dict[str, dict[str, NameUses]] = {}
+        for name in result.removed_definitions:
+            for path, use in self.project_uses.get((shim, name), {}).items():
+                per_file.setdefault(path, {})[name] = use
+        for path, uses in sorted(per_file.items()):
+            edited, edits = scanner.edit(path, uses)
+            cleaned, _, _ = cleanup(self.sources[path], edited, path)
+            self.texts[path] = cleaned
+            for name in uses:
+                position = result.removed_definitions[name]
+                site = result.removed[position]
+                mine = tuple(edit for edit in edits if edit.name == name)
+                result.removed[position] = dataclasses.replace(
+                    site, call_sites=site.call_sites + mine
+                )
+
+    # stub list ----------------------------------------------------------------------------
+
+    def add_stubs(self) -> None:
+        mocks = self.config.mocks
+        if mocks is None or mocks.file not in self.texts:
+            return
+        changed = {p: t for p, t in self.texts.items() if t != self.sources.get(p)}
+        if not changed:
+            return
+        stub_text = self.texts[mocks.file]
+        listed = read_mock_list(mocks.file, parse_python(stub_text, mocks.file), mocks.name)
+        modules = newly_required(self.config, self.sources, changed, listed.modules)
+        if not modules:
+            return
+        self.texts[mocks.file] = add_stub_entries(stub_text, mocks.name, modules)
+        self.plan.stubs += [StubAddition(mocks.file, mocks.name, module) for module in modules]
+
+    def finish(self) -> PrunePlan:
+        for path, text in sorted(self.texts.items()):
+            old = self.sources.get(path)
+            if old is None or text == old:
+                continue
+            bom = _BOM if path in self.boms else ""
+            self.plan.edits[path] = Edit(path, bom + text, bom + old)
+        self.plan.removed.sort(key=lambda site: (site.path, site.line))
+        self.plan.follow_ups.sort(key=lambda item: (item.path, item.line))
+        return self.plan
+
+
+def _check_parses(path: str, text: str) -> None:
+    """A guard, not a feature: prune must never write code that does not compile."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:  # pragma: no cover - a bug in a removal, never user input
+        raise SourceError(
+            f"prune produced invalid code ({exc.msg}); nothing written", path
+        ) from None
+
+
+def plan_prune(
+    config: Config,
+    sources: Mapping[str, str],
+    floors: Floors | None = None,
+    *,
+    shims: Collection[str] | None = None,
+) -> PrunePlan:
+    """Plan the removal of every fallback expired at ``floors`` (default: the config's).
+
+    ``sources`` maps relative POSIX paths to texts: the shims, the stub-list file and every
+    project Python file that may call the shim's tagged definitions. ``shims`` limits which
+    configured shims are pruned. Nothing is read or written here.
+    """
+    planner = _Planner(config, sources, floors or config.floors)
+    for shim in config.shims:
+        if shim in planner.sources and (shims is None or shim in shims):
+            planner.prune_shim(shim)
+    planner.add_stubs()
+    return planner.finish()
