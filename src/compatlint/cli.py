@@ -224,6 +224,58 @@ def rule(code: str | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--upstream",
+    "upstreams",
+    multiple=True,
+    metavar="VERSION=PATH",
+    help="An upstream version as files: a wheel, an sdist, an unpacked tree or a checkout. "
+    "Give at least two (typically N-1 and N).",
+)
+@_floor_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--suggest-tags", is_flag=True, help="Print the tag the evidence supports.")
+@click.option("--write", is_flag=True, help="Insert the suggested tags (implies --suggest-tags).")
+@click.option(
+    "--allow-dirty", is_flag=True, help="With --write: write files with uncommitted changes too."
+)
+@_config_option
+def verify(
+    upstreams: tuple[str, ...],
+    floors: tuple[str, ...],
+    output_format: str,
+    suggest_tags: bool,
+    write: bool,
+    allow_dirty: bool,
+    config_file: Path | None,
+) -> None:
+    """Check the shim's import paths against the upstream's files. Exit 1 on findings."""
+    from compatlint.verify.command import run_verify
+
+    config = _load_config(config_file, floors)
+    color = output_format == "text" and _use_color(sys.stdout)
+    outcome = run_verify(
+        config,
+        upstreams,
+        output_format=output_format,
+        suggest=suggest_tags,
+        write=write,
+        allow_dirty=allow_dirty,
+        color=color,
+    )
+    click.echo(outcome.output, nl=False)
+    for message in outcome.messages:
+        click.echo(message, err=True)
+    sys.exit(outcome.exit_code)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_floor_option
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")

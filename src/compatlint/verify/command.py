@@ -1,0 +1,109 @@
+"""``compatlint verify`` without click: load the upstreams, analyse, judge, render, write.
+
+:func:`run_verify` returns what to print and the exit code; ``cli.py`` prints it. Every
+user mistake (a bad ``--upstream``, a missing package, a dirty file to write) is a
+:class:`~compatlint.errors.CompatlintError`, which the CLI turns into one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from compatlint.config import Config
+from compatlint.verify.sources import UpstreamError, load_upstream, parse_upstream_option
+
+if TYPE_CHECKING:
+    from compatlint.verify.findings import VerifyResult
+    from compatlint.workspace import Workspace
+
+__all__ = ["VerifyOutcome", "run_verify"]
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    """What the command prints (``output`` on stdout, ``messages`` on stderr) and returns."""
+
+    output: str
+    exit_code: int
+    messages: tuple[str, ...] = field(default_factory=tuple)
+
+
+def run_verify(
+    config: Config,
+    upstream_options: Sequence[str],
+    *,
+    output_format: str = "text",
+    suggest: bool = False,
+    write: bool = False,
+    allow_dirty: bool = False,
+    color: bool = False,
+) -> VerifyOutcome:
+    """Verify the project of ``config`` against the ``VERSION=PATH`` upstreams given."""
+    from compatlint.analysis.project import analyze_project
+    from compatlint.verify.findings import verify_project
+    from compatlint.verify.report import render_verify
+    from compatlint.workspace import Workspace
+
+    specs = [parse_upstream_option(value) for value in upstream_options]
+    if len(specs) < 2:
+        raise UpstreamError(
+            "give at least two --upstream VERSION=PATH (typically N-1 and N), "
+            "e.g. --upstream 0.5.10=wheels/sglang-0.5.10-py3-none-any.whl"
+        )
+    seen: dict[str, str] = {}
+    for version, path in specs:
+        if str(version) in seen:
+            raise UpstreamError(
+                f"--upstream {version} is given twice ({seen[str(version)]}, {path})"
+            )
+        seen[str(version)] = str(path)
+    package = config.primary.split(".")[0]
+    messages: list[str] = []
+    with contextlib.ExitStack() as stack:
+        trees = []
+        for version, path in specs:
+            tree = load_upstream(version, path, package)
+            stack.callback(tree.close)
+            trees.append(tree)
+            if tree.detected_version is not None and tree.detected_version != version:
+                messages.append(
+                    f"compatlint: warning: --upstream {version}={path}: the file name says "
+                    f"{tree.detected_version}"
+                )
+        workspace = Workspace(config)
+        checked = workspace.python_files()
+        sources = workspace.sources([*checked, *workspace.context_files()])
+        project = analyze_project(config, sources)
+        result = verify_project(project, sources, trees)
+    output = render_verify(
+        result,
+        output_format,
+        floors=config.floors,
+        package=package,
+        files=len(checked),
+        suggest=suggest or write,
+        color=color,
+    )
+    if write:
+        messages.append(_write_suggestions(workspace, result, allow_dirty=allow_dirty))
+    return VerifyOutcome(
+        output=output,
+        exit_code=EXIT_FINDINGS if result.findings else EXIT_CLEAN,
+        messages=tuple(messages),
+    )
+
+
+def _write_suggestions(workspace: Workspace, result: VerifyResult, *, allow_dirty: bool) -> str:
+    from compatlint.verify.write import write_suggested_tags
+
+    written, count = write_suggested_tags(workspace, result.suggestions, allow_dirty=allow_dirty)
+    if not written:
+        return "compatlint: --write: no tag to insert"
+    files = ", ".join(written)
+    return f"compatlint: --write: inserted {count} tag{'s' if count != 1 else ''} in {files}"
