@@ -58,8 +58,10 @@ def run(*args: str):
 def test_check_reports_and_exits_1(project: Path) -> None:
     result = run("check")
     assert result.exit_code == 1
-    assert "pkg/_compat.py:3:1: CL102 expired import-fallback" in result.output
-    assert result.output.strip().endswith("Found 1 finding in 2 files.")
+    assert "pkg/_compat.py:3:1: CL102 [*] expired import-fallback" in result.output
+    assert result.output.strip().endswith(
+        "Found 1 finding in 2 files. (1 fixable with `compatlint check --fix`)"
+    )
 
 
 def test_check_clean_exits_0_with_lower_floor(project: Path) -> None:
@@ -247,7 +249,7 @@ def test_report_track_without_floor_is_kept(example: Path) -> None:
 
 def test_rule_command() -> None:
     table = run("rule").output
-    assert table.count("\n") == 11
+    assert table.count("\n") == 15
     assert "CL202" in table
     doc = run("rule", "cl101").output
     assert doc.startswith("# CL101 untagged-fallback")

@@ -109,6 +109,12 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
     show_default=True,
 )
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the safe fixes: prune (CL102), inline (CL108), mocks (CL202).",
+)
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a diff; write nothing.")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update .compatlint_cache/.")
 @click.option(
     "--changed-since",
@@ -130,6 +136,8 @@ def check(
     ignore: tuple[str, ...],
     output_format: str,
     statistics: bool,
+    fix: bool,
+    show_diff: bool,
     no_cache: bool,
     changed_since: str | None,
     max_annotations: int,
@@ -143,24 +151,24 @@ def check(
 
     config = _load_config(config_file, floors)
     rules = select_rules(_split_codes(select), _split_codes(ignore))
-    workspace = Workspace(config)
-    if changed_since is not None:
-        from compatlint.vcs import changed_files
 
-        changed = changed_files(config.root, changed_since)
-        checked = [rel for rel in workspace.python_files() if rel in changed]
-        if paths:
-            given = set(workspace.python_files([workspace.relative(p) for p in paths]))
-            checked = [rel for rel in checked if rel in given]
-        only: set[str] | None = set(checked)
-    elif paths:
-        checked = workspace.python_files([workspace.relative(p) for p in paths])
-        only = set(checked)
-    else:
-        checked = workspace.python_files()
-        only = None
-    project = gather_facts(workspace, checked, use_cache=not no_cache)
-    diagnostics = run_rules(project, rules, only_paths=only)
+    def lint() -> tuple[Workspace, list[str], set[str] | None, list]:
+        workspace = Workspace(config)
+        checked, only = _checked_files(workspace, paths, changed_since)
+        project = gather_facts(workspace, checked, use_cache=not no_cache)
+        return workspace, checked, only, run_rules(project, rules, only_paths=only)
+
+    workspace, checked, only, diagnostics = lint()
+    if fix or show_diff:
+        from compatlint.codemods.fix import apply_fixes
+
+        fixed = apply_fixes(workspace, diagnostics, write=not show_diff)
+        if show_diff:
+            click.echo(fixed.diff, nl=False)
+            sys.exit(EXIT_FINDINGS if fixed.edits else EXIT_CLEAN)
+        if fixed.edits:
+            click.echo(fixed.summary, err=True)
+            workspace, checked, only, diagnostics = lint()
     result = CheckResult(
         diagnostics=tuple(diagnostics),
         files=len(checked),
@@ -179,6 +187,23 @@ def check(
     )
     click.echo(rendered, nl=False)
     sys.exit(EXIT_FINDINGS if diagnostics else EXIT_CLEAN)
+
+
+def _checked_files(workspace, paths: tuple[Path, ...], changed_since: str | None):
+    """The files to check (and to report on: None means the whole project)."""
+    if changed_since is not None:
+        from compatlint.vcs import changed_files
+
+        changed = changed_files(workspace.root, changed_since)
+        checked = [rel for rel in workspace.python_files() if rel in changed]
+        if paths:
+            given = set(workspace.python_files([workspace.relative(p) for p in paths]))
+            checked = [rel for rel in checked if rel in given]
+        return checked, set(checked)
+    if paths:
+        checked = workspace.python_files([workspace.relative(p) for p in paths])
+        return checked, set(checked)
+    return workspace.python_files(), None
 
 
 @main.command()
@@ -210,14 +235,15 @@ def report(floors: tuple[str, ...], output_format: str, config_file: Path | None
 @click.argument("code", required=False)
 def rule(code: str | None) -> None:
     """Show a rule's documentation, or the table of all rules."""
-    from compatlint.rules import ALL_RULES, RULES_BY_CODE
+    from compatlint.rules import documented_rules
 
+    rules = {rule_class.code: rule_class for rule_class in documented_rules()}
     if code is None:
-        for rule_class in ALL_RULES:
+        for rule_class in rules.values():
             fix = "[*]" if rule_class.fixable else "   "
             click.echo(f"{rule_class.code}  {fix}  {rule_class.name:<22} {rule_class.summary}")
         return
-    rule_class = RULES_BY_CODE.get(code.upper())
+    rule_class = rules.get(code.upper())
     if rule_class is None:
         raise CompatlintError(f"unknown rule {code!r}; `compatlint rule` lists them")
     click.echo(rule_class.doc(), nl=False)
@@ -335,6 +361,43 @@ def prune(
         color=color,
     )
     click.echo(outcome.output, nl=False, color=color or None)
+    for message in outcome.messages:
+        click.echo(message, err=True)
+    sys.exit(outcome.exit_code)
+
+
+@main.command()
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if mocks would.")
+@click.option("--stale", is_flag=True, help="Also report entries nothing imports any more.")
+@click.option("--allow-dirty", is_flag=True, help="Write the file even with uncommitted changes.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@_config_option
+def mocks(
+    show_diff: bool,
+    check_only: bool,
+    stale: bool,
+    allow_dirty: bool,
+    output_format: str,
+    config_file: Path | None,
+) -> None:
+    """Add the modules the test stub list is missing (rule CL202), in its own style."""
+    from compatlint.codemods.mocks_command import run_mocks
+
+    if show_diff and check_only:
+        raise click.UsageError("--diff and --check are exclusive")
+    config = _load_config(config_file)
+    mode = "diff" if show_diff else "check" if check_only else "write"
+    outcome = run_mocks(
+        config, mode=mode, stale=stale, allow_dirty=allow_dirty, output_format=output_format
+    )
+    click.echo(outcome.output, nl=False)
     for message in outcome.messages:
         click.echo(message, err=True)
     sys.exit(outcome.exit_code)

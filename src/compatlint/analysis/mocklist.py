@@ -6,6 +6,7 @@ The file is read, never imported or run.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from compatlint.analysis.shapes import string_elements
@@ -61,6 +62,11 @@ def read_mock_list(path: str, tree: ast.Module, name: str) -> MockList:
         entries = tuple(MockEntry(e.value, e.lineno, e.col_offset + 1) for e in elements)
         return MockList(path, name, entries, statement.lineno, statement.end_lineno or 0)
     raise ConfigError(f"no module-level list named {name!r} (mocks.name)", path)
+
+
+def under(path: str, roots: Iterable[str]) -> bool:
+    """Whether ``path`` lies under one of ``roots`` (``.`` is everything)."""
+    return any(root in ("", ".") or path == root or path.startswith(root + "/") for root in roots)
 
 
 def required_modules(module: str) -> list[str]:

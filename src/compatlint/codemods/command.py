@@ -58,6 +58,21 @@ def _selected_shims(workspace: Workspace, paths: Sequence[Path]) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
+def project_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
+    """The context files and every Python file under the root (any may call a tagged
+    definition); files that are not UTF-8 are returned apart, to be named, not fatal."""
+    sources = workspace.sources(workspace.context_files())
+    unreadable: list[str] = []
+    for rel in workspace.python_files(["."]):
+        if rel in sources:
+            continue
+        try:
+            sources[rel] = workspace.read(rel)
+        except SourceError:
+            unreadable.append(rel)
+    return sources, unreadable
+
+
 def run_prune(
     config: Config,
     paths: Sequence[Path] = (),
@@ -77,15 +92,7 @@ def run_prune(
     shims = _selected_shims(workspace, paths)
     # Every Python file may call a tagged definition; one that is not UTF-8 cannot be
     # searched, and says so, but does not stop the run.
-    sources = workspace.sources(workspace.context_files())
-    unreadable: list[str] = []
-    for rel in workspace.python_files(["."]):
-        if rel in sources:
-            continue
-        try:
-            sources[rel] = workspace.read(rel)
-        except SourceError:
-            unreadable.append(rel)
+    sources, unreadable = project_sources(workspace)
     plan = plan_prune(config, sources, config.floors, shims=shims)
     outcome = PruneOutcome("", plan=plan)
     if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):

@@ -5,15 +5,22 @@ from __future__ import annotations
 import difflib
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from compatlint.codemods.plan import PrunePlan
+from compatlint.model import Edit
 
 
 def unified_diff(plan: PrunePlan) -> str:
     """A ``git apply``-able diff of every edit in the plan (``a/`` and ``b/`` prefixes)."""
+    return diff_edits(plan.edits)
+
+
+def diff_edits(edits: Mapping[str, Edit]) -> str:
+    """A ``git apply``-able diff of ``edits`` (path → edit; ``new_text=None`` deletes)."""
     chunks: list[str] = []
-    for path, edit in sorted(plan.edits.items()):
+    for path, edit in sorted(edits.items()):
         old = edit.old_text.removeprefix("\ufeff").splitlines(keepends=True)
         new = (edit.new_text or "").removeprefix("\ufeff").splitlines(keepends=True)
         target = f"b/{path}" if edit.new_text is not None else "/dev/null"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import libcst as cst
 
-from compatlint.analysis.mocklist import required_modules
+from compatlint.analysis.mocklist import required_modules, under
 from compatlint.analysis.project import facts_for_file
 from compatlint.analysis.shapes import root_of
 from compatlint.codemods.sequences import insert_item
@@ -141,10 +141,6 @@ def add_stub_entries(text: str, list_name: str, modules: Iterable[str]) -> str:
     return module.visit(_Inserter(target, new)).code
 
 
-def _under(path: str, roots: Iterable[str]) -> bool:
-    return any(root in ("", ".") or path == root or path.startswith(root + "/") for root in roots)
-
-
 def unconditional_modules(config: Config, path: str, text: str) -> set[str]:
     """Upstream modules ``text`` imports unconditionally at module level."""
     roots = {root_of(upstream) for upstream in config.upstreams}
@@ -166,7 +162,7 @@ def newly_required(
     listed = set(listed)
     needed: set[str] = set()
     for path, new_text in after.items():
-        if not path.endswith(".py") or not _under(path, config.mocks.collect):
+        if not path.endswith(".py") or not under(path, config.mocks.collect):
             continue
         old = unconditional_modules(config, path, before.get(path, ""))
         for module in unconditional_modules(config, path, new_text) - old:

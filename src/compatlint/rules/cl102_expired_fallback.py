@@ -43,6 +43,7 @@ except ImportError:
     use_instead = """
 from sglang.srt.utils.network import NetworkAddress
 """
+    fixable = True
     fix = "`compatlint prune --floor V` removes expired sites and everything only they used."
     VALID = (
         Case(

@@ -33,6 +33,7 @@ __all__ = ["ServerArgs"]
 # in every importer
 from sglang.srt.server_args import ServerArgs
 """
+    fixable = True
     fix = "`compatlint inline` rewrites the importers and deletes the shim."
     VALID = (
         Case(

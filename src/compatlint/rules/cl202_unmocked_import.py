@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from compatlint.analysis.mocklist import required_modules
+from compatlint.analysis.mocklist import required_modules, under
 from compatlint.analysis.project import ProjectFacts
 from compatlint.model import Diagnostic
 from compatlint.rules.base import Case, Rule
 
 _MOCKS = {"mocks": {"file": "tests/stubs.py", "name": "STUBS", "collect": ["pkg"]}}
-
-
-def _under(path: str, roots: tuple[str, ...]) -> bool:
-    return any(root in ("", ".") or path == root or path.startswith(root + "/") for root in roots)
 
 
 class UnmockedImport(Rule):
@@ -47,6 +43,7 @@ STUB_MODULES = [
     "sglang.srt.managers.io_struct",
 ]
 """
+    fixable = True
     fix = "`compatlint mocks` adds the missing entries in the list's own style."
     VALID = (
         Case(
@@ -95,7 +92,7 @@ STUB_MODULES = [
         present = stub_list.modules
         roots = project.upstream_roots
         for path, facts in project.files.items():
-            if not _under(path, mocks.collect):
+            if not under(path, mocks.collect):
                 continue
             for fact in facts.imports:
                 if not fact.unconditional or fact.module.split(".")[0] not in roots:
