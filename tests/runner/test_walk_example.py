@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from walk_helpers import STUB, assert_bystanders_alive, port_is_free, set_gpus, write_project
+from walk_helpers import assert_bystanders_alive, port_is_free, set_gpus, write_project
 
 from compatlint.runner.command import walk
 
@@ -53,10 +53,6 @@ model = "Qwen/Qwen3-0.6B"
 pattern = "Selected worker:"
 timeout = 30
 """
-
-
-def test_example_ships_the_same_stub_server() -> None:
-    assert (LAUNCH / "stub_server.py").read_bytes() == STUB.read_bytes()
 
 
 def test_example_pyproject_walk_table_matches_when_present() -> None:

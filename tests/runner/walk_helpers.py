@@ -11,7 +11,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-STUB = Path(__file__).with_name("stub_server.py")
+# The example project's launch scripts ship the stub server; the tests use that copy.
+STUB = (
+    Path(__file__).resolve().parents[2]
+    / "examples"
+    / "sglang-backend"
+    / "launch"
+    / "stub_server.py"
+)
 PY = sys.executable
 TAG_VAR = "COMPATLINT_TEST_TAG"
 
