@@ -44,13 +44,14 @@ def run_rules(
         for diagnostic in rule_class().check(project):
             if only_paths is not None and diagnostic.path not in only_paths:
                 continue
-            if _suppressed(project, diagnostic):
+            if is_suppressed(project, diagnostic):
                 continue
             found.append(diagnostic)
     return sorted(set(found), key=Diagnostic.sort_key)
 
 
-def _suppressed(project: ProjectFacts, diagnostic: Diagnostic) -> bool:
+def is_suppressed(project: ProjectFacts, diagnostic: Diagnostic) -> bool:
+    """Whether a ``# compatlint: ignore[...]`` comment covers ``diagnostic``."""
     facts = project.files.get(diagnostic.path)
     if facts is None:
         return False

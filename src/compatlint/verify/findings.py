@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from compatlint.analysis.project import ProjectFacts
 from compatlint.analysis.source import ALL_CODES
+from compatlint.checker import is_suppressed
 from compatlint.model import Diagnostic, SiteKind
 from compatlint.rules.cl301_dead_fallback import DeadFallback
 from compatlint.rules.cl302_broken_path import BrokenPath
@@ -98,7 +99,7 @@ def run_verify_rules(
     found: dict[Diagnostic, Finding] = {}
     for rule in rules:
         for finding in rule().findings(context):
-            if not _suppressed(context.project, finding.diagnostic):
+            if not is_suppressed(context.project, finding.diagnostic):
                 found.setdefault(finding.diagnostic, finding)
     return sorted(found.values(), key=lambda f: f.diagnostic.sort_key())
 
@@ -143,11 +144,3 @@ def verify_project(
         suggestions=tuple(suggest_tags(context)),
         origins=tuple(tree.origin for tree in ordered),
     )
-
-
-def _suppressed(project: ProjectFacts, diagnostic: Diagnostic) -> bool:
-    facts = project.files.get(diagnostic.path)
-    if facts is None:
-        return False
-    codes = facts.suppressed_codes(diagnostic.line)
-    return ALL_CODES in codes or diagnostic.code in codes
