@@ -403,6 +403,63 @@ def mocks(
     sys.exit(outcome.exit_code)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if inline would.")
+@click.option("--allow-dirty", is_flag=True, help="Write files with uncommitted changes too.")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="NAME",
+    help="Inline only this re-exported name (repeatable).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@_config_option
+def inline(
+    paths: tuple[Path, ...],
+    show_diff: bool,
+    check_only: bool,
+    allow_dirty: bool,
+    only: tuple[str, ...],
+    output_format: str,
+    config_file: Path | None,
+) -> None:
+    """Import trivial re-exports from the upstream directly (PATHS: only these shims).
+
+    Every importer of a name the shim only re-exports imports it from the upstream
+    instead; the shim loses the name, and a shim left trivial is deleted. Writes in
+    place; --diff and --check exit 1 when inline would change anything.
+    """
+    if show_diff and check_only:
+        raise click.UsageError("--diff and --check are mutually exclusive")
+    from compatlint.codemods.inline_command import run_inline
+
+    config = _load_config(config_file)
+    mode = "diff" if show_diff else "check" if check_only else "write"
+    color = output_format == "text" and _use_color(sys.stdout)
+    outcome = run_inline(
+        config,
+        paths,
+        only=only,
+        mode=mode,
+        allow_dirty=allow_dirty,
+        output_format=output_format,
+        color=color,
+    )
+    click.echo(outcome.output, nl=False, color=color or None)
+    for message in outcome.messages:
+        click.echo(message, err=True)
+    sys.exit(outcome.exit_code)
+
+
 def _register_walk() -> None:
     _LAZY_COMMANDS["walk"] = "compatlint.runner.command:walk"
 

@@ -1,0 +1,241 @@
+"""``compatlint inline``: read the project, plan, then show, check or write.
+
+The click command in :mod:`compatlint.cli` only parses flags and calls :func:`run_inline`;
+everything here returns text and an exit code instead of printing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compatlint.codemods.command import _selected_shims
+from compatlint.codemods.inline import InlinePlan, plan_inline
+from compatlint.codemods.isort_sections import IsortSettings, settings_from_toml
+from compatlint.codemods.plan import PrunePlan
+from compatlint.codemods.render import unified_diff
+from compatlint.config import Config
+from compatlint.errors import SourceError
+from compatlint.versions import Floors
+from compatlint.workspace import Workspace
+
+MODES = ("write", "diff", "check")
+_RUFF_FILES = (".ruff.toml", "ruff.toml")
+
+
+@dataclass
+class InlineOutcome:
+    """What the command prints (stdout, then stderr lines) and its exit code."""
+
+    output: str
+    messages: list[str] = field(default_factory=list)
+    exit_code: int = 0
+    plan: InlinePlan | None = None
+
+
+# -- settings and sources -------------------------------------------------------------------
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def load_isort_settings(config: Config) -> IsortSettings:
+    """The project's isort settings as ruff would use them for files under the root.
+
+    ``.ruff.toml`` or ``ruff.toml`` next to the config wins over the pyproject's
+    ``[tool.ruff]`` (ruff's precedence), which wins over ``[tool.isort]``. The top-level
+    modules and packages in ruff's ``src`` directories (default ``.`` and ``src``) are
+    first party, as ruff decides.
+    """
+    settings: IsortSettings | None = None
+    for name in _RUFF_FILES:
+        text = _read(config.root / name)
+        if text is not None:
+            settings = settings_from_toml(text, ruff_toml=True, source=name)
+            break
+    if settings is None:
+        text = _read(config.config_path)
+        settings = (
+            settings_from_toml(text, source=config.config_path.name)
+            if text is not None
+            else IsortSettings()
+        )
+    roots: set[str] = set()
+    for src in settings.src:
+        directory = (config.root / src).resolve()
+        if not directory.is_dir():
+            continue
+        try:
+            entries = list(directory.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            stem = entry.name[:-3] if entry.name.endswith(".py") else entry.name
+            if not stem.isidentifier():
+                continue
+            if entry.is_dir() or entry.name.endswith(".py"):
+                roots.add(stem)
+    return settings.with_first_party(roots)
+
+
+def importer_paths(workspace: Workspace) -> list[str]:
+    """The files that may import a shim: Python files under ``src`` and ``mocks.collect``."""
+    config = workspace.config
+    roots = list(config.src)
+    if config.mocks is not None:
+        roots += [root for root in config.mocks.collect if root not in roots]
+    return workspace.python_files(roots)
+
+
+def inline_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
+    """The texts :func:`plan_inline` needs, and the files skipped because not UTF-8."""
+    sources = workspace.sources(workspace.config.shims)
+    unreadable: list[str] = []
+    for rel in importer_paths(workspace):
+        if rel in sources:
+            continue
+        try:
+            sources[rel] = workspace.read(rel)
+        except SourceError:
+            unreadable.append(rel)
+    return sources, unreadable
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def plan_diff(plan: InlinePlan) -> str:
+    """A ``git apply``-able unified diff of the plan, deletions included."""
+    return unified_diff(PrunePlan(Floors(), edits=dict(plan.edits)))
+
+
+def summary_line(plan: InlinePlan, verb: str) -> str:
+    names = len(plan.inlined)
+    importers = len({edit.path for item in plan.inlined for edit in item.importers})
+    parts = [
+        f"{names} name{'s' if names != 1 else ''} {verb}",
+        f"{importers} importer{'s' if importers != 1 else ''}",
+        f"{len(plan.edits)} file{'s' if len(plan.edits) != 1 else ''}",
+    ]
+    if plan.deleted:
+        parts.append(f"{len(plan.deleted)} shim{'s' if len(plan.deleted) != 1 else ''} deleted")
+    if plan.manual:
+        count = len(plan.manual)
+        parts.append(f"{count} manual follow-up{'s' if count != 1 else ''}")
+    return "inline: " + ", ".join(parts)
+
+
+def render_text(plan: InlinePlan, verb: str, *, color: bool = False, width: int = 120) -> str:
+    """The inlined names, deleted shims and manual follow-ups as rich tables."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        width=width,
+        highlight=False,
+    )
+    if plan.inlined:
+        table = Table(title="Inlined re-exports", box=box.SIMPLE_HEAD, expand=True)
+        table.add_column("name", no_wrap=True)
+        table.add_column("from", no_wrap=True)
+        table.add_column("importers", overflow="fold", ratio=1)
+        for item in plan.inlined:
+            name = item.name
+            if item.upstream_name != item.name:
+                name = f"{item.upstream_name} as {item.name}"
+            where = ", ".join(f"{e.path}:{e.line}" for e in item.importers) or "(none)"
+            if not item.removed_from_shim:
+                where += " (kept in the shim for the importers left as is)"
+            table.add_row(Text(name), Text(item.module), Text(where))
+        console.print(table)
+    for path in plan.deleted:
+        console.print(f"Deleted {path}: the shim was left trivial", markup=False)
+    if plan.kept:
+        table = Table(title="Re-exports kept in the shim", box=box.SIMPLE_HEAD)
+        table.add_column("location", no_wrap=True)
+        table.add_column("name", no_wrap=True)
+        table.add_column("why", overflow="fold")
+        for kept in plan.kept:
+            table.add_row(Text(f"{kept.shim}:{kept.line}"), Text(kept.name), Text(kept.reason))
+        console.print(table)
+    if plan.manual:
+        table = Table(title="Manual follow-ups", box=box.SIMPLE_HEAD)
+        table.add_column("location", no_wrap=True)
+        table.add_column("name", no_wrap=True)
+        table.add_column("why", overflow="fold")
+        for item in plan.manual:
+            table.add_row(Text(f"{item.path}:{item.line}"), Text(item.name), Text(item.reason))
+        console.print(table)
+    console.print(summary_line(plan, verb), markup=False, soft_wrap=True)
+    return buffer.getvalue()
+
+
+def render_json(plan: InlinePlan, **extra: Any) -> str:
+    payload = plan.to_json()
+    payload.update(extra)
+    return json.dumps(payload, indent=2) + "\n"
+
+
+# -- the command ----------------------------------------------------------------------------
+
+
+def run_inline(
+    config: Config,
+    paths: Sequence[Path] = (),
+    *,
+    only: Sequence[str] = (),
+    mode: str = "write",
+    allow_dirty: bool = False,
+    output_format: str = "text",
+    color: bool = False,
+    isort: IsortSettings | None = None,
+) -> InlineOutcome:
+    """Inline the trivial re-exports of the shims under ``paths`` (default: all)."""
+    if mode not in MODES:  # pragma: no cover - the CLI offers only these
+        raise ValueError(mode)
+    workspace = Workspace(config)
+    shims = _selected_shims(workspace, paths)
+    sources, unreadable = inline_sources(workspace)
+    settings = isort if isort is not None else load_isort_settings(config)
+    plan = plan_inline(config, sources, only or None, shims=shims, isort=settings)
+    outcome = InlineOutcome("", plan=plan)
+    if unreadable:
+        outcome.messages.append(
+            "compatlint: warning: not searched for importers (not UTF-8): " + ", ".join(unreadable)
+        )
+    for name in plan.unknown_only:
+        outcome.messages.append(f"compatlint: warning: --only {name}: no shim re-exports it")
+    changed_paths = sorted(plan.edits)
+    if mode == "write" and plan.changed:
+        workspace.ensure_clean(changed_paths, allow_dirty=allow_dirty)
+        workspace.apply(plan.edits[path] for path in changed_paths)
+
+    verb = {"write": "inlined", "diff": "would be inlined", "check": "would be inlined"}[mode]
+    diff = plan_diff(plan) if mode == "diff" else None
+    if output_format == "json":
+        extra: dict[str, object] = {"mode": mode, "written": mode == "write" and plan.changed}
+        if diff is not None:
+            extra["diff"] = diff
+        outcome.output = render_json(plan, **extra)
+    elif mode == "diff":
+        outcome.output = diff or ""
+        outcome.messages.append(summary_line(plan, verb))
+    else:
+        outcome.output = render_text(plan, verb, color=color)
+    if mode in ("diff", "check") and plan.changed:
+        outcome.exit_code = 1
+    return outcome
