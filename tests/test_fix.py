@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -62,3 +63,49 @@ def test_nothing_to_fix(example: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--fix", "--select", "CL105"])
     assert result.exit_code == 1
     assert "Fixed" not in result.output
+
+
+def test_fix_inlines_a_trivial_shim_and_deletes_it(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "small"
+    files = {
+        "pyproject.toml": (
+            '[tool.compatlint]\nupstream = "sglang"\nshim = ["src/app/_compat.py"]\nsrc = ["src"]\n'
+        ),
+        "src/app/__init__.py": '"""App."""\n',
+        "src/app/_compat.py": '"""Compat."""\n\nfrom sglang.srt.a import A\n\n__all__ = ["A"]\n',
+        "src/app/run.py": "from app._compat import A\n\nprint(A)\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["check", "--fix"])
+    assert result.exit_code == 0, result.output
+    assert "Fixed CL108 in 3 files." in result.output
+    assert not (root / "src/app/_compat.py").exists()
+    assert (root / "src/app/run.py").read_text() == "from sglang.srt.a import A\n\nprint(A)\n"
+    assert "shim = []\n" in (root / "pyproject.toml").read_text()
+
+
+def test_deprecation_pass_on_the_example(example: Path) -> None:
+    """check → prune → inline → mocks: afterwards only the designed CL202 gap was left
+    for mocks to fill, and then mocks --check is clean."""
+    import subprocess
+
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "init"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=example,
+            check=True,
+        )
+    runner = CliRunner()
+    assert runner.invoke(main, ["prune", "--floor", "0.5.11"]).exit_code == 0
+    assert runner.invoke(main, ["inline", "--allow-dirty"]).exit_code == 0
+    pending = runner.invoke(main, ["mocks", "--check", "--format", "json"])
+    assert json.loads(pending.output)["added"] == ["sglang.srt.managers.template_manager"]
+    assert runner.invoke(main, ["mocks", "--allow-dirty"]).exit_code == 0
+    assert runner.invoke(main, ["mocks", "--check"]).exit_code == 0
+    assert runner.invoke(main, ["inline", "--check"]).exit_code == 0
+    assert runner.invoke(main, ["prune", "--floor", "0.5.11", "--check"]).exit_code == 0
+    remaining = runner.invoke(main, ["check", "--floor", "0.5.11"])
+    assert not {"CL102", "CL108", "CL202"} & _codes(remaining.output)

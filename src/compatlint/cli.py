@@ -152,13 +152,13 @@ def check(
     config = _load_config(config_file, floors)
     rules = select_rules(_split_codes(select), _split_codes(ignore))
 
-    def lint() -> tuple[Workspace, list[str], set[str] | None, list]:
+    def lint(config) -> tuple[Workspace, list[str], set[str] | None, list]:
         workspace = Workspace(config)
         checked, only = _checked_files(workspace, paths, changed_since)
         project = gather_facts(workspace, checked, use_cache=not no_cache)
         return workspace, checked, only, run_rules(project, rules, only_paths=only)
 
-    workspace, checked, only, diagnostics = lint()
+    workspace, checked, only, diagnostics = lint(config)
     if fix or show_diff:
         from compatlint.codemods.fix import apply_fixes
 
@@ -168,7 +168,8 @@ def check(
             sys.exit(EXIT_FINDINGS if fixed.edits else EXIT_CLEAN)
         if fixed.edits:
             click.echo(fixed.summary, err=True)
-            workspace, checked, only, diagnostics = lint()
+            config = _load_config(config_file, floors)  # a deleted shim leaves the config
+            workspace, checked, only, diagnostics = lint(config)
     result = CheckResult(
         diagnostics=tuple(diagnostics),
         files=len(checked),

@@ -121,6 +121,14 @@ class Config:
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def config_name(config: Config) -> str:
+    """The config file's path relative to the project root (POSIX)."""
+    try:
+        return config.config_path.resolve().relative_to(config.root.resolve()).as_posix()
+    except (OSError, ValueError):
+        return config.config_path.name
+
+
 def find_config(start: Path) -> Path:
     """The nearest pyproject.toml at or above ``start`` that has ``[tool.compatlint]``."""
     start = start.resolve()
@@ -190,9 +198,9 @@ def parse_config(
 
     if "shim" not in table:
         reader.fail("shim", "missing key 'shim' (the list of shim files)")
+    # An empty list is valid: once the last shim is inlined and deleted, the rules about
+    # the code around it (inline fallbacks, version gates, the stub list) still apply.
     shims = reader.string_list("shim", table["shim"], allow_str=True)
-    if not shims:
-        reader.fail("shim", "'shim' must name at least one file")
 
     src = reader.string_list("src", table.get("src", ["."]), allow_str=True)
     floors = _read_floors(reader, table, upstreams)

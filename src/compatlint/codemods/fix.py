@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 from compatlint.analysis.project import analyze_project
 from compatlint.codemods.command import project_sources
+from compatlint.codemods.inline import plan_inline
+from compatlint.codemods.inline_command import load_isort_settings
+from compatlint.codemods.isort_sections import IsortSettings
 from compatlint.codemods.mocks import plan_mocks
 from compatlint.codemods.prune import plan_prune
 from compatlint.codemods.render import diff_edits
-from compatlint.config import Config
+from compatlint.config import Config, config_name
 from compatlint.model import Diagnostic, Edit
 from compatlint.workspace import Workspace
 
@@ -23,7 +26,11 @@ FIXABLE = ("CL102", "CL108", "CL202")
 
 
 def plan_fixes(
-    config: Config, sources: Mapping[str, str], codes: Collection[str]
+    config: Config,
+    sources: Mapping[str, str],
+    codes: Collection[str],
+    *,
+    isort: IsortSettings | None = None,
 ) -> dict[str, Edit]:
     """Whole-file edits that fix the findings with ``codes`` (path → edit)."""
     current: dict[str, str | None] = dict(sources)
@@ -38,9 +45,7 @@ def plan_fixes(
     if "CL102" in codes:
         take(plan_prune(config, live(), config.floors).edits)
     if "CL108" in codes:
-        inline = _inline_planner()
-        if inline is not None:
-            take(inline(config, live()).edits)
+        take(plan_inline(config, live(), isort=isort).edits)
     if "CL202" in codes and config.mocks is not None and config.mocks.file in current:
         texts = live()
         project = analyze_project(config, texts)
@@ -50,14 +55,6 @@ def plan_fixes(
         for path, text in current.items()
         if path in sources and text != sources[path]
     }
-
-
-def _inline_planner():
-    try:
-        from compatlint.codemods.inline import plan_inline
-    except ImportError:  # pragma: no cover - inline ships with the package
-        return None
-    return plan_inline
 
 
 @dataclass(frozen=True)
@@ -90,7 +87,10 @@ def apply_fixes(
     if not codes:
         return FixResult({}, codes)
     sources, _unreadable = project_sources(workspace)
-    edits = plan_fixes(workspace.config, sources, codes)
+    name = config_name(workspace.config)
+    sources[name] = workspace.read(name)
+    isort = load_isort_settings(workspace.config) if "CL108" in codes else None
+    edits = plan_fixes(workspace.config, sources, codes, isort=isort)
     if write and edits:
         workspace.apply(edits.values())
     return FixResult(edits, codes)

@@ -58,6 +58,7 @@ from compatlint.codemods.blocks import (
     StatementStream,
     has_comment,
 )
+from compatlint.codemods.config_edit import remove_shim_entry
 from compatlint.codemods.isort_sections import (
     ImportBlock,
     ImportInfo,
@@ -68,7 +69,7 @@ from compatlint.codemods.isort_sections import (
     sort_key,
 )
 from compatlint.codemods.sequences import remove_aliases, remove_items
-from compatlint.config import Config
+from compatlint.config import Config, config_name
 from compatlint.errors import SourceError
 from compatlint.model import Edit, SiteKind
 
@@ -926,14 +927,7 @@ class _Planner:
         if delete:
             self.texts[shim] = None
             self.plan.deleted.append(shim)
-            self.plan.manual.append(
-                ManualItem(
-                    _config_name(self.config),
-                    0,
-                    shim,
-                    f"remove {shim} from [tool.compatlint] shim: the file is deleted",
-                )
-            )
+            _forget_shim_in_config(self.texts, self.plan, self.config, shim)
         else:
             self.texts[shim] = new_shim
         reports: dict[str, list[ImporterEdit]] = defaultdict(list)
@@ -1100,7 +1094,7 @@ class _Planner:
             if old is None or text == old:
                 continue
             bom = _BOM if path in self.boms else ""
-            if text is not None:
+            if text is not None and path.endswith(".py"):
                 _check_parses(path, text)
             self.plan.edits[path] = Edit(path, None if text is None else bom + text, bom + old)
         if self.only is not None:
@@ -1110,11 +1104,18 @@ class _Planner:
         return self.plan
 
 
-def _config_name(config: Config) -> str:
-    try:
-        return config.config_path.resolve().relative_to(config.root.resolve()).as_posix()
-    except (OSError, ValueError):
-        return config.config_path.name
+def _forget_shim_in_config(
+    texts: dict[str, str | None], plan: InlinePlan, config: Config, shim: str
+) -> None:
+    """Drop a deleted shim from ``[tool.compatlint] shim`` when the config text is at hand."""
+    name = config_name(config)
+    current = texts.get(name)
+    updated = remove_shim_entry(current, shim) if current is not None else None
+    if updated is not None:
+        texts[name] = updated
+    else:
+        reason = f"remove {shim} from [tool.compatlint] shim: the file is deleted"
+        plan.manual.append(ManualItem(name, 0, shim, reason))
 
 
 def _statement(module: str, original: str, local: str) -> str:

@@ -18,7 +18,7 @@ from compatlint.codemods.inline import InlinePlan, plan_inline
 from compatlint.codemods.isort_sections import IsortSettings, settings_from_toml
 from compatlint.codemods.plan import PrunePlan
 from compatlint.codemods.render import unified_diff
-from compatlint.config import Config
+from compatlint.config import Config, config_name
 from compatlint.errors import SourceError
 from compatlint.versions import Floors
 from compatlint.workspace import Workspace
@@ -97,7 +97,7 @@ def importer_paths(workspace: Workspace) -> list[str]:
 
 def inline_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
     """The texts :func:`plan_inline` needs, and the files skipped because not UTF-8."""
-    sources = workspace.sources(workspace.config.shims)
+    sources = workspace.sources([*workspace.config.shims, config_name(workspace.config)])
     unreadable: list[str] = []
     for rel in importer_paths(workspace):
         if rel in sources:

@@ -99,7 +99,10 @@ def _remove_one(shape: _Shape, index: int) -> None:
         shape.close_ws = cst.SimpleWhitespace("")
         del items[index]
         return
-    shape.close_ws = join_gaps(before, tail)
+    if _is_multiline(before) or _is_multiline(tail):
+        shape.close_ws = join_gaps(before, tail)
+    else:  # one line: the space after the previous comma must not stay before the bracket
+        shape.close_ws = tail
     previous = items[index - 1]
     keep_comma = (isinstance(item.comma, cst.Comma) and shape.trailing_comma_ok) or (
         shape.single_needs_comma and count == 2
