@@ -92,6 +92,52 @@ def _use_color(stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
+def _codemod_options(verb: str):
+    """--diff, --check, --allow-dirty and --format text|json, shared by the codemods."""
+
+    def decorate(function):
+        options = [
+            click.option(
+                "--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing."
+            ),
+            click.option(
+                "--check",
+                "check_only",
+                is_flag=True,
+                help=f"Write nothing; exit 1 if {verb} would change anything.",
+            ),
+            click.option(
+                "--allow-dirty", is_flag=True, help="Write files with uncommitted changes too."
+            ),
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice(["text", "json"]),
+                default="text",
+                show_default=True,
+            ),
+        ]
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
+
+
+def _mode(show_diff: bool, check_only: bool) -> str:
+    if show_diff and check_only:
+        raise click.UsageError("--diff and --check are mutually exclusive")
+    return "diff" if show_diff else "check" if check_only else "write"
+
+
+def _finish(outcome, color: bool = False) -> None:
+    """Print a command outcome (stdout, then stderr lines) and exit with its code."""
+    click.echo(outcome.output, nl=False, color=color or None)
+    for message in outcome.messages:
+        click.echo(message, err=True)
+    sys.exit(outcome.exit_code)
+
+
 def _split_codes(values: tuple[str, ...]) -> list[str]:
     return [code for value in values for code in value.split(",") if code.strip()]
 
@@ -296,30 +342,18 @@ def verify(
         allow_dirty=allow_dirty,
         color=color,
     )
-    click.echo(outcome.output, nl=False)
-    for message in outcome.messages:
-        click.echo(message, err=True)
-    sys.exit(outcome.exit_code)
+    _finish(outcome)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_floor_option
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
-@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if prune would.")
-@click.option("--allow-dirty", is_flag=True, help="Write files with uncommitted changes too.")
+@_codemod_options("prune")
 @click.option("--commit", "make_commit", is_flag=True, help="Commit the files prune touched.")
 @click.option(
     "--worklog",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the deprecation table (Markdown) to this file.",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
 )
 @_config_option
 def prune(
@@ -328,9 +362,9 @@ def prune(
     show_diff: bool,
     check_only: bool,
     allow_dirty: bool,
+    output_format: str,
     make_commit: bool,
     worklog: Path | None,
-    output_format: str,
     config_file: Path | None,
 ) -> None:
     """Remove every fallback whose tag expired at the floors (PATHS: only these shims).
@@ -339,16 +373,14 @@ def prune(
     """
     if not floors:
         raise click.UsageError("--floor is required: the new minimum supported version")
-    if show_diff and check_only:
-        raise click.UsageError("--diff and --check are mutually exclusive")
-    if make_commit and (show_diff or check_only):
+    mode = _mode(show_diff, check_only)
+    if make_commit and mode != "write":
         raise click.UsageError("--commit writes; it cannot be combined with --diff or --check")
     from compatlint.codemods.command import run_prune
     from compatlint.versions import parse_floor_options
 
     config = _load_config(config_file, floors)
     overrides = parse_floor_options(floors, config.upstreams, config.primary)
-    mode = "diff" if show_diff else "check" if check_only else "write"
     color = output_format == "text" and _use_color(sys.stdout)
     outcome = run_prune(
         config,
@@ -361,54 +393,35 @@ def prune(
         output_format=output_format,
         color=color,
     )
-    click.echo(outcome.output, nl=False, color=color or None)
-    for message in outcome.messages:
-        click.echo(message, err=True)
-    sys.exit(outcome.exit_code)
+    _finish(outcome, color)
 
 
 @main.command()
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
-@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if mocks would.")
+@_codemod_options("mocks")
 @click.option("--stale", is_flag=True, help="Also report entries nothing imports any more.")
-@click.option("--allow-dirty", is_flag=True, help="Write the file even with uncommitted changes.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
 @_config_option
 def mocks(
     show_diff: bool,
     check_only: bool,
-    stale: bool,
     allow_dirty: bool,
     output_format: str,
+    stale: bool,
     config_file: Path | None,
 ) -> None:
     """Add the modules the test stub list is missing (rule CL202), in its own style."""
     from compatlint.codemods.mocks_command import run_mocks
 
-    if show_diff and check_only:
-        raise click.UsageError("--diff and --check are exclusive")
+    mode = _mode(show_diff, check_only)
     config = _load_config(config_file)
-    mode = "diff" if show_diff else "check" if check_only else "write"
     outcome = run_mocks(
         config, mode=mode, stale=stale, allow_dirty=allow_dirty, output_format=output_format
     )
-    click.echo(outcome.output, nl=False)
-    for message in outcome.messages:
-        click.echo(message, err=True)
-    sys.exit(outcome.exit_code)
+    _finish(outcome)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
-@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if inline would.")
-@click.option("--allow-dirty", is_flag=True, help="Write files with uncommitted changes too.")
+@_codemod_options("inline")
 @click.option(
     "--only",
     "only",
@@ -416,21 +429,14 @@ def mocks(
     metavar="NAME",
     help="Inline only this re-exported name (repeatable).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
 @_config_option
 def inline(
     paths: tuple[Path, ...],
     show_diff: bool,
     check_only: bool,
     allow_dirty: bool,
-    only: tuple[str, ...],
     output_format: str,
+    only: tuple[str, ...],
     config_file: Path | None,
 ) -> None:
     """Import trivial re-exports from the upstream directly (PATHS: only these shims).
@@ -439,12 +445,10 @@ def inline(
     instead; the shim loses the name, and a shim left trivial is deleted. Writes in
     place; --diff and --check exit 1 when inline would change anything.
     """
-    if show_diff and check_only:
-        raise click.UsageError("--diff and --check are mutually exclusive")
+    mode = _mode(show_diff, check_only)
     from compatlint.codemods.inline_command import run_inline
 
     config = _load_config(config_file)
-    mode = "diff" if show_diff else "check" if check_only else "write"
     color = output_format == "text" and _use_color(sys.stdout)
     outcome = run_inline(
         config,
@@ -455,10 +459,7 @@ def inline(
         output_format=output_format,
         color=color,
     )
-    click.echo(outcome.output, nl=False, color=color or None)
-    for message in outcome.messages:
-        click.echo(message, err=True)
-    sys.exit(outcome.exit_code)
+    _finish(outcome, color)
 
 
 def _register_walk() -> None:

@@ -202,8 +202,8 @@ class Workspace:
         repo = self._repo()
         if repo is None:
             raise WorkspaceError(
-                "not inside a git repository: nothing would protect the files prune "
-                "writes; pass --allow-dirty to write anyway",
+                "not inside a git repository: nothing would protect the files this would "
+                "change; pass --allow-dirty to write anyway",
                 str(self.root),
             )
         mapping = self._repo_paths(repo, paths)
