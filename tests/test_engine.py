@@ -189,3 +189,11 @@ def test_concurrent_runs_agree(example: Path) -> None:
     (cache_file,) = (example / CACHE_DIR).glob("*.json")
     json.loads(cache_file.read_text())
     assert not list((example / CACHE_DIR).glob(".tmp-*"))
+
+
+def test_progress_bar_path_yields_every_result(example: Path) -> None:
+    workspace = _workspace(example)
+    pending = [rel for rel in workspace.python_files() if "handlers" in rel]
+    shown = list(engine._compute(workspace.config, workspace, pending, show_progress=True))
+    hidden = list(engine._compute(workspace.config, workspace, pending, show_progress=False))
+    assert shown == hidden and len(shown) == len(pending)
