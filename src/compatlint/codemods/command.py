@@ -7,12 +7,11 @@ everything here returns text and an exit code instead of printing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from compatlint.codemods.plan import PrunePlan
+from compatlint.codemods.outcome import Outcome, present
 from compatlint.codemods.prune import plan_prune
-from compatlint.codemods.render import render_json, render_text, summary_line, unified_diff
+from compatlint.codemods.render import render_text, summary_line, unified_diff
 from compatlint.codemods.worklog import render_worklog
 from compatlint.config import Config
 from compatlint.errors import SourceError, WorkspaceError
@@ -20,16 +19,6 @@ from compatlint.versions import Floors
 from compatlint.workspace import Workspace
 
 MODES = ("write", "diff", "check")
-
-
-@dataclass
-class PruneOutcome:
-    """What the command prints (stdout, then stderr lines) and its exit code."""
-
-    output: str
-    messages: list[str] = field(default_factory=list)
-    exit_code: int = 0
-    plan: PrunePlan | None = None
 
 
 def commit_message(config: Config, overrides: Floors) -> str:
@@ -84,7 +73,7 @@ def run_prune(
     worklog: Path | None = None,
     output_format: str = "text",
     color: bool = False,
-) -> PruneOutcome:
+) -> Outcome:
     """Prune the shims under ``paths`` (default: all) at ``config.floors``."""
     if mode not in MODES:  # pragma: no cover - the CLI offers only these
         raise ValueError(mode)
@@ -94,7 +83,7 @@ def run_prune(
     # searched, and says so, but does not stop the run.
     sources, unreadable = project_sources(workspace)
     plan = plan_prune(config, sources, config.floors, shims=shims)
-    outcome = PruneOutcome("", plan=plan)
+    outcome = Outcome("", plan=plan)
     if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):
         outcome.messages.append(
             "compatlint: warning: not searched for call sites (not UTF-8): " + ", ".join(unreadable)
@@ -119,22 +108,16 @@ def run_prune(
             reason = f"cannot write the worklog: {exc.strerror}"
             raise WorkspaceError(reason, str(worklog)) from None
 
-    verb = {"write": "removed", "diff": "would be removed", "check": "would be removed"}[mode]
-    diff = unified_diff(plan) if mode == "diff" else None
-    if output_format == "json":
-        extra: dict[str, object] = {"mode": mode, "written": mode == "write" and plan.changed}
-        if diff is not None:
-            extra["diff"] = diff
-        if commit_id is not None:
-            extra["commit"] = commit_id
-        outcome.output = render_json(plan, **extra)
-    elif mode == "diff":
-        outcome.output = diff or ""
-        outcome.messages.append(summary_line(plan, verb))
-    else:
-        outcome.output = render_text(plan, verb, color=color)
-        if commit_id is not None:
-            outcome.output += f"committed {commit_id[:12]}\n"
-    if mode in ("diff", "check") and plan.changed:
-        outcome.exit_code = 1
-    return outcome
+    verb = "removed" if mode == "write" else "would be removed"
+    committed = f"committed {commit_id[:12]}\n" if commit_id is not None else ""
+    return present(
+        outcome,
+        mode=mode,
+        output_format=output_format,
+        changed=plan.changed,
+        payload=plan.to_json,
+        diff=lambda: unified_diff(plan),
+        text=lambda: render_text(plan, verb, color=color) + committed,
+        summary=lambda: summary_line(plan, verb),
+        extra={"commit": commit_id} if commit_id is not None else None,
+    )

@@ -7,15 +7,13 @@ everything here returns text and an exit code instead of printing.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from compatlint.codemods.command import _selected_shims
 from compatlint.codemods.inline import InlinePlan, plan_inline
 from compatlint.codemods.isort_sections import IsortSettings, settings_from_toml
+from compatlint.codemods.outcome import Outcome, present
 from compatlint.codemods.plan import PrunePlan
 from compatlint.codemods.render import unified_diff
 from compatlint.config import Config, config_name
@@ -25,16 +23,6 @@ from compatlint.workspace import Workspace
 
 MODES = ("write", "diff", "check")
 _RUFF_FILES = (".ruff.toml", "ruff.toml")
-
-
-@dataclass
-class InlineOutcome:
-    """What the command prints (stdout, then stderr lines) and its exit code."""
-
-    output: str
-    messages: list[str] = field(default_factory=list)
-    exit_code: int = 0
-    plan: InlinePlan | None = None
 
 
 # -- settings and sources -------------------------------------------------------------------
@@ -184,12 +172,6 @@ def render_text(plan: InlinePlan, verb: str, *, color: bool = False, width: int 
     return buffer.getvalue()
 
 
-def render_json(plan: InlinePlan, **extra: Any) -> str:
-    payload = plan.to_json()
-    payload.update(extra)
-    return json.dumps(payload, indent=2) + "\n"
-
-
 # -- the command ----------------------------------------------------------------------------
 
 
@@ -203,7 +185,7 @@ def run_inline(
     output_format: str = "text",
     color: bool = False,
     isort: IsortSettings | None = None,
-) -> InlineOutcome:
+) -> Outcome:
     """Inline the trivial re-exports of the shims under ``paths`` (default: all)."""
     if mode not in MODES:  # pragma: no cover - the CLI offers only these
         raise ValueError(mode)
@@ -212,7 +194,7 @@ def run_inline(
     sources, unreadable = inline_sources(workspace)
     settings = isort if isort is not None else load_isort_settings(config)
     plan = plan_inline(config, sources, only or None, shims=shims, isort=settings)
-    outcome = InlineOutcome("", plan=plan)
+    outcome = Outcome("", plan=plan)
     if unreadable:
         outcome.messages.append(
             "compatlint: warning: not searched for importers (not UTF-8): " + ", ".join(unreadable)
@@ -224,18 +206,15 @@ def run_inline(
         workspace.ensure_clean(changed_paths, allow_dirty=allow_dirty)
         workspace.apply(plan.edits[path] for path in changed_paths)
 
-    verb = {"write": "inlined", "diff": "would be inlined", "check": "would be inlined"}[mode]
-    diff = plan_diff(plan) if mode == "diff" else None
-    if output_format == "json":
-        extra: dict[str, object] = {"mode": mode, "written": mode == "write" and plan.changed}
-        if diff is not None:
-            extra["diff"] = diff
-        outcome.output = render_json(plan, **extra)
-    elif mode == "diff":
-        outcome.output = diff or ""
-        outcome.messages.append(summary_line(plan, verb))
-    else:
-        outcome.output = render_text(plan, verb, color=color)
-    if mode in ("diff", "check") and plan.changed:
-        outcome.exit_code = 1
+    verb = "inlined" if mode == "write" else "would be inlined"
+    present(
+        outcome,
+        mode=mode,
+        output_format=output_format,
+        changed=plan.changed,
+        payload=plan.to_json,
+        diff=lambda: plan_diff(plan),
+        text=lambda: render_text(plan, verb, color=color),
+        summary=lambda: summary_line(plan, verb),
+    )
     return outcome

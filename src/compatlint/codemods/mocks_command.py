@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-
 from compatlint.codemods.mocks import MocksPlan, plan_mocks
+from compatlint.codemods.outcome import Outcome, present
 from compatlint.codemods.render import diff_edits
 from compatlint.config import Config
 from compatlint.engine import gather_facts
 from compatlint.errors import ConfigError
 from compatlint.workspace import Workspace
-
-
-@dataclass
-class MocksOutcome:
-    """What the command prints (stdout, then stderr lines) and its exit code."""
-
-    output: str
-    messages: list[str] = field(default_factory=list)
-    exit_code: int = 0
-    plan: MocksPlan | None = None
 
 
 def plan_for(workspace: Workspace) -> MocksPlan:
@@ -41,36 +29,40 @@ def run_mocks(
     stale: bool = False,
     allow_dirty: bool = False,
     output_format: str = "text",
-) -> MocksOutcome:
+) -> Outcome:
     """Add the missing stub-list entries (``mode``: write, diff or check)."""
     workspace = Workspace(config)
     plan = plan_for(workspace)
-    outcome = MocksOutcome("", plan=plan)
+    outcome = Outcome("", plan=plan)
     if mode == "write" and plan.changed:
         workspace.ensure_clean(sorted(plan.edits), allow_dirty=allow_dirty)
         workspace.apply(plan.edits.values())
     verb = "added" if mode == "write" else "to add"
     entries = "entry" if len(plan.added) == 1 else "entries"
     summary = f"{plan.path}: {len(plan.added)} {plan.name} {entries} {verb}"
-    if output_format == "json":
-        payload = {**plan.to_json(), "mode": mode, "written": mode == "write" and plan.changed}
-        if mode == "diff":
-            payload["diff"] = diff_edits(plan.edits)
+
+    def payload() -> dict[str, object]:
+        body = plan.to_json()
         if not stale:
-            payload.pop("stale")
-        outcome.output = json.dumps(payload, indent=2) + "\n"
-    elif mode == "diff":
-        outcome.output = diff_edits(plan.edits)
-        outcome.messages.append(summary)
-    else:
-        lines = [f"  + {module}" for module in plan.added]
-        outcome.output = "\n".join([summary, *lines]) + "\n"
+            body.pop("stale")
+        return body
+
+    present(
+        outcome,
+        mode=mode,
+        output_format=output_format,
+        changed=plan.changed,
+        payload=payload,
+        diff=lambda: diff_edits(plan.edits),
+        text=lambda: "\n".join([summary, *(f"  + {m}" for m in plan.added)]) + "\n",
+        summary=lambda: summary,
+    )
     if stale and output_format != "json":
         for entry in plan.stale:
             outcome.messages.append(
                 f"{plan.path}:{entry.line}: {entry.module} is listed in {plan.name} but no "
                 "collected file imports it any more"
             )
-    if (mode in ("diff", "check") and plan.changed) or (stale and plan.stale):
+    if stale and plan.stale:
         outcome.exit_code = 1
     return outcome

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import difflib
 import io
-import json
 from collections.abc import Mapping
-from typing import Any
 
 from compatlint.codemods.plan import PrunePlan
 from compatlint.model import Edit
@@ -30,12 +28,6 @@ def diff_edits(edits: Mapping[str, Edit]) -> str:
                 line += "\n\\ No newline at end of file\n"
             chunks.append(line)
     return "".join(chunks)
-
-
-def render_json(plan: PrunePlan, **extra: Any) -> str:
-    payload = plan.to_json()
-    payload.update(extra)
-    return json.dumps(payload, indent=2) + "\n"
 
 
 def summary_line(plan: PrunePlan, verb: str) -> str:
