@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from compatlint.analysis.shapes import (
     binds,
@@ -127,7 +127,7 @@ class _ShimAnalyzer:
     def walk(self, body: list[ast.stmt], ctx: _Context) -> None:
         after = ctx.after
         for statement in body:
-            self.statement(statement, _replace(ctx, after=after))
+            self.statement(statement, replace(ctx, after=after))
             after = statement.end_lineno or statement.lineno
 
     def statement(self, node: ast.stmt, ctx: _Context) -> None:
@@ -151,17 +151,17 @@ class _ShimAnalyzer:
         self.children(node, ctx)
 
     def children(self, node: ast.stmt, ctx: _Context) -> None:
-        inner = _replace(ctx, module_level=False)
+        inner = replace(ctx, module_level=False)
         if isinstance(node, ast.If):
-            self.walk(node.body, _replace(inner, after=node.test.end_lineno or node.lineno))
+            self.walk(node.body, replace(inner, after=node.test.end_lineno or node.lineno))
             if node.orelse:
-                self.walk(node.orelse, _replace(inner, after=_last_line(node.body)))
+                self.walk(node.orelse, replace(inner, after=_last_line(node.body)))
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-            self.walk(node.body, _replace(inner, after=node.lineno))
+            self.walk(node.body, replace(inner, after=node.lineno))
             if node.orelse:
-                self.walk(node.orelse, _replace(inner, after=_last_line(node.body)))
+                self.walk(node.orelse, replace(inner, after=_last_line(node.body)))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
-            self.walk(node.body, _replace(inner, after=node.lineno))
+            self.walk(node.body, replace(inner, after=node.lineno))
 
     def if_statement(self, node: ast.If, ctx: _Context) -> None:
         """An ``if`` whose body is led by a tag, or an untagged ``hasattr``/``getattr`` probe."""
@@ -223,14 +223,14 @@ class _ShimAnalyzer:
         if above_try_used:
             self.take(lead)
 
-        inner = _replace(ctx, module_level=False)
-        self.walk(node.body, _replace(inner, after=node.lineno))
+        inner = replace(ctx, module_level=False)
+        self.walk(node.body, replace(inner, after=node.lineno))
         for handler in node.handlers:
             tag = handler_tags.get(id(handler), ctx.fallback_tag)
             header = handler.type.end_lineno if handler.type else handler.lineno
             self.walk(
                 handler.body,
-                _replace(
+                replace(
                     inner,
                     after=header or handler.lineno,
                     fallback_tag=tag,
@@ -238,9 +238,9 @@ class _ShimAnalyzer:
                 ),
             )
         if node.orelse:
-            self.walk(node.orelse, _replace(inner, after=_last_line(node.body)))
+            self.walk(node.orelse, replace(inner, after=_last_line(node.body)))
         if node.finalbody:
-            self.walk(node.finalbody, _replace(inner, after=_last_line(node.body)))
+            self.walk(node.finalbody, replace(inner, after=_last_line(node.body)))
 
     def add_fallback(
         self, node: ast.Try, handler: ast.ExceptHandler, tag: Tag | None, upstream: str | None
@@ -297,7 +297,7 @@ class _ShimAnalyzer:
         after = docstring[2] if docstring else node.lineno
         self.walk(
             node.body[start:],
-            _replace(
+            replace(
                 ctx,
                 after=after,
                 in_function=True,
@@ -567,15 +567,10 @@ def _is_probe_test(test: ast.expr) -> bool:
 
 
 def _describe(node: ast.stmt) -> str:
-    text = ast.unparse(node).splitlines()[0] if hasattr(ast, "unparse") else ""
-    return text[:80]
+    """The statement's first line, for reports."""
+    return ast.unparse(node).splitlines()[0][:80]
 
 
 def _last_line(body: list[ast.stmt]) -> int:
     last = body[-1]
     return last.end_lineno or last.lineno
-
-
-def _replace(ctx: _Context, **changes: object) -> _Context:
-    values = {**ctx.__dict__, **changes}
-    return _Context(**values)  # type: ignore[arg-type]
