@@ -280,3 +280,42 @@ def test_modules_made_unconditional_join_the_stub_list() -> None:
         'STUBS = [\n    "sglang",\n    "sglang.srt",\n    "sglang.srt.fresh",\n'
         '    "sglang.srt.fresh.place",\n    "sglang.srt.known",\n]\n'
     )
+
+
+def test_unwrapped_imports_after_other_statements_are_a_follow_up() -> None:
+    shim = dedent(
+        """
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+        try:
+            from sglang.srt.new import X
+        except ImportError:
+            # Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+
+            from sglang.srt.old import X
+
+        import json  # already after other statements: not prune's doing
+        """
+    )
+    plan = prune(shim, "0.5.10")
+    late = [f for f in plan.follow_ups if f.kind == "import"]
+    assert [(f.path, f.line) for f in late] == [(SHIM, 5)]
+    assert "E402" in late[0].reason
+
+
+def test_unwrapped_imports_at_the_top_need_no_follow_up() -> None:
+    shim = dedent(
+        """
+        import logging
+
+        try:
+            from sglang.srt.new import X
+        except ImportError:
+            # Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+
+            from sglang.srt.old import X
+
+        logger = logging.getLogger(__name__)
+        """
+    )
+    assert not [f for f in prune(shim, "0.5.10").follow_ups if f.kind == "import"]

@@ -11,6 +11,7 @@ for modules that became unconditional imports.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from collections import Counter
 from collections.abc import Collection, Mapping
@@ -434,9 +435,44 @@ class _Planner:
                 continue
             bom = _BOM if path in self.boms else ""
             self.plan.edits[path] = Edit(path, bom + text, bom + old)
+            if path.endswith(".py") and text is not None:
+                self._report_late_imports(path, old, text)
         self.plan.removed.sort(key=lambda site: (site.path, site.line))
         self.plan.follow_ups.sort(key=lambda item: (item.path, item.line))
         return self.plan
+
+    def _report_late_imports(self, path: str, old: str, new: str) -> None:
+        """Imports an unwrap left below other statements (ruff E402): a person decides
+        whether to move them up — prune keeps the try's body where the try was."""
+        before = {segment for _, segment in late_imports(old)}
+        for line, segment in late_imports(new):
+            if segment not in before:
+                reason = "import now after other statements (ruff E402): move it to the top"
+                self.plan.follow_ups.append(FollowUp(path, line, "import", reason, ""))
+
+
+def late_imports(text: str) -> list[tuple[int, str]]:
+    """Module-level imports after the first statement that ends the import block.
+
+    Like ruff's E402: a docstring, imports, and ``if`` / ``try`` blocks keep the top
+    open; any other statement closes it.
+    """
+    tree = ast.parse(text)
+    found: list[tuple[int, str]] = []
+    closed = False
+    for index, statement in enumerate(tree.body):
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            if closed:
+                found.append((statement.lineno, ast.get_source_segment(text, statement) or ""))
+            continue
+        docstring = (
+            index == 0
+            and isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Constant)
+        )
+        if not (docstring or isinstance(statement, (ast.If, ast.Try))):
+            closed = True
+    return found
 
 
 def _check_parses(path: str, text: str) -> None:
