@@ -21,6 +21,7 @@ from compatlint.analysis.project import (
     grammar_for,
     mentions_needle,
     module_name,
+    needles_for,
     policy_doc_tags,
     shim_model,
 )
@@ -57,6 +58,7 @@ def gather_facts(
         if cache is not None:
             cache.put(f"{kind}:{rel}", digests[rel], value)
 
+    needles = needles_for(config)
     pending: list[str] = []
     for rel in wanted:
         if not rel.endswith(".py"):
@@ -64,7 +66,7 @@ def gather_facts(
         facts = cached("file", rel)
         if facts is not None:
             project.files[rel] = facts
-        elif rel not in config.shims and not mentions_needle(config, workspace.read_bytes(rel)):
+        elif rel not in config.shims and not mentions_needle(needles, workspace.read_bytes(rel)):
             module, _ = module_name(rel, config.src)
             project.files[rel] = FileFacts(path=rel, module=module, parsed=False)
             remember("file", rel, project.files[rel])

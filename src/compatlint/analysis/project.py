@@ -73,9 +73,9 @@ def heavy_roots(config: Config) -> frozenset[str]:
     return frozenset(root_of(h) for h in config.heavy_imports)
 
 
-def mentions_needle(config: Config, data: bytes) -> bool:
+def mentions_needle(needles: tuple[bytes, ...], data: bytes) -> bool:
     """The bytes prefilter: could any rule fire in a file with these contents?"""
-    return any(needle in data for needle in needles_for(config))
+    return any(needle in data for needle in needles)
 
 
 def facts_for_file(config: Config, path: str, text: str, *, force: bool = False) -> FileFacts:
@@ -85,7 +85,7 @@ def facts_for_file(config: Config, path: str, text: str, *, force: bool = False)
     when that is certain to be complete (see :mod:`import_lines`); else from ``ast``.
     """
     module, is_package = module_name(path, config.src)
-    if not force and not mentions_needle(config, text.encode()):
+    if not force and not mentions_needle(needles_for(config), text.encode()):
         return FileFacts(path=path, module=module, parsed=False)
     suppressed = suppressed_lines(text)
     ups, heavy = upstream_roots(config), heavy_roots(config)
