@@ -6,7 +6,6 @@ everything here returns text and an exit code instead of printing.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from compatlint.codemods.inline import InlinePlan, plan_inline
 from compatlint.codemods.isort_sections import IsortSettings, settings_from_toml
 from compatlint.codemods.outcome import Outcome, present
 from compatlint.codemods.plan import PrunePlan
-from compatlint.codemods.render import unified_diff
+from compatlint.codemods.render import text_console, unified_diff
 from compatlint.config import Config, config_name
 from compatlint.errors import SourceError
 from compatlint.versions import Floors
@@ -124,18 +123,10 @@ def summary_line(plan: InlinePlan, verb: str) -> str:
 def render_text(plan: InlinePlan, verb: str, *, color: bool = False, width: int = 120) -> str:
     """The inlined names, deleted shims and manual follow-ups as rich tables."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        width=width,
-        highlight=False,
-    )
+    console, buffer = text_console(color=color, width=width)
     if plan.inlined:
         table = Table(title="Inlined re-exports", box=box.SIMPLE_HEAD, expand=True)
         table.add_column("name", no_wrap=True)

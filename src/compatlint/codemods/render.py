@@ -48,15 +48,9 @@ def summary_line(plan: PrunePlan, verb: str) -> str:
     return f"prune at {plan.floors.describe()}: " + ", ".join(parts)
 
 
-def render_text(plan: PrunePlan, verb: str, *, color: bool = False, width: int = 120) -> str:
-    """The removed sites, call-site edits, stub additions and follow-ups as rich tables."""
-    from rich import box
+def text_console(*, color: bool, width: int):
+    """A rich console writing into a buffer (colour only when asked), and the buffer."""
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    def row(table: Table, *cells: str) -> None:
-        table.add_row(*(Text(cell) for cell in cells))
 
     buffer = io.StringIO()
     console = Console(
@@ -66,6 +60,19 @@ def render_text(plan: PrunePlan, verb: str, *, color: bool = False, width: int =
         width=width,
         highlight=False,
     )
+    return console, buffer
+
+
+def render_text(plan: PrunePlan, verb: str, *, color: bool = False, width: int = 120) -> str:
+    """The removed sites, call-site edits, stub additions and follow-ups as rich tables."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    def row(table: Table, *cells: str) -> None:
+        table.add_row(*(Text(cell) for cell in cells))
+
+    console, buffer = text_console(color=color, width=width)
     if plan.removed:
         table = Table(title=f"Pruned at {plan.floors.describe()}", box=box.SIMPLE_HEAD, expand=True)
         for header in ("location", "kind", "covers", "removal"):
