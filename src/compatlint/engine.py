@@ -20,7 +20,6 @@ from compatlint.analysis.project import (
     facts_for_file,
     grammar_for,
     mentions_needle,
-    module_name,
     needles_for,
     policy_doc_tags,
     shim_model,
@@ -28,6 +27,7 @@ from compatlint.analysis.project import (
 from compatlint.analysis.source import parse_python
 from compatlint.cache import FactCache, content_hash
 from compatlint.config import Config
+from compatlint.names.modules import module_name
 from compatlint.workspace import Workspace
 
 # Below these, a pool costs more to start than it saves.

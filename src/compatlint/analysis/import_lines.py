@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from compatlint.analysis.imports import FileFacts, may_gate_on_version, package_of, resolve_relative
+from compatlint.analysis.imports import FileFacts, may_gate_on_version
 from compatlint.model import ImportFact
+from compatlint.names.modules import package_of, resolve_relative
 
 _TRY_LINE = re.compile(r"^[ \t]*try[ \t]*:", re.MULTILINE)
 _IMPORT_LINE = re.compile(

@@ -18,6 +18,7 @@ from compatlint.analysis.shapes import (
     root_of,
 )
 from compatlint.model import ImportFact
+from compatlint.names.modules import package_of, resolve_relative
 
 
 @dataclass(frozen=True)
@@ -59,21 +60,6 @@ def _span(node: ast.AST, text: str) -> Span:
         end_column=(node.end_col_offset or 0) + 1,  # type: ignore[attr-defined]
         text=text,
     )
-
-
-def resolve_relative(module: str | None, level: int, package: str | None) -> str | None:
-    """The absolute module of ``from <level dots><module> import``, given the file's package."""
-    if not level:
-        return module
-    if package is None:
-        return None
-    parts = package.split(".") if package else []
-    if level - 1 > len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    if module:
-        base.append(module)
-    return ".".join(base) or None
 
 
 @dataclass
@@ -284,10 +270,3 @@ def file_facts(
         version_gates=tuple(collector.gates),
         suppressed=tuple(sorted((suppressed or {}).items())),
     )
-
-
-def package_of(module: str | None, is_package: bool) -> str | None:
-    """The package relative imports of ``module`` resolve against."""
-    if module is None:
-        return None
-    return module if is_package else module.rpartition(".")[0]

@@ -7,9 +7,8 @@ no rule can fire in it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from compatlint.analysis.import_lines import line_facts
 from compatlint.analysis.imports import FileFacts, file_facts, may_gate_on_version
@@ -19,6 +18,7 @@ from compatlint.analysis.shim import ShimModel, analyze_shim
 from compatlint.analysis.source import parse_python, read_comments, suppressions
 from compatlint.config import Config
 from compatlint.model import Tag
+from compatlint.names.modules import module_name
 from compatlint.tags import TagGrammar
 
 
@@ -40,24 +40,6 @@ class ProjectFacts:
 
 def grammar_for(config: Config) -> TagGrammar:
     return TagGrammar(upstreams=config.upstreams, tracks=tuple(config.floors.tracks))
-
-
-def module_name(path: str, src_roots: Iterable[str]) -> tuple[str | None, bool]:
-    """The dotted module of ``path`` under the first matching import root, and is-package."""
-    pure = PurePosixPath(path)
-    for root in src_roots:
-        root_path = PurePosixPath(root)
-        try:
-            relative = pure.relative_to(root_path) if root not in ("", ".") else pure
-        except ValueError:
-            continue
-        parts = list(relative.with_suffix("").parts)
-        is_package = parts[-1] == "__init__"
-        if is_package:
-            parts = parts[:-1]
-        if parts and all(part.isidentifier() for part in parts):
-            return ".".join(parts), is_package
-    return None, False
 
 
 def needles_for(config: Config) -> tuple[bytes, ...]:

@@ -18,13 +18,12 @@ import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
-from compatlint.analysis.imports import resolve_relative
-from compatlint.analysis.project import module_name
 from compatlint.codemods.blocks import BlockEditor, EditActions
 from compatlint.codemods.locate import NodeIndex, parse_module
 from compatlint.codemods.plan import CallSiteEdit
 from compatlint.config import Config
 from compatlint.errors import SourceError
+from compatlint.names.modules import module_name, resolve_relative
 
 
 @dataclass

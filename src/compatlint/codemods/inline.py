@@ -48,8 +48,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from compatlint.analysis.imports import package_of, resolve_relative
-from compatlint.analysis.project import grammar_for, module_name, shim_model
+from compatlint.analysis.project import grammar_for, shim_model
 from compatlint.analysis.shapes import root_of
 from compatlint.analysis.shim import is_trivial
 from compatlint.codemods.blocks import (
@@ -72,6 +71,7 @@ from compatlint.codemods.sequences import remove_aliases, remove_items
 from compatlint.config import Config, config_name
 from compatlint.errors import SourceError
 from compatlint.model import Edit, SiteKind
+from compatlint.names.modules import module_name, package_of, resolve_relative
 
 _BOM = "\ufeff"
 

@@ -25,8 +25,8 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from compatlint.analysis.imports import resolve_relative
 from compatlint.analysis.shapes import bound_names
+from compatlint.names.modules import resolve_relative
 from compatlint.verify.sources import UpstreamTree
 
 __all__ = [

@@ -1,0 +1,46 @@
+"""Module names from paths, and relative imports resolved against a package (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePosixPath
+
+
+def module_name(path: str, src_roots: Iterable[str]) -> tuple[str | None, bool]:
+    """The dotted module of ``path`` under the first matching import root, and is-package."""
+    pure = PurePosixPath(path)
+    for root in src_roots:
+        root_path = PurePosixPath(root)
+        try:
+            relative = pure.relative_to(root_path) if root not in ("", ".") else pure
+        except ValueError:
+            continue
+        parts = list(relative.with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        if is_package:
+            parts = parts[:-1]
+        if parts and all(part.isidentifier() for part in parts):
+            return ".".join(parts), is_package
+    return None, False
+
+
+def package_of(module: str | None, is_package: bool) -> str | None:
+    """The package relative imports of ``module`` resolve against."""
+    if module is None:
+        return None
+    return module if is_package else module.rpartition(".")[0]
+
+
+def resolve_relative(module: str | None, level: int, package: str | None) -> str | None:
+    """The absolute module of ``from <level dots><module> import``, given the file's package."""
+    if not level:
+        return module
+    if package is None:
+        return None
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    if module:
+        base.append(module)
+    return ".".join(base) or None
