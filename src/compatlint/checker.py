@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from compatlint.analysis.project import ProjectFacts
-from compatlint.analysis.source import ALL_CODES
+from compatlint.analysis.project import ProjectFacts, is_suppressed
 from compatlint.errors import CompatlintError
 from compatlint.model import Diagnostic
 from compatlint.rules import ALL_RULES, Rule
@@ -48,12 +47,3 @@ def run_rules(
                 continue
             found.append(diagnostic)
     return sorted(set(found), key=Diagnostic.sort_key)
-
-
-def is_suppressed(project: ProjectFacts, diagnostic: Diagnostic) -> bool:
-    """Whether a ``# compatlint: ignore[...]`` comment covers ``diagnostic``."""
-    facts = project.files.get(diagnostic.path)
-    if facts is None:
-        return False
-    codes = facts.suppressed_codes(diagnostic.line)
-    return ALL_CODES in codes or diagnostic.code in codes

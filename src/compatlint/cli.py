@@ -282,7 +282,7 @@ def report(floors: tuple[str, ...], output_format: str, config_file: Path | None
 @click.argument("code", required=False)
 def rule(code: str | None) -> None:
     """Show a rule's documentation, or the table of all rules."""
-    from compatlint.rules import documented_rules
+    from compatlint.catalog import documented_rules
 
     rules = {rule_class.code: rule_class for rule_class in documented_rules()}
     if code is None:

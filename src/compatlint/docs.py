@@ -9,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from compatlint.rules import ALL_RULES, documented_rules
+from compatlint.catalog import documented_rules, runs_under_verify
 
 TABLE_START = "<!-- rules-table:start -->"
 TABLE_END = "<!-- rules-table:end -->"
@@ -20,7 +20,7 @@ def rules_table() -> str:
     lines = ["| code | name | fix | what it flags |", "| --- | --- | --- | --- |"]
     for rule in documented_rules():
         fix = "yes" if rule.fixable else ""
-        where = "" if rule in ALL_RULES else " (`verify`)"
+        where = " (`verify`)" if runs_under_verify(rule) else ""
         lines.append(f"| {rule.code} | `{rule.name}` | {fix} | {rule.summary}{where} |")
     return "\n".join(lines) + "\n"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from compatlint.verify.docs import rules_reference, with_reference
-from compatlint.verify.findings import VERIFY_RULES
+from compatlint.verify.rules import VERIFY_RULES
 
 DOC = Path(__file__).parent.parent.parent / "docs" / "verify.md"
 

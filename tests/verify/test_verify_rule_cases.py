@@ -12,8 +12,9 @@ from verify_fakes import with_init_files
 
 from compatlint.analysis.project import analyze_project
 from compatlint.model import Diagnostic
-from compatlint.verify.findings import VERIFY_RULES, verify_project
+from compatlint.verify.findings import verify_project
 from compatlint.verify.judge import VerifyCase, VerifyRule
+from compatlint.verify.rules import VERIFY_RULES
 from compatlint.verify.sources import UpstreamTree
 
 VALID = [

@@ -15,9 +15,9 @@ from compatlint.analysis.imports import FileFacts, file_facts, may_gate_on_versi
 from compatlint.analysis.mocklist import MockList, read_mock_list
 from compatlint.analysis.shapes import root_of
 from compatlint.analysis.shim import ShimModel, analyze_shim
-from compatlint.analysis.source import parse_python, read_comments, suppressions
+from compatlint.analysis.source import ALL_CODES, parse_python, read_comments, suppressions
 from compatlint.config import Config
-from compatlint.model import Tag
+from compatlint.model import Diagnostic, Tag
 from compatlint.names.modules import module_name
 from compatlint.tags import TagGrammar
 
@@ -133,6 +133,18 @@ def suppressed_lines(text: str) -> dict[int, frozenset[str]]:
         if above >= 1 and lines[above - 1].split("#")[0].rstrip().endswith(":"):
             add(above, codes)
     return covered
+
+
+def is_suppressed(project: ProjectFacts, diagnostic: Diagnostic) -> bool:
+    """Whether a ``# compatlint: ignore[...]`` comment covers ``diagnostic``.
+
+    Lives with the facts rather than with a runner so that ``check`` and ``verify`` share it.
+    """
+    facts = project.files.get(diagnostic.path)
+    if facts is None:
+        return False
+    codes = facts.suppressed_codes(diagnostic.line)
+    return ALL_CODES in codes or diagnostic.code in codes
 
 
 def shim_model(config: Config, path: str, text: str, grammar: TagGrammar) -> ShimModel:

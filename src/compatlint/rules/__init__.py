@@ -1,4 +1,7 @@
-"""The lint rules, one module each; :data:`ALL_RULES` is the registry in code order."""
+"""The ``check`` rules, one module each; :data:`ALL_RULES` is the registry in code order.
+
+``verify``'s rules live in :mod:`compatlint.verify.rules`; :mod:`compatlint.catalog` has both.
+"""
 
 from __future__ import annotations
 
@@ -31,19 +34,4 @@ ALL_RULES: tuple[type[Rule], ...] = (
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 
 
-def verify_rules() -> tuple[type[Rule], ...]:
-    """The rules ``compatlint verify`` runs against upstream files (CL3xx).
-
-    Imported on demand: they bring the upstream readers, which ``check`` never needs.
-    """
-    from compatlint.verify.findings import VERIFY_RULES
-
-    return tuple(VERIFY_RULES)
-
-
-def documented_rules() -> tuple[type[Rule], ...]:
-    """Every rule with docs: check's, then verify's."""
-    return (*ALL_RULES, *verify_rules())
-
-
-__all__ = ["ALL_RULES", "RULES_BY_CODE", "Case", "Rule", "documented_rules", "verify_rules"]
+__all__ = ["ALL_RULES", "RULES_BY_CODE", "Case", "Rule"]

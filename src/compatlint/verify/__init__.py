@@ -9,8 +9,9 @@ The pieces, from the edge to the report:
 * :mod:`~compatlint.verify.evidence` — every upstream import path of the project, tied
   to its shim site, and the fallbacks the evidence can judge;
 * :mod:`~compatlint.verify.judge` — the matrix and the questions the rules ask;
-* :mod:`~compatlint.verify.findings` — run CL301-CL304 (``compatlint.rules.cl30x_*``)
-  and derive tag suggestions: :func:`verify_project`;
+* :mod:`~compatlint.verify.rules` — the CL301-CL304 rules (``VERIFY_RULES``);
+* :mod:`~compatlint.verify.findings` — run them and derive tag suggestions:
+  :func:`verify_project`;
 * :mod:`~compatlint.verify.report` — text / JSON / Markdown;
 * :mod:`~compatlint.verify.write` — insert suggested tags (``--write``);
 * :mod:`~compatlint.verify.command` — the command without click.
@@ -35,7 +36,7 @@ _EXPORTS = {
     "collect_evidence": "evidence",
     "VerifyContext": "judge",
     "VerifyRule": "judge",
-    "VERIFY_RULES": "findings",
+    "VERIFY_RULES": "rules",
     "VerifyResult": "findings",
     "verify_project": "findings",
     "render_verify": "report",

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from compatlint.verify.findings import VERIFY_RULES
+from compatlint.verify.rules import VERIFY_RULES
 
 START = "<!-- verify-rules:start -->"
 END = "<!-- verify-rules:end -->"

@@ -11,14 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from compatlint.analysis.project import ProjectFacts
+from compatlint.analysis.project import ProjectFacts, is_suppressed
 from compatlint.analysis.source import ALL_CODES
-from compatlint.checker import is_suppressed
 from compatlint.model import Diagnostic, SiteKind
-from compatlint.rules.cl301_dead_fallback import DeadFallback
-from compatlint.rules.cl302_broken_path import BrokenPath
-from compatlint.rules.cl303_tag_vs_evidence import TagVsEvidence
-from compatlint.rules.cl304_unguarded_import import UnguardedImport
 from compatlint.verify.evidence import Evidence, Fallback, collect_evidence
 from compatlint.verify.judge import (
     Finding,
@@ -28,16 +23,10 @@ from compatlint.verify.judge import (
     VerifyRule,
     build_matrix,
 )
+from compatlint.verify.rules import VERIFY_RULES
 from compatlint.verify.sources import UpstreamTree
 
 __all__ = ["VERIFY_RULES", "Suggestion", "VerifyResult", "run_verify_rules", "verify_project"]
-
-VERIFY_RULES: tuple[type[VerifyRule], ...] = (
-    DeadFallback,
-    BrokenPath,
-    TagVsEvidence,
-    UnguardedImport,
-)
 
 _UNTAGGED_CODE = "CL101"
 

@@ -23,8 +23,9 @@ from typing import Any
 from compatlint.model import SiteKind, Tag
 from compatlint.report import CheckResult, RuleInfo, render
 from compatlint.report.json_format import to_json_object
-from compatlint.verify.findings import VERIFY_RULES, Suggestion, VerifyResult
+from compatlint.verify.findings import Suggestion, VerifyResult
 from compatlint.verify.resolve import Presence
+from compatlint.verify.rules import VERIFY_RULES
 from compatlint.versions import Floors
 
 __all__ = ["VERIFY_FORMATS", "MatrixRow", "matrix_rows", "render_verify"]
