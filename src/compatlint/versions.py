@@ -60,19 +60,45 @@ class Floors:
     upstreams: Mapping[str, Version] = field(default_factory=dict)
     tracks: Mapping[str, Version] = field(default_factory=dict)
 
-    def floor_for(self, upstream: str | None, track: str | None) -> Version | None:
-        """The floor a tag on ``track`` of ``upstream`` is judged against, if one is known."""
-        if track is not None:
-            return self.tracks.get(track)
-        return self.upstreams.get(upstream or self.primary or "")
+    def governing_upstream(
+        self, tag: Tag | None, site_upstream: str | None = None, primary: str | None = None
+    ) -> str | None:
+        """The upstream whose floor governs ``tag``: the one the tag names, else the site's,
+        else the primary (the upstream a tag means when it names none)."""
+        named = tag.upstream if tag is not None else None
+        return named or site_upstream or primary or self.primary
 
-    def fate(self, tag: Tag | None, default_upstream: str | None = None) -> Fate:
+    def governing(
+        self, tag: Tag | None, site_upstream: str | None = None, primary: str | None = None
+    ) -> Version | None:
+        """The floor that judges ``tag`` (on a site of ``site_upstream``), if one is known.
+
+        The one place that answers "which floor": a tag on a track is judged by that
+        track's floor alone; otherwise by the floor of :meth:`governing_upstream`. None
+        when that has no floor, so a tag naming an upstream the project does not list is
+        never judged against another upstream's floor.
+        """
+        if tag is not None and tag.track is not None:
+            return self.tracks.get(tag.track)
+        return self.upstreams.get(self.governing_upstream(tag, site_upstream, primary) or "")
+
+    def governing_words(
+        self, tag: Tag | None, site_upstream: str | None = None, primary: str | None = None
+    ) -> str:
+        """What :meth:`governing` reads, in words: ``the xpu track`` or an upstream's name."""
+        if tag is not None and tag.track is not None:
+            return f"the {tag.track} track"
+        return self.governing_upstream(tag, site_upstream, primary) or "its upstream"
+
+    def fate(
+        self, tag: Tag | None, site_upstream: str | None = None, primary: str | None = None
+    ) -> Fate:
         """What ``tag`` means at these floors."""
         if tag is None:
             return Fate.UNTAGGED
         if tag.is_vague:
             return Fate.VAGUE
-        floor = self.floor_for(tag.upstream or default_upstream, tag.track)
+        floor = self.governing(tag, site_upstream, primary)
         if floor is None:
             return Fate.NO_FLOOR
         return Fate.EXPIRED if tag_expired(tag, floor) else Fate.KEEP

@@ -250,7 +250,7 @@ def _tag_key(site: Site) -> tuple[object, ...]:
     return (site.kind, site.tag.raw if site.tag else None)
 
 
-def _follow_up_reason(site: Site, fate: Fate) -> str | None:
+def _follow_up_reason(site: Site, fate: Fate, governing: str) -> str | None:
     if fate is Fate.UNTAGGED and not site.needs_tag:
         return None
     template = _FOLLOW_UP_REASONS.get(fate)
@@ -259,7 +259,7 @@ def _follow_up_reason(site: Site, fate: Fate) -> str | None:
     tag = site.tag
     return template.format(
         reason=(tag.vague_reason if tag else "") or "names no version",
-        track=f"the {tag.track} track" if tag and tag.track else (site.upstream or "its upstream"),
+        track=governing,
     )
 
 
@@ -312,7 +312,8 @@ class _Planner:
         suppressed = suppressed_lines(original)
         for site in first_model.sites:
             fate = self.fate(site)
-            reason = _follow_up_reason(site, fate)
+            governing = self.floors.governing_words(site.tag, site.upstream, self.config.primary)
+            reason = _follow_up_reason(site, fate, governing)
             codes = suppressed.get(site.line, frozenset())
             if _FOLLOW_UP_RULES.get(fate) in codes or ALL_CODES in codes:
                 continue

@@ -95,7 +95,7 @@ class RemovalContext:
         tag = site.tag
         if tag is None:
             return None
-        return self.floors.floor_for(tag.upstream or site.upstream or self.primary, tag.track)
+        return self.floors.governing(tag, site.upstream, self.primary)
 
     def find(self, site: Site, *types: type[cst.CSTNode]) -> cst.CSTNode:
         node = self.index.at(site.line, site.column, *types)

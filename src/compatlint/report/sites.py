@@ -37,9 +37,7 @@ def site_fate(site: Site, floors: Floors, primary: str) -> Fate:
     """What the floors mean for ``site`` (re-exports are permanent, never pruned)."""
     if site.kind is SiteKind.RE_EXPORT:
         return Fate.PERMANENT
-    tag = site.tag
-    upstream = (tag.upstream if tag else None) or site.upstream or primary
-    return floors.fate(tag, upstream)
+    return floors.fate(site.tag, site.upstream, primary)
 
 
 def site_rows(shims: Iterable[ShimModel], floors: Floors, primary: str) -> list[SiteRow]:

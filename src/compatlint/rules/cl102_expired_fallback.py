@@ -93,10 +93,10 @@ from sglang.srt.utils.network import NetworkAddress
                 tag = site.tag
                 if site.kind not in _BRANCHES or tag is None:
                     continue
-                upstream = tag.upstream or site.upstream or project.config.primary
-                if floors.fate(tag, upstream) is not Fate.EXPIRED:
+                primary = project.config.primary
+                if floors.fate(tag, site.upstream, primary) is not Fate.EXPIRED:
                     continue
-                floor = floors.floor_for(upstream, tag.track)
+                floor = floors.governing(tag, site.upstream, primary)
                 track = f" {tag.track} track" if tag.track else ""
                 when = f"at {tag.removal}+" if tag.removal else f"after {tag.covers_text()}"
                 yield self.report(

@@ -58,7 +58,7 @@ Tag every fallback like this:
         floors = project.config.floors
         for path, tags in project.doc_tags.items():
             for tag in tags:
-                floor = floors.floor_for(tag.upstream or project.config.primary, tag.track)
+                floor = floors.governing(tag, None, project.config.primary)
                 if floor is None or tag.removal is None or tag.removal > floor:
                     continue
                 yield self.report(

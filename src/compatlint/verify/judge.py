@@ -145,7 +145,7 @@ class VerifyContext:
 
     def floor(self) -> Version | None:
         """The floor of the default track of the primary upstream."""
-        return self.project.config.floors.floor_for(self.upstream, None)
+        return self.project.config.floors.governing(None, None, self.upstream)
 
     def window(self) -> tuple[int, ...]:
         """Columns of the given versions at or above the floor (all of them without a floor)."""
