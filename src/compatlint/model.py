@@ -65,7 +65,8 @@ class Tag:
 
 
 class SiteKind(str, enum.Enum):
-    """The shapes of compat code a shim holds (DESIGN §4)."""
+    """The shapes of compat code a shim holds (DESIGN §4); what each means is in
+    :data:`compatlint.sitekinds.KINDS`."""
 
     IMPORT_FALLBACK = "import-fallback"
     TEMPORARY_TRY = "temporary-try"
@@ -103,11 +104,6 @@ class Site:
     upstream: str | None = None
     detail: str = ""
     parent_line: int | None = None
-
-    @property
-    def needs_tag(self) -> bool:
-        """Whether the policy requires a tag here (fallbacks and probes do, re-exports not)."""
-        return self.kind not in (SiteKind.RE_EXPORT, SiteKind.POLYFILL, SiteKind.SENTINEL)
 
 
 @dataclass(frozen=True)

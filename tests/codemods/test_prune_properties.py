@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from compatlint.analysis.project import grammar_for, shim_model
 from compatlint.codemods.prune import plan_prune
 from compatlint.model import Fate
-from compatlint.report.sites import site_fate
+from compatlint.sitekinds import site_fate
 from compatlint.versions import parse_floor_options
 
 SHIM = "pkg/_compat.py"

@@ -49,7 +49,7 @@ from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
 from compatlint.errors import SourceError
 from compatlint.model import Edit, Fate, Site, SiteKind
-from compatlint.report.sites import site_fate
+from compatlint.sitekinds import needs_tag, site_fate
 from compatlint.versions import Floors
 
 _BOM = "\ufeff"
@@ -251,7 +251,7 @@ def _tag_key(site: Site) -> tuple[object, ...]:
 
 
 def _follow_up_reason(site: Site, fate: Fate, governing: str) -> str | None:
-    if fate is Fate.UNTAGGED and not site.needs_tag:
+    if fate is Fate.UNTAGGED and not needs_tag(site):
         return None
     template = _FOLLOW_UP_REASONS.get(fate)
     if template is None:

@@ -22,6 +22,7 @@ from packaging.version import InvalidVersion, Version
 from compatlint.codemods.blocks import EditActions
 from compatlint.codemods.locate import NodeIndex
 from compatlint.model import Site, SiteKind
+from compatlint.sitekinds import REMOVAL_ORDER
 from compatlint.versions import Floors, release_of
 
 _VERSION_IN_COMMENT = re.compile(r"(?<![\w.])[vV]?(\d+(?:\.\d+)+)(?![\w])")
@@ -187,15 +188,7 @@ Removal = Callable[[RemovalContext, Site], Action]
 REMOVALS: dict[SiteKind, Removal] = {}
 
 #: The order sites are handled in: a branch before what lives inside it.
-ORDER = (
-    SiteKind.IMPORT_FALLBACK,
-    SiteKind.TEMPORARY_TRY,
-    SiteKind.POLYFILL,
-    SiteKind.SENTINEL,
-    SiteKind.PROBE_BRANCH,
-    SiteKind.PROBE_PATH,
-    SiteKind.TAGGED_DEFINITION,
-)
+ORDER = REMOVAL_ORDER
 
 
 def removal(kind: SiteKind) -> Callable[[Removal], Removal]:

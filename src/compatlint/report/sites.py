@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from compatlint.analysis.shim import ShimModel
-from compatlint.model import Fate, Site, SiteKind
+from compatlint.sitekinds import site_fate
 from compatlint.versions import Floors
 
 SITE_FORMATS = ("text", "json", "markdown")
@@ -31,13 +31,6 @@ class SiteRow:
     def cells(self) -> tuple[str, ...]:
         location = f"{self.path}:{self.line}"
         return (location, self.kind, self.names, self.covers, self.removal, self.track, self.fate)
-
-
-def site_fate(site: Site, floors: Floors, primary: str) -> Fate:
-    """What the floors mean for ``site`` (re-exports are permanent, never pruned)."""
-    if site.kind is SiteKind.RE_EXPORT:
-        return Fate.PERMANENT
-    return floors.fate(site.tag, site.upstream, primary)
 
 
 def site_rows(shims: Iterable[ShimModel], floors: Floors, primary: str) -> list[SiteRow]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compatlint.analysis.project import ProjectFacts
-from compatlint.model import Diagnostic, SiteKind
+from compatlint.model import Diagnostic
 from compatlint.rules.base import Case, Rule
-
-_TAGGABLE = (SiteKind.IMPORT_FALLBACK, SiteKind.PROBE_BRANCH)
+from compatlint.sitekinds import needs_tag
 
 
 class UntaggedFallback(Rule):
@@ -81,7 +80,7 @@ except ImportError:
     def check(self, project: ProjectFacts) -> Iterator[Diagnostic]:
         for path, shim in project.shims.items():
             for site in shim.sites:
-                if site.kind in _TAGGABLE and site.tag is None:
+                if needs_tag(site) and site.tag is None:
                     what = f"fallback for {', '.join(site.names)}" if site.names else "probe"
                     yield self.report(
                         path,

@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from compatlint.analysis.project import ProjectFacts
-from compatlint.model import Diagnostic, Fate, SiteKind
+from compatlint.model import Diagnostic, Fate
 from compatlint.rules.base import Case, Rule
-
-_BRANCHES = (
-    SiteKind.IMPORT_FALLBACK,
-    SiteKind.TEMPORARY_TRY,
-    SiteKind.PROBE_BRANCH,
-    SiteKind.PROBE_PATH,
-    SiteKind.TAGGED_DEFINITION,
-)
+from compatlint.sitekinds import needs_tag
 
 
 class ExpiredFallback(Rule):
@@ -91,7 +84,7 @@ from sglang.srt.utils.network import NetworkAddress
         for path, shim in project.shims.items():
             for site in shim.sites:
                 tag = site.tag
-                if site.kind not in _BRANCHES or tag is None:
+                if not needs_tag(site) or tag is None:
                     continue
                 primary = project.config.primary
                 if floors.fate(tag, site.upstream, primary) is not Fate.EXPIRED:

@@ -21,8 +21,9 @@ from typing import Any, ClassVar
 from packaging.version import Version
 
 from compatlint.analysis.project import ProjectFacts
-from compatlint.model import CoverOp, Diagnostic, Site, SiteKind, Tag
+from compatlint.model import CoverOp, Diagnostic, Site, Tag
 from compatlint.rules.base import Rule
+from compatlint.sitekinds import KINDS
 from compatlint.verify.evidence import Evidence, Fallback, ImportPath
 from compatlint.verify.resolve import (
     Presence,
@@ -257,4 +258,4 @@ def versions_text(versions: Sequence[Version]) -> str:
 
 def fallback_kind(site: Site) -> str:
     """How a message names the fallback: ``fallback`` or ``probe path``."""
-    return "probe path" if site.kind is SiteKind.PROBE_PATH else "fallback"
+    return KINDS[site.kind].label

@@ -23,6 +23,7 @@ from typing import Any
 from compatlint.model import SiteKind, Tag
 from compatlint.report import CheckResult, RuleInfo, render
 from compatlint.report.json_format import to_json_object
+from compatlint.sitekinds import KINDS
 from compatlint.verify.findings import Suggestion, VerifyResult
 from compatlint.verify.resolve import Presence
 from compatlint.verify.rules import VERIFY_RULES
@@ -66,7 +67,7 @@ class MatrixRow:
 def short_tag(tag: Tag | None, site_kind: SiteKind | None) -> str:
     """``0.5.9 → 0.5.10+``, ``xpu: 0.5.11 → 0.5.19+``, ``vague``, ``untagged`` or empty."""
     if tag is None:
-        needs = site_kind is not None and site_kind not in (SiteKind.RE_EXPORT, SiteKind.POLYFILL)
+        needs = site_kind is not None and KINDS[site_kind].needs_tag
         return "untagged" if needs else ""
     if tag.is_vague:
         return "vague"
