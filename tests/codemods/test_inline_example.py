@@ -184,7 +184,12 @@ def test_json_report(project: Path) -> None:
             "reason": "used by the shim itself (line 166)",
         }
     ]
-    assert payload["isort"]["known_first_party"] == ["servo"]
+    # The project sets known-first-party itself: ruff runs with its settings, nothing added.
+    assert payload["sorter"] == {
+        "sorter": "ruff",
+        "settings": "pyproject.toml [tool.ruff]",
+        "options": [],
+    }
 
 
 def test_only_restricts_the_names(project: Path) -> None:

@@ -9,33 +9,27 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 from helpers import make_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sorting_helpers import FIRST_PARTY, pkg_sorter
 
 from compatlint.codemods.inline import InlinePlan, plan_inline
-from compatlint.codemods.isort_sections import settings_from_toml
+from compatlint.ruff_sorter import find_ruff
 
-RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+RUFF = find_ruff()
 SHIM = "pkg/_compat.py"
 EXAMPLES = int(os.environ.get("COMPATLINT_INLINE_EXAMPLES", "120"))
-FIRST_PARTY = 'lint.isort.known-first-party = ["pkg"]'
-# The isort settings a project may have, as ruff options and as compatlint reads them.
+# The isort settings a project may have, as ruff options.
 SETTINGS = {
-    "default": ((), ""),
-    "force-sort": (
-        ("lint.isort.force-sort-within-sections = true",),
-        "[tool.ruff.lint.isort]\nforce-sort-within-sections = true\n",
-    ),
-    "short-lines": (("line-length = 50",), "[tool.ruff]\nline-length = 50\n"),
+    "default": (),
+    "force-sort": ("lint.isort.force-sort-within-sections = true",),
+    "short-lines": ("line-length = 50",),
 }
 
 # (module, name in the module, name the shim binds)
@@ -196,7 +190,6 @@ def projects(draw: st.DrawFn) -> Project:
 
 
 def _ruff(root: Path, options: tuple[str, ...], *args: str) -> subprocess.CompletedProcess[str]:
-    assert RUFF is not None
     config = [arg for option in (FIRST_PARTY, *options) for arg in ("--config", option)]
     return subprocess.run(
         [RUFF, "check", "--isolated", "--no-cache", *config, *args],
@@ -244,7 +237,6 @@ def _inlined_in(plan: InlinePlan, path: str) -> set[str]:
     return {item.name for item in plan.inlined for edit in item.importers if edit.path == path}
 
 
-@pytest.mark.skipif(RUFF is None, reason="ruff is not installed")
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -255,14 +247,14 @@ def test_inline_properties(project: Project) -> None:
     with tempfile.TemporaryDirectory() as directory:
         root = Path(directory)
         _write(root, dict(project.files))
-        options, toml = SETTINGS[project.settings]
-        isort = settings_from_toml(toml).with_first_party({"pkg"})
+        options = SETTINGS[project.settings]
+        sorter = pkg_sorter(*options)
         sorted_paths = [i.path for i in project.importers if i.sorted]
         if sorted_paths:
             _ruff(root, options, "--select", "I", "--fix-only", "--exit-zero", *sorted_paths)
         sources = {rel: (root / rel).read_text(encoding="utf-8") for rel in project.files}
 
-        plan = plan_inline(make_config(), sources, isort=isort)
+        plan = plan_inline(make_config(), sources, sorter=sorter)
         after = {rel: plan.new_text(rel, text) for rel, text in sources.items()}
 
         # Parses.
@@ -271,7 +263,7 @@ def test_inline_properties(project: Project) -> None:
                 compile(text, rel, "exec")
         # Idempotent.
         remaining = {rel: text for rel, text in after.items() if text is not None}
-        again = plan_inline(make_config(), remaining, isort=isort)
+        again = plan_inline(make_config(), remaining, sorter=sorter)
         assert not again.changed, {p: e.new_text for p, e in again.edits.items()}
         # Code outside the imports: identical but for ``module.name`` -> ``name``.
         for importer in project.importers:

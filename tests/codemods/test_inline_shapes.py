@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from helpers import make_config
+from sorting_helpers import pkg_sorter
 
 from compatlint.codemods.inline import InlinePlan, plan_inline
-from compatlint.codemods.isort_sections import IsortSettings
+from compatlint.codemods.sorting import ImportSorter
 
 SHIM = "pkg/_compat.py"
 RUFF = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
@@ -61,11 +62,12 @@ def inline(
     only: Sequence[str] | None = None,
     *,
     overrides: Mapping[str, Any] | None = None,
-    isort: IsortSettings | None = None,
+    sorter: ImportSorter | None = None,
 ) -> tuple[InlinePlan, dict[str, str | None]]:
-    """Inline an in-memory project; the plan and every file's text afterwards."""
+    """Inline an in-memory project (sorted by ruff); the plan and every file's text
+    afterwards."""
     sources = {path: dedent(text) for path, text in files.items()}
-    plan = plan_inline(make_config(overrides), sources, only, isort=isort)
+    plan = plan_inline(make_config(overrides), sources, only, sorter=sorter or pkg_sorter())
     after = {path: plan.new_text(path, text) for path, text in sources.items()}
     return plan, after
 
@@ -317,16 +319,17 @@ def test_parenthesised_multi_line_list_with_comments() -> None:
             """,
         }
     )
+    # ruff would reorder the names (classes before functions): the block was not sorted,
+    # so the new line follows the import it came from and nothing else moves.
     assert after["pkg/handler.py"] == dedent(
         """
         import os
-
-        from sglang.srt.a import A, B
 
         from pkg._compat import (  # compat names
             # helpers below
             helper,
         )
+        from sglang.srt.a import A, B
 
         print(os, A, B, helper)
         """
@@ -505,13 +508,14 @@ def test_creates_the_first_section_of_a_block() -> None:
             ''',
         }
     )
+    # ruff's own output: the comment that opens the block stays at its top.
     assert after["pkg/handler.py"] == dedent(
         '''
         """Handler."""
 
+        # First-party only.
         from sglang.srt.a import A
 
-        # First-party only.
         from pkg import other
 
         print(A, other)
@@ -590,7 +594,7 @@ def test_sorted_block_gets_the_line_in_sorted_position(tmp_path: Path) -> None:
     assert ruff_complaints(text, tmp_path) == ""
 
 
-def test_unsorted_block_gets_the_line_at_the_end_of_its_section(tmp_path: Path) -> None:
+def test_unsorted_block_gets_the_line_in_place_of_the_shim_import(tmp_path: Path) -> None:
     handler = """
         import sys
         import os
@@ -611,6 +615,7 @@ def test_unsorted_block_gets_the_line_at_the_end_of_its_section(tmp_path: Path) 
 
         from sglang.srt.z import Zed
         import numpy as np
+
         from sglang.srt.a import A
 
         print(os, sys, np, Zed, A)

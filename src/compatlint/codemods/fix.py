@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from compatlint.analysis.project import analyze_project
 from compatlint.codemods.command import project_sources
 from compatlint.codemods.inline import plan_inline
-from compatlint.codemods.inline_command import load_isort_settings
-from compatlint.codemods.isort_sections import IsortSettings
+from compatlint.codemods.inline_command import project_sorter
 from compatlint.codemods.mocks import plan_mocks
 from compatlint.codemods.prune import plan_prune
 from compatlint.codemods.render import diff_edits
+from compatlint.codemods.sorting import ImportSorter
 from compatlint.config import Config, config_name
 from compatlint.model import Diagnostic, Edit
 from compatlint.workspace import Workspace
@@ -30,7 +30,7 @@ def plan_fixes(
     sources: Mapping[str, str],
     codes: Collection[str],
     *,
-    isort: IsortSettings | None = None,
+    sorter: ImportSorter | None = None,
 ) -> dict[str, Edit]:
     """Whole-file edits that fix the findings with ``codes`` (path → edit)."""
     current: dict[str, str | None] = dict(sources)
@@ -45,7 +45,7 @@ def plan_fixes(
     if "CL102" in codes:
         take(plan_prune(config, live(), config.floors).edits)
     if "CL108" in codes:
-        take(plan_inline(config, live(), isort=isort).edits)
+        take(plan_inline(config, live(), sorter=sorter).edits)
     if "CL202" in codes and config.mocks is not None and config.mocks.file in current:
         texts = live()
         project = analyze_project(config, texts)
@@ -89,8 +89,8 @@ def apply_fixes(
     sources, _unreadable = project_sources(workspace)
     name = config_name(workspace.config)
     sources[name] = workspace.read(name)
-    isort = load_isort_settings(workspace.config) if "CL108" in codes else None
-    edits = plan_fixes(workspace.config, sources, codes, isort=isort)
+    sorter = project_sorter(workspace.config, sources) if "CL108" in codes else None
+    edits = plan_fixes(workspace.config, sources, codes, sorter=sorter)
     if write and edits:
         workspace.apply(edits.values())
     return FixResult(edits, codes)

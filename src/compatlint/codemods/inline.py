@@ -13,10 +13,11 @@ in, an :class:`InlinePlan` out:
    becomes a bare ``A`` bound the same way, unless ``A`` already means something else
    there — then the importer is left alone and listed as manual work; a module import of
    the shim goes when nothing else of it is used;
-2. the added line goes where the project's isort settings put it
-   (:mod:`compatlint.codemods.isort_sections`): merged into an existing import of the
-   same upstream module, else in sorted position in its section when the block was
-   sorted, else at the end of its section; a missing section is created;
+2. the added line takes the place of the shim import it replaces (or follows it, when
+   that import keeps other names); then the :class:`~compatlint.codemods.sorting.ImportSorter`
+   given (ruff, from the command layer) sorts each edited import block that was sorted
+   before the edit — which merges the line into an import of the same module, in the
+   section and position the project's settings give — and leaves the others as they are;
 3. the shim loses the inlined names and their ``__all__`` entries — unless an importer
    left alone, or one that uses the shim module as a value, may still need them; a shim
    left trivial (docstring, imports, ``__all__``, a logger) that nothing imports any more
@@ -58,16 +59,8 @@ from compatlint.codemods.blocks import (
     has_comment,
 )
 from compatlint.codemods.config_edit import remove_shim_entry
-from compatlint.codemods.isort_sections import (
-    ImportBlock,
-    ImportInfo,
-    IsortSettings,
-    Layout,
-    block_sorted,
-    import_blocks,
-    sort_key,
-)
 from compatlint.codemods.sequences import remove_aliases, remove_items
+from compatlint.codemods.sorting import Anchor, BlockEdit, ImportSorter
 from compatlint.config import Config, config_name
 from compatlint.errors import SourceError
 from compatlint.model import Edit, SiteKind
@@ -154,7 +147,7 @@ class InlinePlan:
     manual: list[ManualItem] = field(default_factory=list)
     kept: list[KeptName] = field(default_factory=list)
     unknown_only: list[str] = field(default_factory=list)
-    isort: IsortSettings = field(default_factory=IsortSettings)
+    sorter: dict[str, Any] = field(default_factory=lambda: {"sorter": None})
 
     @property
     def changed(self) -> bool:
@@ -175,7 +168,7 @@ class InlinePlan:
             "manual": [item.to_json() for item in self.manual],
             "kept": [item.to_json() for item in self.kept],
             "unknown_only": list(self.unknown_only),
-            "isort": self.isort.to_json(),
+            "sorter": dict(self.sorter),
         }
 
 
@@ -542,21 +535,17 @@ class _FilePlan:
 
 
 class _ImporterRewriter(cst.CSTTransformer):
-    def __init__(self, plan: _FilePlan, module: cst.Module, settings: IsortSettings) -> None:
+    """Applies a :class:`_FilePlan`; each added import line takes the place of the shim
+    import it replaces, or follows it when that import keeps other names."""
+
+    def __init__(self, plan: _FilePlan, module: cst.Module, positions: Mapping[Any, Any]) -> None:
         super().__init__()
         self.plan = plan
         self.module = module
-        self.settings = settings
-        self.indents: list[str] = []
-
-    def layout(self) -> Layout:
-        return Layout(
-            self.settings,
-            len("".join(self.indents).expandtabs()),
-            self.module.default_indent,
-            self.module.default_newline,
-            self.module.config_for_parsing,
-        )
+        self.positions = positions
+        self.depth = 0
+        # (line before the edit, the statement it became) for each import statement touched
+        self.touched: list[tuple[int, cst.BaseStatement]] = []
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
@@ -567,32 +556,32 @@ class _ImporterRewriter(cst.CSTTransformer):
         return cst.Name(name, lpar=updated_node.lpar, rpar=updated_node.rpar)
 
     def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
-        if not self.plan.all_entries or self.indents:
+        if not self.plan.all_entries or self.depth:
             return updated_node
         return _without_exports(updated_node, self.plan.all_entries)
 
     def leave_AnnAssign(
         self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
     ) -> cst.AnnAssign:
-        if not self.plan.all_entries or self.indents:
+        if not self.plan.all_entries or self.depth:
             return updated_node
         return _without_exports(updated_node, self.plan.all_entries)
 
     def leave_AugAssign(
         self, original_node: cst.AugAssign, updated_node: cst.AugAssign
     ) -> cst.AugAssign:
-        if not self.plan.all_entries or self.indents:
+        if not self.plan.all_entries or self.depth:
             return updated_node
         return _without_exports(updated_node, self.plan.all_entries)
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self.indents.append(node.indent if node.indent is not None else self.module.default_indent)
+        self.depth += 1
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
+        self.depth -= 1
         rebuilt = self._suite(original_node.body, updated_node.body)
-        self.indents.pop()
         if rebuilt is None:
             return updated_node
         statements, carry = rebuilt
@@ -615,85 +604,46 @@ class _ImporterRewriter(cst.CSTTransformer):
         plan = self.plan
         if not any(plan.touches(statement) for statement in original):
             return None
-        layout = self.layout()
-        blocks = import_blocks(original)
-        block_of = {i: block for block in blocks for i in range(*block)}
-        # What each statement becomes once the shim names leave it (None: removed).
-        kept: list[cst.BaseStatement | None] = []
-        for before, after in zip(original, updated, strict=True):
-            kept.append(self._without_shim_names(before, after))
-        # Additions per block, and whether the block was sorted before the edit.
-        additions: dict[tuple[int, int], list[_NewName]] = defaultdict(list)
-        for index, statement in enumerate(original):
-            for name in plan.additions.get(id(statement), ()):
-                additions[block_of.get(index, (index, index + 1))].append(name)
-        sorted_blocks = {
-            block: block_sorted(original[block[0] : block[1]], layout) for block in additions
-        }
-        # An emptied block that gains names: the first new line takes the first old one's
-        # place (and its leading lines); the others are placed around it.
-        seeds: dict[int, tuple[int, int]] = {}
-        for block in additions:
-            start, end = block
-            if all(kept[i] is None for i in range(start, end)):
-                seeds[start] = block
+        present = _imported_from(original)
         stream = StatementStream(block_start=True)
-        positions: dict[int, int] = {}
-        for index, (before, after) in enumerate(zip(original, kept, strict=True)):
-            if index in seeds:
-                seed = self._seed(additions[seeds[index]], layout, before.leading_lines)
-                stream.add([seed])
-                positions[index] = len(stream.statements) - 1
-                continue
-            if after is None:
+        for before, after in zip(original, updated, strict=True):
+            kept = self._without_shim_names(before, after)
+            added = self._new_lines(plan.additions.get(id(before), ()), present)
+            if kept is None and not added:
                 if not stream.statements:
                     stream.removed()
                 stream.lines(before.leading_lines)
                 continue
-            stream.add([after])
-            positions[index] = len(stream.statements) - 1
+            if kept is None:
+                added[0] = added[0].with_changes(leading_lines=before.leading_lines)
+            new = [*([kept] if kept is not None else []), *added]
+            stream.add(new)
+            if plan.touches(before):
+                line = self.positions[before].start.line
+                self.touched.append((line, stream.statements[-len(new)]))
         result = stream.finish()
-        statements = list(result.statements)
-        # Place the additions, last block first so earlier positions stay valid; in a
-        # sorted block, a statement that lost names may have to move first.
-        changed = {
-            index
-            for index, (before, after) in enumerate(zip(updated, kept, strict=True))
-            if after is not None and after is not before
-        }
-        touched = set(additions) | {block_of[i] for i in changed if i in block_of}
-        for block in sorted(touched, reverse=True):
-            start, end = block
-            members = [positions[i] for i in range(start, end) if i in positions]
-            if not members:
-                continue
-            low, high = min(members), max(members) + 1
-            names = additions.get(block, [])
-            if block[0] in seeds:
-                names = names[1:]
-                sorted_mode = True
-            elif block in sorted_blocks:
-                sorted_mode = sorted_blocks[block]
-            else:
-                sorted_mode = block_sorted(original[start:end], layout)
-            placed = ImportBlock(statements[low:high], layout, sorted_mode)
-            placed.settle(positions[i] - low for i in changed if start <= i < end)
-            if names:
-                placed.add([(n.module, n.alias) for n in names])
-            statements[low:high] = placed.statements
-        return statements, result.carry_after
+        return list(result.statements), result.carry_after
 
-    def _seed(
-        self, names: list[_NewName], layout: Layout, leading: Sequence[cst.EmptyLine]
-    ) -> cst.SimpleStatementLine:
-        first = sorted(
-            names,
-            key=lambda n: sort_key(ImportInfo("from", n.module, 0, (n.alias,)), layout.settings),
-        )[0]
-        names.remove(first)
-        names.insert(0, first)
-        statement = layout.statement(first.module, [first.alias])
-        return statement.with_changes(leading_lines=list(leading))
+    def _new_lines(
+        self, names: Sequence[_NewName], present: set[tuple[str, str, str | None]]
+    ) -> list[cst.SimpleStatementLine]:
+        """``from module import ...`` lines for ``names`` not imported here yet, one per
+        module, in the order the names come."""
+        per_module: dict[str, list[tuple[str, str | None]]] = {}
+        for name in names:
+            key = (name.module, *name.alias)
+            if key in present:
+                continue
+            present.add(key)
+            per_module.setdefault(name.module, []).append(name.alias)
+        lines: list[cst.SimpleStatementLine] = []
+        for module, aliases in per_module.items():
+            listed = ", ".join(n if a is None else f"{n} as {a}" for n, a in aliases)
+            text = f"from {module} import {listed}{self.module.default_newline}"
+            line = cst.parse_statement(text, config=self.module.config_for_parsing)
+            assert isinstance(line, cst.SimpleStatementLine)
+            lines.append(line)
+        return lines
 
     def _without_shim_names(
         self, before: cst.BaseStatement, after: cst.BaseStatement
@@ -719,6 +669,36 @@ class _ImporterRewriter(cst.CSTTransformer):
         if small[-1].semicolon is not cst.MaybeSentinel.DEFAULT:
             small[-1] = small[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
         return after.with_changes(body=small)
+
+
+def _imported_from(statements: Sequence[cst.BaseStatement]) -> set[tuple[str, str, str | None]]:
+    """``(module, name, alias)`` of each absolute ``from`` import among ``statements``."""
+    found: set[tuple[str, str, str | None]] = set()
+    for statement in statements:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
+                continue
+            if isinstance(small.names, cst.ImportStar):
+                continue
+            module = get_full_name_for_node(small.module) or ""
+            for alias in small.names:
+                name = get_full_name_for_node(alias.name) or ""
+                found.add((module, name, alias.evaluated_alias if alias.asname else None))
+    return found
+
+
+def _rewritten(importer: _Importer, plan: _FilePlan) -> BlockEdit:
+    """The importer with ``plan`` applied, and where its import blocks changed."""
+    module = importer.wrapper.module
+    rewriter = _ImporterRewriter(plan, module, importer.positions)
+    new = module.visit(rewriter)
+    after = MetadataWrapper(new, unsafe_skip_copy=True).resolve(PositionProvider)
+    anchors = tuple(
+        Anchor(line, after[node].start.line) for line, node in rewriter.touched if node in after
+    )
+    return BlockEdit(importer.path, importer.text, new.code, anchors)
 
 
 _Exports = cst.Assign | cst.AnnAssign | cst.AugAssign
@@ -849,16 +829,15 @@ class _Planner:
         config: Config,
         sources: Mapping[str, str],
         only: Collection[str] | None,
-        isort: IsortSettings | None,
+        sorter: ImportSorter | None,
     ) -> None:
         self.config = config
         self.sources = {path: text.removeprefix(_BOM) for path, text in sources.items()}
         self.boms = {path for path, text in sources.items() if text.startswith(_BOM)}
         self.texts: dict[str, str | None] = dict(self.sources)
         self.only = set(only) if only is not None else None
-        settings = isort or IsortSettings()
-        self.settings = settings.with_first_party(first_party_roots(config, self.sources))
-        self.plan = InlinePlan(isort=self.settings)
+        self.sorter = sorter
+        self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
         self.seen_names: set[str] = set()
 
     def importers(self, shim: str, leaf: str) -> list[str]:
@@ -931,10 +910,17 @@ class _Planner:
         else:
             self.texts[shim] = new_shim
         reports: dict[str, list[ImporterEdit]] = defaultdict(list)
+        edited: list[BlockEdit] = []
         for importer in scanned:
             if importer.path in alone:
                 continue
-            self._rewrite(importer, facts, used, delete, reports)
+            edit = self._rewrite(importer, facts, used, delete, reports)
+            if edit is not None:
+                self.texts[edit.path] = edit.after
+                edited.append(edit)
+        if self.sorter is not None and edited:
+            for edit, text in zip(edited, self.sorter.sort(edited), strict=True):
+                self.texts[edit.path] = text
         for path, reasons in sorted(alone.items()):
             for line, name, reason in reasons:
                 self.plan.manual.append(
@@ -1033,7 +1019,9 @@ class _Planner:
         used: set[str],
         delete: bool,
         reports: dict[str, list[ImporterEdit]],
-    ) -> None:
+    ) -> BlockEdit | None:
+        """The importer rewritten to take the inlined names from the upstream (None: no
+        change)."""
         plan = _FilePlan()
         for binding in importer.bindings:
             if binding.kind == "direct":
@@ -1068,9 +1056,8 @@ class _Planner:
                 if delete and binding.kind == "module" and binding.scope is not None:
                     plan.all_entries.add(binding.bound)
         if not (plan.remove_aliases or plan.attributes or plan.additions):
-            return
-        rewriter = _ImporterRewriter(plan, importer.wrapper.module, self.settings)
-        self.texts[importer.path] = importer.wrapper.module.visit(rewriter).code
+            return None
+        return _rewritten(importer, plan)
 
     def _string_follow_ups(
         self, shim: str, shim_module: str, names: Sequence[str], deleted: bool
@@ -1135,18 +1122,17 @@ def plan_inline(
     only: Collection[str] | None = None,
     *,
     shims: Collection[str] | None = None,
-    isort: IsortSettings | None = None,
+    sorter: ImportSorter | None = None,
 ) -> InlinePlan:
     """Plan the inlining of every trivial re-export of the configured shims.
 
     ``sources`` maps relative POSIX paths to texts: the shims and every file that may
     import them (the Python files under ``src`` and ``mocks.collect``). ``only`` limits
-    the names inlined, ``shims`` the shims. ``isort`` is the project's import-sorting
-    settings (see :func:`compatlint.codemods.inline_command.load_isort_settings`); the
-    top-level modules under the ``src`` roots are first party in any case. Nothing is
-    read or written here.
+    the names inlined, ``shims`` the shims. ``sorter`` sorts the import blocks an
+    importer's edit touched (see :mod:`compatlint.ruff_sorter`); without one, the new lines
+    stay where the shim imports were. Nothing is read or written here.
     """
-    planner = _Planner(config, sources, only, isort)
+    planner = _Planner(config, sources, only, sorter)
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.inline_shim(shim)

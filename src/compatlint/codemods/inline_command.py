@@ -6,71 +6,32 @@ everything here returns text and an exit code instead of printing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from compatlint.codemods.command import _selected_shims
-from compatlint.codemods.inline import InlinePlan, plan_inline
-from compatlint.codemods.isort_sections import IsortSettings, settings_from_toml
+from compatlint.codemods.inline import InlinePlan, first_party_roots, plan_inline
 from compatlint.codemods.outcome import Outcome, present
 from compatlint.codemods.plan import PrunePlan
 from compatlint.codemods.render import text_console, unified_diff
+from compatlint.codemods.sorting import ImportSorter
 from compatlint.config import Config, config_name
 from compatlint.errors import SourceError
+from compatlint.ruff_sorter import RuffSorter, project_settings
 from compatlint.versions import Floors
 from compatlint.workspace import Workspace
 
 MODES = ("write", "diff", "check")
-_RUFF_FILES = (".ruff.toml", "ruff.toml")
 
 
 # -- settings and sources -------------------------------------------------------------------
 
 
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def load_isort_settings(config: Config) -> IsortSettings:
-    """The project's isort settings as ruff would use them for files under the root.
-
-    ``.ruff.toml`` or ``ruff.toml`` next to the config wins over the pyproject's
-    ``[tool.ruff]`` (ruff's precedence), which wins over ``[tool.isort]``. The top-level
-    modules and packages in ruff's ``src`` directories (default ``.`` and ``src``) are
-    first party, as ruff decides.
-    """
-    settings: IsortSettings | None = None
-    for name in _RUFF_FILES:
-        text = _read(config.root / name)
-        if text is not None:
-            settings = settings_from_toml(text, ruff_toml=True, source=name)
-            break
-    if settings is None:
-        text = _read(config.config_path)
-        settings = (
-            settings_from_toml(text, source=config.config_path.name)
-            if text is not None
-            else IsortSettings()
-        )
-    roots: set[str] = set()
-    for src in settings.src:
-        directory = (config.root / src).resolve()
-        if not directory.is_dir():
-            continue
-        try:
-            entries = list(directory.iterdir())
-        except OSError:
-            continue
-        for entry in entries:
-            stem = entry.name[:-3] if entry.name.endswith(".py") else entry.name
-            if not stem.isidentifier():
-                continue
-            if entry.is_dir() or entry.name.endswith(".py"):
-                roots.add(stem)
-    return settings.with_first_party(roots)
+def project_sorter(config: Config, sources: Mapping[str, str]) -> RuffSorter:
+    """Ruff, sorting with the project's settings; the project's top-level modules are first
+    party unless the settings say which are."""
+    roots = first_party_roots(config, sources)
+    return RuffSorter(config.root, project_settings(config.root, config.config_path, roots))
 
 
 def importer_paths(workspace: Workspace) -> list[str]:
@@ -175,7 +136,7 @@ def run_inline(
     allow_dirty: bool = False,
     output_format: str = "text",
     color: bool = False,
-    isort: IsortSettings | None = None,
+    sorter: ImportSorter | None = None,
 ) -> Outcome:
     """Inline the trivial re-exports of the shims under ``paths`` (default: all)."""
     if mode not in MODES:  # pragma: no cover - the CLI offers only these
@@ -183,8 +144,8 @@ def run_inline(
     workspace = Workspace(config)
     shims = _selected_shims(workspace, paths)
     sources, unreadable = inline_sources(workspace)
-    settings = isort if isort is not None else load_isort_settings(config)
-    plan = plan_inline(config, sources, only or None, shims=shims, isort=settings)
+    sorter = sorter if sorter is not None else project_sorter(config, sources)
+    plan = plan_inline(config, sources, only or None, shims=shims, sorter=sorter)
     outcome = Outcome("", plan=plan)
     if unreadable:
         outcome.messages.append(

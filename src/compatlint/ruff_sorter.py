@@ -1,0 +1,233 @@
+"""The import sorter that is ruff itself: ``ruff check --select I001`` on each edited file.
+
+Each edited file is checked twice through stdin, before and after the edit, with
+``--stdin-filename`` naming the real file under the project root, so that ruff applies the
+settings it applies to that file (``per-file-ignores`` included) and looks for first-party
+packages on disk as it does. The JSON output holds, per unsorted block, the fix that
+sorts it; :func:`compatlint.codemods.sorting.resort` picks the ones to apply.
+
+Which settings: the project's ruff configuration (``.ruff.toml``, ``ruff.toml``, or a
+``pyproject.toml`` with ``[tool.ruff]``, in ruff's order of precedence) passed with
+``--config``; else, for a project sorted by isort, ruff's defaults with the ``[tool.isort]``
+settings that mean the same in ruff; else ruff's defaults (``--isolated``: no user-level
+configuration either). The project's top-level packages are passed as
+``known-first-party`` unless the project sets that itself.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compatlint.codemods.sorting import BlockEdit, Finding, Replacement, resort
+from compatlint.errors import CompatlintError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+RUFF_FILES = (".ruff.toml", "ruff.toml")
+_WORKERS = 4
+
+# ``[tool.isort]`` keys whose ruff setting (``lint.isort.<key with dashes>``) means the same.
+_ISORT_LISTS = (
+    "known_first_party",
+    "known_third_party",
+    "known_local_folder",
+    "extra_standard_library",
+)
+_ISORT_FLAGS = (
+    "force_single_line",
+    "force_sort_within_sections",
+    "combine_as_imports",
+    "order_by_type",
+    "case_sensitive",
+)
+_ISORT_LINE_LENGTH = 79  # isort's default; its black profile uses 88
+
+
+class RuffNotFound(CompatlintError):
+    """Neither the ``ruff`` package's binary nor a ``ruff`` on PATH exists."""
+
+
+def find_ruff() -> str:
+    """The ruff binary: the one the ``ruff`` package installed, else ``ruff`` on PATH."""
+    try:
+        from ruff import find_ruff_bin
+
+        return str(find_ruff_bin())
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("ruff")
+        if found is None:
+            raise RuffNotFound(
+                "ruff is needed to place imports and was not found (pip install ruff)"
+            ) from None
+        return found
+
+
+@dataclass(frozen=True)
+class RuffSettings:
+    """How to call ruff for a project: a config file or ``--isolated``, and overrides."""
+
+    config_file: Path | None = None
+    overrides: tuple[str, ...] = ()
+    source: str = "ruff defaults"
+
+    def arguments(self) -> list[str]:
+        head = ["--config", str(self.config_file)] if self.config_file else ["--isolated"]
+        return [*head, *(arg for item in self.overrides for arg in ("--config", item))]
+
+
+def _toml_value(value: Any) -> str:
+    """A TOML literal for a string list, a bool or an int (JSON spells them alike)."""
+    return json.dumps(value)
+
+
+def _load(path: Path) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _table(data: Mapping[str, Any] | None, *keys: str) -> Mapping[str, Any] | None:
+    current: Any = data
+    for key in keys:
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(key)
+    return current if isinstance(current, Mapping) else None
+
+
+def _sets_first_party(ruff: Mapping[str, Any]) -> bool:
+    return any(
+        "known-first-party" in (table or {})
+        for table in (_table(ruff, "lint", "isort"), _table(ruff, "isort"))
+    )
+
+
+def isort_overrides(isort: Mapping[str, Any]) -> list[str]:
+    """The ``[tool.isort]`` settings that mean the same in ruff, as ruff ``--config`` items."""
+    items: list[str] = []
+    for key in _ISORT_LISTS:
+        value = isort.get(key)
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            items.append(f"lint.isort.{key.replace('_', '-')} = {_toml_value(value)}")
+    for key in _ISORT_FLAGS:
+        value = isort.get(key)
+        if isinstance(value, bool):
+            items.append(f"lint.isort.{key.replace('_', '-')} = {_toml_value(value)}")
+    length = isort.get("line_length")
+    if not (isinstance(length, int) and not isinstance(length, bool) and length > 0):
+        length = 88 if isort.get("profile") == "black" else _ISORT_LINE_LENGTH
+    items.append(f"line-length = {length}")
+    return items
+
+
+def project_settings(
+    root: Path, pyproject: Path | None, first_party: Iterable[str] = ()
+) -> RuffSettings:
+    """The settings ruff sorts the project's files with (see the module docstring)."""
+    roots = sorted(set(first_party))
+    first_party_item = [f"lint.isort.known-first-party = {_toml_value(roots)}"] if roots else []
+    for name in RUFF_FILES:
+        path = root / name
+        if path.is_file():
+            data = _load(path) or {}
+            extra = [] if _sets_first_party(data) else first_party_item
+            return RuffSettings(path, tuple(extra), name)
+    data = _load(pyproject) if pyproject is not None else None
+    ruff = _table(data, "tool", "ruff")
+    if ruff is not None and pyproject is not None:
+        extra = [] if _sets_first_party(ruff) else first_party_item
+        return RuffSettings(pyproject, tuple(extra), f"{pyproject.name} [tool.ruff]")
+    isort = _table(data, "tool", "isort")
+    if isort is not None and pyproject is not None:
+        items = isort_overrides(isort)
+        if "known_first_party" not in isort:
+            items += first_party_item
+        return RuffSettings(None, tuple(items), f"{pyproject.name} [tool.isort]")
+    return RuffSettings(None, tuple(first_party_item))
+
+
+def findings(output: str) -> list[Finding]:
+    """The I001 findings in ruff's JSON output."""
+    found: list[Finding] = []
+    for item in json.loads(output or "[]"):
+        if item.get("code") != "I001":
+            continue
+        fix = item.get("fix") or {}
+        replacements = tuple(
+            Replacement(
+                edit["location"]["row"],
+                edit["location"]["column"],
+                edit["end_location"]["row"],
+                edit["end_location"]["column"],
+                edit["content"],
+            )
+            for edit in fix.get("edits", ())
+        )
+        found.append(Finding(item["location"]["row"], item["end_location"]["row"], replacements))
+    return found
+
+
+@dataclass
+class RuffSorter:
+    """An :class:`~compatlint.codemods.sorting.ImportSorter` that runs ruff.
+
+    ``root``: where the files are (ruff runs there and sees them as ``root / path``).
+    """
+
+    root: Path
+    settings: RuffSettings = field(default_factory=RuffSettings)
+    binary: str | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "sorter": "ruff",
+            "settings": self.settings.source,
+            "options": list(self.settings.overrides),
+        }
+
+    def sort(self, edits: Sequence[BlockEdit]) -> list[str]:
+        if not edits:
+            return []
+        binary = self.binary or find_ruff()
+        jobs = [(edit.path, text) for edit in edits for text in (edit.before, edit.after)]
+        with ThreadPoolExecutor(max_workers=min(_WORKERS, len(jobs))) as pool:
+            outputs = list(pool.map(lambda job: self._check(binary, *job), jobs))
+        return [
+            resort(edit, outputs[2 * index], outputs[2 * index + 1])
+            for index, edit in enumerate(edits)
+        ]
+
+    def _check(self, binary: str, path: str, text: str) -> list[Finding]:
+        command = [
+            binary,
+            *("check", "--no-cache", "--exit-zero", "--output-format", "json"),
+            *self.settings.arguments(),
+            *("--select", "I001", "--stdin-filename", str(self.root / path), "-"),
+        ]
+        try:
+            result = subprocess.run(
+                command,
+                input=text.encode("utf-8"),
+                cwd=self.root,
+                capture_output=True,
+                check=False,
+            )
+        except OSError as exc:
+            raise RuffNotFound(f"cannot run ruff: {exc}") from None
+        if result.returncode != 0:
+            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            detail = message[0] if message else f"exit code {result.returncode}"
+            raise CompatlintError(f"ruff failed while sorting imports: {detail}", path)
+        return findings(result.stdout.decode("utf-8"))
