@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -200,6 +199,8 @@ class RuffSorter:
     def sort(self, edits: Sequence[BlockEdit]) -> list[str]:
         if not edits:
             return []
+        from concurrent.futures import ThreadPoolExecutor  # not on check's start-up path
+
         binary = self.binary or find_ruff()
         jobs = [(edit.path, text) for edit in edits for text in (edit.before, edit.after)]
         with ThreadPoolExecutor(max_workers=min(_WORKERS, len(jobs))) as pool:

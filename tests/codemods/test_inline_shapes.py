@@ -623,6 +623,62 @@ def test_unsorted_block_gets_the_line_in_place_of_the_shim_import(tmp_path: Path
     )
 
 
+def test_only_the_edited_blocks_are_sorted(tmp_path: Path) -> None:
+    handler = """
+        import os
+
+        from pkg import other
+        from pkg._compat import B
+
+
+        def run():
+            import sys
+            import json
+
+            from pkg._compat import A
+
+            return os, sys, json, A, B, other
+
+
+        def other():
+            import sys
+            import json
+
+            return sys, json
+    """
+    _, after = inline({SHIM: BASIC_SHIM, "pkg/handler.py": handler})
+    text = after["pkg/handler.py"]
+    # The module block was sorted: ruff sorts it again. run()'s block was not: the line
+    # takes the shim import's place. other()'s block is not touched at all.
+    assert text == dedent(
+        """
+        import os
+
+        from sglang.srt.a import B
+
+        from pkg import other
+
+
+        def run():
+            import sys
+            import json
+
+            from sglang.srt.a import A
+
+            return os, sys, json, A, B, other
+
+
+        def other():
+            import sys
+            import json
+
+            return sys, json
+        """
+    )
+    assert text is not None
+    assert ruff_complaints(text, tmp_path).count("I001") == 2
+
+
 # -- names that stay, conflicts, safety ------------------------------------------------------
 
 
