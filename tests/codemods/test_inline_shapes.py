@@ -861,6 +861,13 @@ def test_crlf_and_bom_are_kept() -> None:
     assert plan.new_text("pkg/h.py", handler) == (
         "\ufeffimport os\r\n\r\nfrom sglang.srt.a import A\r\n\r\nprint(os, A)\r\n"
     )
+    # ruff sorting the block keeps them too.
+    handler = "\ufeffimport os\r\n\r\nfrom pkg import other\r\nfrom pkg._compat import A\r\n\r\n"
+    sources = {SHIM: dedent(BASIC_SHIM), "pkg/h.py": handler, "pkg/other.py": ""}
+    plan = plan_inline(make_config(), sources, sorter=pkg_sorter())
+    assert plan.new_text("pkg/h.py", handler) == (
+        "\ufeffimport os\r\n\r\nfrom sglang.srt.a import A\r\n\r\nfrom pkg import other\r\n\r\n"
+    )
 
 
 def test_nothing_to_inline_changes_nothing() -> None:
