@@ -6,7 +6,12 @@ module bind a name?). It reads every branch of module-level control flow — ``i
 ``try``/``except``/``except*``, ``with``, ``for``, ``while``, ``match`` cases — because
 any branch may be the one that runs, and ``__all__`` in every written form: a literal
 list or tuple (also annotated or concatenated with ``+``), ``+=``, ``.extend([...])`` and
-``.append("x")``.
+``.append("x")``. An ``__all__`` assigned inside a branch adds to what it may list instead
+of replacing it, since the reader cannot tell which branch runs.
+
+Its ``names`` are a superset of what any run of the module leaves bound (a property test
+holds it against ``exec``): not the ``as`` name of an ``except`` clause, which Python
+deletes when the handler ends.
 """
 
 from __future__ import annotations
@@ -87,6 +92,11 @@ class ModuleBindings:
             return listed
         return frozenset(name for name in self.names if not name.startswith("_"))
 
+    @property
+    def defined_names(self) -> frozenset[str]:
+        """Every name the module may define, including through ``global`` in a function."""
+        return frozenset(self.names) | self.global_names
+
     def binds(self, name: str) -> bool:
         return name in self.names
 
@@ -116,7 +126,7 @@ def read_bindings(
     """The module-level bindings of ``tree`` (``module`` resolves relative imports)."""
     package = None if module is None else (module if is_package else module.rpartition(".")[0])
     reader = _Reader(package)
-    reader.body(tree.body)
+    reader.body(tree.body, conditional=False)
     reader.scan_globals(tree)
     return ModuleBindings(
         names=reader.names,
@@ -130,7 +140,7 @@ def read_bindings(
     )
 
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_TYPE_ALIAS = getattr(ast, "TypeAlias", None)
 
 
 class _Reader:
@@ -147,6 +157,7 @@ class _Reader:
         self.all_is_literal = True
         self.global_names: set[str] = set()
         self.writes_globals = False
+        self.conditional = False  # inside a branch that may not run
 
     def bind(self, name: str, line: int) -> None:
         self.names.setdefault(name, line)
@@ -160,15 +171,22 @@ class _Reader:
         elif isinstance(node, ast.Starred):
             self.target(node.value, line)
 
-    def body(self, statements: list[ast.stmt]) -> None:
+    def body(self, statements: list[ast.stmt], *, conditional: bool = True) -> None:
+        outer = self.conditional
+        self.conditional = outer or conditional
         for statement in statements:
             self.statement(statement)
+        self.conditional = outer
 
     def statement(self, node: ast.stmt) -> None:
         line = node.lineno
+        for name in _walruses(node):
+            self.bind(name, line)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.bind(node.name, line)
             return
+        if _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS):  # `type X = ...` (3.12+)
+            self.target(node.name, line)  # type: ignore[attr-defined]
         if isinstance(node, ast.Import):
             self.import_(node)
         elif isinstance(node, ast.ImportFrom):
@@ -195,8 +213,6 @@ class _Reader:
                     self.target(item.optional_vars, line)
         elif isinstance(node, ast.Expr):
             self.all_method_call(node.value)
-        for name in _walruses(node):
-            self.bind(name, line)
         self.children(node)
 
     def import_(self, node: ast.Import) -> None:
@@ -220,18 +236,23 @@ class _Reader:
             self.from_imports.setdefault(local, []).append(imported)
 
     def children(self, node: ast.stmt) -> None:
+        # A `with` body always runs (up to an exception); a try body may stop at any line.
+        unconditional = isinstance(node, (ast.With, ast.AsyncWith))
         for field_name in ("body", "orelse", "finalbody"):
             inner = getattr(node, field_name, None)
             if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                self.body(inner)
+                self.body(inner, conditional=not unconditional)
         for handler in getattr(node, "handlers", None) or []:  # try and try/except*
-            if handler.name:
-                self.bind(handler.name, handler.lineno)
+            # No binding for `handler.name`: Python deletes it when the handler ends.
+            for name in _walruses_in([handler.type] if handler.type else []):
+                self.bind(name, handler.lineno)
             self.body(handler.body)
         for case in getattr(node, "cases", None) or []:  # match
             for pattern in ast.walk(case.pattern):
                 for name in _pattern_names(pattern):
                     self.bind(name, case.pattern.lineno)
+            for name in _walruses_in([case.guard] if case.guard else []):
+                self.bind(name, case.pattern.lineno)
             self.body(case.body)
 
     def set_all(self, value: ast.expr | None, *, replace: bool) -> None:
@@ -240,7 +261,10 @@ class _Reader:
         if entries is None:
             self.all_is_literal = False
             return
-        self.all_entries = entries if replace else [*self.all_entries, *entries]
+        if replace and not self.conditional:
+            self.all_entries = entries
+        else:  # an addition, or a replacement that may not run: either list may be the one
+            self.all_entries = [*self.all_entries, *entries]
 
     def all_method_call(self, value: ast.expr) -> None:
         """``__all__.extend([...])`` / ``__all__.append("x")``."""
@@ -312,25 +336,24 @@ def _pattern_names(pattern: ast.AST) -> list[str]:
 
 
 def _walruses(node: ast.stmt) -> list[str]:
-    """Names bound by ``:=`` in the expressions of a statement (not in nested scopes)."""
-    roots: list[ast.AST]
-    if isinstance(node, (ast.If, ast.While)):
-        roots = [node.test]
-    elif isinstance(node, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)):
-        roots = [node]
-    elif isinstance(node, ast.Match):
-        roots = [node.subject]
-    elif isinstance(node, (ast.For, ast.AsyncFor)):
-        roots = [node.iter]
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        roots = [item.context_expr for item in node.items]
-    else:
-        return []
+    """Names bound by ``:=`` in the expressions a statement evaluates in the module scope:
+    tests, values, decorators, default arguments, class bases — not its nested bodies."""
+    roots: list[ast.AST] = []
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+            continue
+        roots.append(child)
+    return _walruses_in(roots)
+
+
+def _walruses_in(roots: list[ast.expr] | list[ast.AST]) -> list[str]:
+    """Names bound by ``:=`` under ``roots``; a lambda's body is its own scope."""
     found: list[str] = []
     stack = list(roots)
     while stack:
         inner = stack.pop()
-        if isinstance(inner, _SCOPES):
+        if isinstance(inner, ast.Lambda):
+            stack.append(inner.args)  # defaults are evaluated in the enclosing scope
             continue
         if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name):
             found.append(inner.target.id)

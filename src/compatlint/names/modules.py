@@ -38,7 +38,7 @@ def resolve_relative(module: str | None, level: int, package: str | None) -> str
     if package is None:
         return None
     parts = package.split(".") if package else []
-    if level - 1 > len(parts):
+    if level - 1 >= len(parts):  # beyond the top-level package
         return None
     base = parts[: len(parts) - (level - 1)]
     if module:
