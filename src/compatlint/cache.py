@@ -28,11 +28,12 @@ from packaging.version import Version
 from compatlint import __version__
 from compatlint.analysis.imports import FileFacts, Span
 from compatlint.analysis.mocklist import MockEntry, MockList
-from compatlint.analysis.shim import AllEntry, ShimModel
+from compatlint.analysis.shim import ShimModel
 from compatlint.model import CoverOp, ImportFact, Site, SiteKind, Tag
+from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
-FORMAT = 1
+FORMAT = 2  # 2: __all__ in every written form; sites in match cases and except*
 
 _RECORDS: dict[str, type] = {
     cls.__name__: cls

@@ -102,21 +102,6 @@ def imported_modules(node: ast.Import | ast.ImportFrom) -> list[str]:
     return [node.module]
 
 
-def bound_names(node: ast.Import | ast.ImportFrom) -> list[str]:
-    """The names an import statement binds in its scope."""
-    names = []
-    for alias in node.names:
-        if alias.name == "*":
-            continue
-        if alias.asname:
-            names.append(alias.asname)
-        elif isinstance(node, ast.Import):
-            names.append(alias.name.split(".")[0])
-        else:
-            names.append(alias.name)
-    return names
-
-
 def root_of(module: str) -> str:
     return module.split(".")[0]
 

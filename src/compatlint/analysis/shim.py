@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 
 from compatlint.analysis.shapes import (
     binds,
-    bound_names,
     first_line,
     imported_modules,
     imports_in,
@@ -26,6 +25,7 @@ from compatlint.analysis.shapes import (
 )
 from compatlint.analysis.source import CommentBlock, Comments, docstring_of
 from compatlint.model import Site, SiteKind, Tag
+from compatlint.names.bindings import AllEntry, import_bound_names, read_bindings
 from compatlint.tags import TagGrammar
 
 _TARGETS_DEFINITION = re.compile(
@@ -34,15 +34,6 @@ _TARGETS_DEFINITION = re.compile(
     re.IGNORECASE,
 )
 _LOGGER_NAMES = frozenset({"logger", "log", "_logger", "_log", "LOGGER", "LOG"})
-
-
-@dataclass(frozen=True)
-class AllEntry:
-    """One string in ``__all__``."""
-
-    name: str
-    line: int
-    column: int
 
 
 @dataclass(frozen=True)
@@ -339,7 +330,7 @@ class _ShimAnalyzer:
                 SiteKind.RE_EXPORT,
                 node,
                 None,
-                names=tuple(bound_names(node)),
+                names=tuple(import_bound_names(node)),
                 upstream=root_of(modules[0]),
                 detail=modules[0],
             )
@@ -398,14 +389,14 @@ def analyze_shim(
     analyzer = _ShimAnalyzer(path, tree, comments, grammar, upstream_roots)
     analyzer.run()
     tags = _all_tags(analyzer, tree, comments)
-    defined, star = module_bindings(tree)
+    bindings = read_bindings(tree)
     return ShimModel(
         path=path,
         sites=tuple(sorted(analyzer.sites, key=lambda s: (s.line, s.column, s.kind.value))),
         tags=tags,
-        all_entries=all_entries(tree),
-        defined=frozenset(defined),
-        star_import=star,
+        all_entries=bindings.all_entries,
+        defined=bindings.defined_names,
+        star_import=bool(bindings.star_imports),
         trivial=is_trivial(tree),
     )
 
@@ -427,79 +418,6 @@ def _all_tags(analyzer: _ShimAnalyzer, tree: ast.Module, comments: Comments) -> 
             if tag is not None:
                 found[tag.line] = tag
     return tuple(found[line] for line in sorted(found))
-
-
-def all_entries(tree: ast.Module) -> tuple[AllEntry, ...] | None:
-    """The string entries of module-level ``__all__`` (assigned or extended), if any."""
-    entries: list[AllEntry] = []
-    seen = False
-    for statement in tree.body:
-        target: ast.expr | None = None
-        value: ast.expr | None = None
-        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target, value = statement.targets[0], statement.value
-        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
-            target, value = statement.target, statement.value
-        if not (isinstance(target, ast.Name) and target.id == "__all__") or value is None:
-            continue
-        seen = True
-        for element in getattr(value, "elts", []):
-            if isinstance(element, ast.Constant) and isinstance(element.value, str):
-                entries.append(AllEntry(element.value, element.lineno, element.col_offset + 1))
-    return tuple(entries) if seen else None
-
-
-def module_bindings(tree: ast.Module) -> tuple[set[str], bool]:
-    """Names bound at module level in any branch, and whether a star import hides some."""
-    names: set[str] = set()
-    star = False
-
-    def targets(node: ast.expr) -> None:
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, (ast.Tuple, ast.List)):
-            for element in node.elts:
-                targets(element)
-        elif isinstance(node, ast.Starred):
-            targets(node.value)
-
-    def visit(body: list[ast.stmt]) -> None:
-        nonlocal star
-        for statement in body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(statement.name)
-                for inner in ast.walk(statement):
-                    if isinstance(inner, ast.Global):
-                        names.update(inner.names)
-            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-                if any(alias.name == "*" for alias in statement.names):
-                    star = True
-                names.update(bound_names(statement))
-            elif isinstance(statement, ast.Assign):
-                for target in statement.targets:
-                    targets(target)
-            elif isinstance(statement, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
-                targets(statement.target)
-            elif isinstance(statement, (ast.With, ast.AsyncWith)):
-                for item in statement.items:
-                    if item.optional_vars is not None:
-                        targets(item.optional_vars)
-            for field_name in ("body", "orelse", "finalbody"):
-                inner_body = getattr(statement, field_name, None)
-                if inner_body and not isinstance(
-                    statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-                ):
-                    visit(inner_body)
-            for handler in getattr(statement, "handlers", []):
-                if handler.name:
-                    names.add(handler.name)
-                visit(handler.body)
-        for node in ast.walk(ast.Module(body=body, type_ignores=[])):
-            if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-                names.add(node.target.id)
-
-    visit(tree.body)
-    return names, star
 
 
 def is_trivial(tree: ast.Module) -> bool:
@@ -529,19 +447,8 @@ def _is_get_logger(statement: ast.stmt) -> bool:
 
 
 def _names_bound(body: list[ast.stmt]) -> tuple[str, ...]:
-    names: list[str] = []
-    for statement in body:
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            names += bound_names(statement)
-        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(statement.name)
-        elif isinstance(statement, ast.Assign):
-            names += [t.id for t in statement.targets if isinstance(t, ast.Name)]
-        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            names.append(statement.target.id)
-        elif isinstance(statement, ast.If) and binds(statement.body):
-            names += _names_bound(statement.body) + _names_bound(statement.orelse)
-    return tuple(dict.fromkeys(names))
+    """The names running ``body`` (a try body or a handler) may bind, in order."""
+    return tuple(read_bindings(ast.Module(body=body, type_ignores=[])).names)
 
 
 def _does_something(body: list[ast.stmt]) -> bool:

@@ -10,6 +10,7 @@ module is imported under.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ from compatlint.codemods.locate import NodeIndex, parse_module
 from compatlint.codemods.plan import CallSiteEdit
 from compatlint.config import Config
 from compatlint.errors import SourceError
+from compatlint.names.bindings import read_bindings
 from compatlint.names.modules import module_name, resolve_relative
 
 
@@ -222,21 +224,11 @@ def _alias_for(node: cst.Import | cst.ImportFrom, bound: str) -> cst.ImportAlias
 
 
 def _in_dunder_all(module: cst.Module, name: str) -> bool:
-    """Whether a module-level ``__all__`` assignment lists ``name``."""
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign):
-                targets = [target.target for target in small.targets]
-            elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
-                targets = [small.target]
-            else:
-                continue
-            if not any(m.matches(target, m.Name("__all__")) for target in targets):
-                continue
-            for string in m.findall(small, m.SimpleString()):
-                assert isinstance(string, cst.SimpleString)
-                if string.evaluated_value == name:
-                    return True
-    return False
+    """Whether the module's ``__all__``, in any written form, may list ``name`` (a computed
+    or unreadable one may)."""
+    try:
+        bindings = read_bindings(ast.parse(module.code))
+    except (SyntaxError, ValueError):
+        return True
+    listed = bindings.all_names
+    return bindings.has_all and (listed is None or name in listed)

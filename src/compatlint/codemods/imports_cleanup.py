@@ -17,9 +17,9 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
-from compatlint.analysis.shim import all_entries, module_bindings
 from compatlint.codemods.blocks import BlockEditor, EditActions
 from compatlint.codemods.locate import NodeIndex, parse_module
+from compatlint.names.bindings import read_bindings
 
 _EMPTY = cst.Module(body=[])
 
@@ -102,7 +102,7 @@ def _imports(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
 
 def _exported(text: str) -> set[str]:
     try:
-        entries = all_entries(ast.parse(text))
+        entries = read_bindings(ast.parse(text)).all_entries
     except SyntaxError:  # pragma: no cover - prune only produces code that parses
         return set()
     return {entry.name for entry in entries or ()}
@@ -141,6 +141,12 @@ def cleanup(original: str, current: str, path: str = "") -> tuple[str, list[str]
         if isinstance(element, cst.Element):
             actions.remove_elements.add(id(element))
             removed_exports.append(name)
+        elif isinstance(element, cst.Arg):  # __all__.append("name"): the statement goes
+            call = index.parent(element)
+            statement = index.parent(call) if call is not None else None
+            if isinstance(statement, cst.Expr):
+                actions.remove.add(id(statement))
+                removed_exports.append(name)
     if actions.is_empty():
         return current, [], []
     new_module = wrapper.module.visit(BlockEditor(actions))
@@ -154,12 +160,9 @@ def _stale_exports(original: str, current: str) -> list[tuple[str, int, int]]:
         before_tree, after_tree = ast.parse(original), ast.parse(current)
     except SyntaxError:  # pragma: no cover - prune only produces code that parses
         return []
-    entries = all_entries(after_tree)
-    if not entries:
+    after = read_bindings(after_tree)
+    if not after.all_entries or after.star_imports:
         return []
-    before, star_before = module_bindings(before_tree)
-    after, star_after = module_bindings(after_tree)
-    if star_after:
-        return []
-    del star_before
-    return [(e.name, e.line, e.column) for e in entries if e.name in before and e.name not in after]
+    before = read_bindings(before_tree).defined_names
+    now = after.defined_names
+    return [(e.name, e.line, e.column) for e in after.all_entries if e.name in before - now]

@@ -6,8 +6,9 @@ Answers are three-valued (:class:`Presence`) and carry the reason:
 * a module exists as ``a/b/c.py``, ``a/b/c/__init__.py``, a namespace directory, or a
   compiled extension ``a/b/c.*.so`` (present, contents unknown);
 * a name exists when the module binds it at module level — def, class, assignment,
-  annotated assignment with a value, import or from-import re-export, in any branch of a
-  module-level ``if`` / ``try`` / ``with`` / ``for`` — when a ``from .x import *`` or
+  annotated assignment with a value, import or from-import re-export, in any branch of
+  module-level control flow (``if``, ``try``, ``with``, ``for``, ``while``, ``match``), as
+  :mod:`compatlint.names.bindings` reads it — when a ``from .x import *`` or
   ``from pkg.x import *`` within the package brings it (followed, honouring ``__all__``
   where the target defines one, with cycle protection), or when it is a submodule;
 * a module-level ``__getattr__``, a compiled module, a star import from outside the
@@ -25,8 +26,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from compatlint.analysis.shapes import bound_names
-from compatlint.names.modules import resolve_relative
+from compatlint.names.bindings import StarImport, read_bindings
 from compatlint.verify.sources import UpstreamTree
 
 __all__ = [
@@ -67,16 +67,9 @@ class Resolution:
 
 
 @dataclass(frozen=True)
-class StarImport:
-    """``from <module> import *`` at module level; ``module`` is None if it cannot be resolved."""
-
-    module: str | None
-    line: int
-
-
-@dataclass(frozen=True)
 class ModuleInfo:
-    """What a module binds at import time, as far as its source tells."""
+    """What a module binds at import time, as far as its source tells (read by
+    :func:`compatlint.names.bindings.read_bindings`, like every module compatlint reads)."""
 
     names: dict[str, int]
     star_imports: tuple[StarImport, ...] = ()
@@ -266,183 +259,13 @@ def _read_module(source: str, module: str, is_package: bool) -> ModuleInfo:
         message = getattr(exc, "msg", None) or str(exc)
         line = getattr(exc, "lineno", None)
         return ModuleInfo(names={}, parse_error=f"{message} (line {line})" if line else message)
-    package = module if is_package else module.rpartition(".")[0]
-    reader = _ModuleReader(package)
-    reader.body(tree.body)
-    reader.scan_globals(tree)
+    bindings = read_bindings(tree, module, is_package=is_package)
     return ModuleInfo(
-        names=reader.names,
-        star_imports=tuple(reader.stars),
-        exported=frozenset(reader.exported) if reader.all_seen and reader.all_is_literal else None,
-        all_is_literal=reader.all_is_literal,
-        getattr_line=reader.names.get("__getattr__"),
-        global_names=frozenset(reader.global_names - set(reader.names)),
-        writes_globals=reader.writes_globals,
+        names=bindings.names,
+        star_imports=bindings.star_imports,
+        exported=bindings.all_names,
+        all_is_literal=bindings.all_is_literal,
+        getattr_line=bindings.names.get("__getattr__"),
+        global_names=bindings.global_names,
+        writes_globals=bindings.writes_globals,
     )
-
-
-class _ModuleReader:
-    """Collects module-level bindings, star imports and ``__all__`` in every branch."""
-
-    def __init__(self, package: str) -> None:
-        self.package = package
-        self.names: dict[str, int] = {}
-        self.stars: list[StarImport] = []
-        self.exported: list[str] = []
-        self.all_seen = False
-        self.all_is_literal = True
-        self.global_names: set[str] = set()
-        self.writes_globals = False
-
-    def bind(self, name: str, line: int) -> None:
-        self.names.setdefault(name, line)
-
-    def target(self, node: ast.expr, line: int) -> None:
-        if isinstance(node, ast.Name):
-            self.bind(node.id, line)
-        elif isinstance(node, (ast.Tuple, ast.List)):
-            for element in node.elts:
-                self.target(element, line)
-        elif isinstance(node, ast.Starred):
-            self.target(node.value, line)
-
-    def body(self, statements: list[ast.stmt]) -> None:
-        for statement in statements:
-            self.statement(statement)
-
-    def statement(self, node: ast.stmt) -> None:
-        line = node.lineno
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            self.bind(node.name, line)
-            return
-        if isinstance(node, ast.Import):
-            for name in bound_names(node):
-                self.bind(name, line)
-        elif isinstance(node, ast.ImportFrom):
-            if any(alias.name == "*" for alias in node.names):
-                self.stars.append(StarImport(self.star_module(node), line))
-            for name in bound_names(node):
-                self.bind(name, line)
-        elif isinstance(node, ast.Assign):
-            for target in node.targets:
-                self.target(target, line)
-            if _is_all(node.targets):
-                self.set_all(node.value, replace=True)
-        elif isinstance(node, ast.AnnAssign):
-            if node.value is not None:
-                self.target(node.target, line)
-                if _is_all([node.target]):
-                    self.set_all(node.value, replace=True)
-        elif isinstance(node, ast.AugAssign):
-            if _is_all([node.target]):
-                self.set_all(node.value, replace=False)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            self.target(node.target, line)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    self.target(item.optional_vars, line)
-        elif isinstance(node, ast.Expr):
-            self.all_method_call(node.value)
-        for walrus in _walruses(node):
-            self.bind(walrus, line)
-        self.children(node)
-
-    def children(self, node: ast.stmt) -> None:
-        for field_name in ("body", "orelse", "finalbody"):
-            inner = getattr(node, field_name, None)
-            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
-                self.body(inner)
-        for handler in getattr(node, "handlers", []) or []:
-            if handler.name:
-                self.bind(handler.name, handler.lineno)
-            self.body(handler.body)
-        for case in getattr(node, "cases", []) or []:
-            self.body(case.body)
-
-    def star_module(self, node: ast.ImportFrom) -> str | None:
-        if node.level:
-            return resolve_relative(node.module, node.level, self.package)
-        return node.module
-
-    def set_all(self, value: ast.expr | None, *, replace: bool) -> None:
-        self.all_seen = True
-        names = _literal_strings(value)
-        if names is None:
-            self.all_is_literal = False
-            return
-        self.exported = names if replace else [*self.exported, *names]
-
-    def all_method_call(self, value: ast.expr) -> None:
-        """``__all__.extend([...])`` / ``__all__.append("x")``."""
-        if not (
-            isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Attribute)
-            and isinstance(value.func.value, ast.Name)
-            and value.func.value.id == "__all__"
-            and value.func.attr in {"extend", "append"}
-            and len(value.args) == 1
-        ):
-            return
-        self.all_seen = True
-        argument = value.args[0]
-        if value.func.attr == "append":
-            argument = ast.List(elts=[argument], ctx=ast.Load())
-        names = _literal_strings(argument)
-        if names is None:
-            self.all_is_literal = False
-        else:
-            self.exported += names
-
-    def scan_globals(self, tree: ast.Module) -> None:
-        """Names bound through ``global`` in functions; module-level ``globals()`` writes."""
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Global):
-                self.global_names.update(node.names)
-        for statement in tree.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue
-            for node in ast.walk(statement):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id in {"globals", "vars"}
-                    and not node.args
-                ):
-                    self.writes_globals = True
-                    return
-
-
-def _is_all(targets: list[ast.expr]) -> bool:
-    return len(targets) == 1 and isinstance(targets[0], ast.Name) and targets[0].id == "__all__"
-
-
-def _literal_strings(value: ast.expr | None) -> list[str] | None:
-    """The strings of a list/tuple literal (or a ``+`` of such); None if anything else."""
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        left, right = _literal_strings(value.left), _literal_strings(value.right)
-        return None if left is None or right is None else [*left, *right]
-    if not isinstance(value, (ast.List, ast.Tuple)):
-        return None
-    names = []
-    for element in value.elts:
-        if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
-            return None
-        names.append(element.value)
-    return names
-
-
-def _walruses(node: ast.stmt) -> list[str]:
-    """Names bound by ``:=`` in the expressions of a simple statement."""
-    if isinstance(node, (ast.If, ast.While)):
-        roots: list[ast.AST] = [node.test]
-    elif isinstance(node, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign)):
-        roots = [node]
-    else:
-        return []
-    return [
-        inner.target.id
-        for root in roots
-        for inner in ast.walk(root)
-        if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name)
-    ]
