@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 
 IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
 ATTRIBUTE_ERRORS = frozenset({"AttributeError"})
+# ``try`` and, on Python 3.11+, ``try``/``except*``: the same fields, the same blocks.
+TRY_TYPES: tuple[type[ast.stmt], ...] = (ast.Try, *filter(None, [getattr(ast, "TryStar", None)]))
 
 
 def caught_names(handler: ast.ExceptHandler) -> frozenset[str]:
@@ -57,19 +59,23 @@ def binds(statements: Iterable[ast.stmt]) -> bool:
             return True
         if isinstance(statement, ast.Expr) and _is_setattr_call(statement.value):
             return True
-        if isinstance(statement, (ast.If, ast.For, ast.While)):
-            if binds(statement.body) or binds(statement.orelse):
-                return True
-        elif isinstance(statement, ast.With):
-            if binds(statement.body):
-                return True
-        elif isinstance(statement, ast.Try) and (
-            binds(statement.body)
-            or binds(statement.orelse)
-            or any(binds(h.body) for h in statement.handlers)
-        ):
+        if any(binds(block) for block in _blocks(statement)):
             return True
     return False
+
+
+def _blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
+    """The nested blocks of a compound statement that may bind a name (not ``finally``)."""
+    if isinstance(statement, (ast.If, ast.For, ast.While)):
+        return [statement.body, statement.orelse]
+    if isinstance(statement, ast.With):
+        return [statement.body]
+    if isinstance(statement, TRY_TYPES):
+        try_: ast.Try = statement  # type: ignore[assignment]
+        return [try_.body, *(handler.body for handler in try_.handlers), try_.orelse]
+    if isinstance(statement, ast.Match):
+        return [case.body for case in statement.cases]
+    return []
 
 
 def _is_setattr_call(node: ast.expr) -> bool:
@@ -83,14 +89,9 @@ def imports_in(statements: Iterable[ast.stmt]) -> Iterator[ast.Import | ast.Impo
     for statement in statements:
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             yield statement
-        elif isinstance(statement, (ast.If, ast.For, ast.While, ast.With)):
-            yield from imports_in(statement.body)
-            yield from imports_in(getattr(statement, "orelse", []))
-        elif isinstance(statement, ast.Try):
-            yield from imports_in(statement.body)
-            for handler in statement.handlers:
-                yield from imports_in(handler.body)
-            yield from imports_in(statement.orelse)
+        else:
+            for block in _blocks(statement):
+                yield from imports_in(block)
 
 
 def imported_modules(node: ast.Import | ast.ImportFrom) -> list[str]:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from compatlint.analysis.shapes import (
+    TRY_TYPES,
     binds,
     first_line,
     imported_modules,
@@ -123,8 +124,8 @@ class _ShimAnalyzer:
 
     def statement(self, node: ast.stmt, ctx: _Context) -> None:
         lead = self.leading(node, ctx.after)
-        if isinstance(node, ast.Try):
-            self.try_statement(node, lead, ctx)
+        if isinstance(node, TRY_TYPES):  # try/except* too: its handlers are fallbacks alike
+            self.try_statement(node, lead, ctx)  # type: ignore[arg-type]
             return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.definition(node, lead, ctx)
@@ -153,6 +154,10 @@ class _ShimAnalyzer:
                 self.walk(node.orelse, replace(inner, after=_last_line(node.body)))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self.walk(node.body, replace(inner, after=node.lineno))
+        elif isinstance(node, ast.Match):
+            for case in node.cases:
+                header = case.guard or case.pattern
+                self.walk(case.body, replace(inner, after=header.end_lineno or header.lineno))
 
     def if_statement(self, node: ast.If, ctx: _Context) -> None:
         """An ``if`` whose body is led by a tag, or an untagged ``hasattr``/``getattr`` probe."""

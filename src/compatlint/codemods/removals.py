@@ -25,6 +25,7 @@ from compatlint.model import Site, SiteKind
 from compatlint.sitekinds import REMOVAL_ORDER
 from compatlint.versions import Floors, release_of
 
+_EXCEPT_STAR = "prune does not rewrite try/except* (an except* clause)"
 _VERSION_IN_COMMENT = re.compile(r"(?<![\w.])[vV]?(\d+(?:\.\d+)+)(?![\w])")
 
 
@@ -205,7 +206,9 @@ def removal(kind: SiteKind) -> Callable[[Removal], Removal]:
 def remove_import_fallback(ctx: RemovalContext, site: Site) -> Action:
     """``try: <new> except ImportError: <old>`` → the handler goes; a try left without
     handlers (and without ``finally``) becomes its body, then its ``else`` body."""
-    handler = ctx.find(site, cst.ExceptHandler)
+    handler = ctx.find(site, cst.ExceptHandler, cst.ExceptStarHandler)
+    if isinstance(handler, cst.ExceptStarHandler):
+        raise Unhandled(_EXCEPT_STAR)
     node = ctx.index.parent(handler)
     if not isinstance(node, cst.Try):
         raise Unhandled("the except clause is not part of a plain try")
@@ -240,7 +243,9 @@ _GUARD = m.If(
 @removal(SiteKind.TEMPORARY_TRY)
 def remove_temporary_try(ctx: RemovalContext, site: Site) -> Action:
     """The tag leads the try body: the body goes and the handler's body takes its place."""
-    node = ctx.find(site, cst.Try)
+    node = ctx.find(site, cst.Try, cst.TryStar)
+    if isinstance(node, cst.TryStar):
+        raise Unhandled(_EXCEPT_STAR)
     assert isinstance(node, cst.Try)
     if len(node.handlers) != 1:
         raise Unhandled(f"a temporary try with {len(node.handlers)} except clauses")
