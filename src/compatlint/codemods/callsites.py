@@ -2,10 +2,12 @@
 
 A definition may go only if every use is a *bare call* — an expression statement that
 calls it and drops the result (``ensure_x()``, ``_compat.ensure_x()``, ``await
-ensure_x()``). Anything else (an assignment from it, an argument, a re-export) keeps the
-definition and turns it into a manual follow-up. Direct imports are resolved with
-libcst's scope analysis; ``module.name`` uses are matched against the names the shim
-module is imported under.
+ensure_x()``). Anything else (an assignment from it, an argument, a re-export in
+``__all__``, a use that may refer to another binding) keeps the definition and turns it
+into a manual follow-up. Which files reach the definition — directly, through package
+``__init__`` re-exports, through module bindings — comes from the project's
+:class:`~compatlint.names.importers.ImporterIndex`; which nodes of a file are its uses from
+the scope-aware :func:`~compatlint.names.uses.find_uses`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
-from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from compatlint.codemods.blocks import BlockEditor, EditActions
@@ -25,7 +25,10 @@ from compatlint.codemods.plan import CallSiteEdit
 from compatlint.config import Config
 from compatlint.errors import SourceError
 from compatlint.names.bindings import read_bindings
-from compatlint.names.modules import module_name, resolve_relative
+from compatlint.names.importers import ImporterIndex
+from compatlint.names.modules import module_name, package_of
+from compatlint.names.uses import ResolvedFile, find_uses
+from compatlint.names.uses import bare_call_statement as _bare_call
 
 
 @dataclass
@@ -40,20 +43,12 @@ class NameUses:
 
 def bare_call_statement(index: NodeIndex, target: cst.CSTNode) -> cst.Expr | None:
     """The ``Expr`` statement if ``target`` is called and the result dropped, else None."""
-    call = index.parent(target)
-    if not isinstance(call, cst.Call) or call.func is not target:
-        return None
-    outer: cst.CSTNode | None = index.parent(call)
-    value: cst.CSTNode = call
-    if isinstance(outer, cst.Await) and outer.expression is call:
-        value, outer = outer, index.parent(outer)
-    if isinstance(outer, cst.Expr) and outer.value is value:
-        return outer
-    return None
+    return _bare_call(index.parents, target)
 
 
 def shim_uses(index: NodeIndex, definition: cst.FunctionDef | cst.ClassDef) -> NameUses:
-    """The uses of a module-level definition inside its own shim."""
+    """The uses of a module-level definition inside its own shim (scope-resolved: a
+    parameter or local of the same name is not a use)."""
     uses = NameUses()
     scopes = index.wrapper.resolve(ScopeProvider)
     scope = scopes.get(definition)
@@ -84,16 +79,23 @@ class _ParsedFile:
     path: str
     text: str
     index: NodeIndex
-    package: str | None
+    resolved: ResolvedFile
 
 
 class CallSiteScanner:
     """Finds the uses of shim definitions across the project's files, parsing lazily."""
 
-    def __init__(self, config: Config, sources: Mapping[str, str], shim: str) -> None:
+    def __init__(
+        self,
+        config: Config,
+        sources: Mapping[str, str],
+        shim: str,
+        importers: ImporterIndex | None = None,
+    ) -> None:
         self.config = config
         self.sources = sources
         self.shim = shim
+        self.importers = importers or ImporterIndex(sources, config.src)
         self.shim_module, _ = module_name(shim, config.src)
         self._files: dict[str, _ParsedFile | str] = {}
 
@@ -106,86 +108,47 @@ class CallSiteScanner:
                 self._files[path] = f"{path} does not parse ({exc.message})"
             else:
                 name, is_package = module_name(path, self.config.src)
-                if name is None:
-                    package = None
-                elif is_package:
-                    package = name
-                else:
-                    package = name.rpartition(".")[0]
+                wrapper = MetadataWrapper(module)
                 self._files[path] = _ParsedFile(
-                    path, text, NodeIndex(MetadataWrapper(module), text), package
+                    path,
+                    text,
+                    NodeIndex(wrapper, text),
+                    ResolvedFile(wrapper, package_of(name, is_package)),
                 )
         return self._files[path]
 
     def uses(self, name: str) -> dict[str, NameUses]:
-        """Per file, the uses of the shim's ``name`` (only files that mention it)."""
+        """Per file, the uses of the shim's ``name``: every file that imports it, under
+        any alias, through any chain of re-exports (files that do not parse: blocked)."""
         found: dict[str, NameUses] = {}
         if self.shim_module is None:
             return found
-        for path, text in self.sources.items():
-            if path == self.shim or not path.endswith(".py") or name not in text:
+        aliases = self.importers.aliases(self.shim_module, name)
+        names = {alias_name for _, alias_name in aliases}
+        for path in self.importers.mentioning(names):
+            if path != self.shim and self.importers.parsed(path) is None:
+                found[path] = NameUses(blocked=f"{path} does not parse")
+        for path in sorted(self.importers.importers(self.shim_module, name, aliases)):
+            if path == self.shim:
                 continue
             parsed = self._parse(path)
             if isinstance(parsed, str):
                 found[path] = NameUses(blocked=parsed)
                 continue
-            uses = self._file_uses(parsed, name)
+            file_uses = find_uses(parsed.resolved, aliases, self.importers)
+            uses = NameUses(
+                bare_calls=list(file_uses.bare_calls),
+                aliases=list(file_uses.imports),
+                value_uses=list(file_uses.value_uses),
+            )
+            if file_uses.star_imports:
+                uses.blocked = f"{path} star-imports the shim or a module that re-exports it"
+            bound = {alias.evaluated_alias or _imported(alias) for alias in uses.aliases}
+            if any(_in_dunder_all(parsed.index.module, local) for local in bound):
+                uses.blocked = f"{path} re-exports it in __all__"
             if uses.bare_calls or uses.aliases or uses.value_uses or uses.blocked:
                 found[path] = uses
         return found
-
-    def _resolve(self, parsed: _ParsedFile, node: cst.ImportFrom) -> str | None:
-        module = get_full_name_for_node(node.module) if node.module is not None else None
-        return resolve_relative(module, len(node.relative), parsed.package)
-
-    def _file_uses(self, parsed: _ParsedFile, name: str) -> NameUses:
-        uses = NameUses()
-        index = parsed.index
-        shim_module = self.shim_module or ""
-        parent_module, _, leaf = shim_module.rpartition(".")
-        module_aliases: set[str] = set()
-        scopes = index.wrapper.resolve(ScopeProvider)
-        for scope in {scope for scope in scopes.values() if scope is not None}:
-            for assignment in scope.assignments:
-                node = getattr(assignment, "node", None)
-                if isinstance(node, cst.ImportFrom):
-                    if isinstance(node.names, cst.ImportStar):
-                        continue
-                    source = self._resolve(parsed, node)
-                    alias = _alias_for(node, assignment.name)
-                    if alias is None:
-                        continue
-                    imported = get_full_name_for_node(alias.name)
-                    if source == shim_module and imported == name:
-                        uses.aliases.append(alias)
-                        for access in assignment.references:
-                            self._classify(index, access.node, uses)
-                    elif source == parent_module and imported == leaf:
-                        module_aliases.add(assignment.name)
-                elif isinstance(node, cst.Import):
-                    alias = _alias_for(node, assignment.name)
-                    if alias is not None and get_full_name_for_node(alias.name) == shim_module:
-                        module_aliases.add(alias.evaluated_alias or shim_module)
-        for star in m.findall(index.module, m.ImportFrom(names=m.ImportStar())):
-            assert isinstance(star, cst.ImportFrom)
-            if self._resolve(parsed, star) == shim_module and m.findall(index.module, m.Name(name)):
-                uses.blocked = f"{parsed.path} star-imports the shim"
-        if module_aliases:
-            for attribute in m.findall(index.module, m.Attribute(attr=m.Name(name))):
-                assert isinstance(attribute, cst.Attribute)
-                if get_full_name_for_node(attribute.value) in module_aliases:
-                    self._classify(index, attribute, uses)
-        if _in_dunder_all(index.module, name) and uses.aliases:
-            uses.blocked = f"{parsed.path} re-exports it in __all__"
-        return uses
-
-    @staticmethod
-    def _classify(index: NodeIndex, target: cst.CSTNode, uses: NameUses) -> None:
-        statement = bare_call_statement(index, target)
-        if statement is None:
-            uses.value_uses.append(index.line_of(target))
-        else:
-            uses.bare_calls.append(statement)
 
     def edit(self, path: str, uses: Mapping[str, NameUses]) -> tuple[str, list[CallSiteEdit]]:
         """The text of ``path`` without the bare calls and imports in ``uses`` (per name)."""
@@ -205,22 +168,9 @@ class CallSiteScanner:
         return new_module.code, sorted(done, key=lambda edit: (edit.line, edit.action))
 
 
-def _alias_for(node: cst.Import | cst.ImportFrom, bound: str) -> cst.ImportAlias | None:
-    """The alias of an import statement that binds ``bound``."""
-    names = node.names
-    if isinstance(names, cst.ImportStar):
-        return None
-    for alias in names:
-        full = get_full_name_for_node(alias.name) or ""
-        if alias.asname is not None:
-            if alias.evaluated_alias == bound:
-                return alias
-        elif isinstance(node, cst.ImportFrom):
-            if full == bound:
-                return alias
-        elif full == bound or full.startswith(bound + "."):
-            return alias
-    return None
+def _imported(alias: cst.ImportAlias) -> str:
+    name = alias.name
+    return name.value if isinstance(name, cst.Name) else ""
 
 
 def _in_dunder_all(module: cst.Module, name: str) -> bool:

@@ -10,7 +10,7 @@ versions by their scope, their module and the imported name; uses come from libc
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import libcst as cst
@@ -108,10 +108,14 @@ def _exported(text: str) -> set[str]:
     return {entry.name for entry in entries or ()}
 
 
-def cleanup(original: str, current: str, path: str = "") -> tuple[str, list[str], list[str]]:
+def cleanup(
+    original: str, current: str, path: str = "", keep: Collection[str] = ()
+) -> tuple[str, list[str], list[str]]:
     """``current`` without the imports that lost their last use since ``original`` and
     without the ``__all__`` entries of names ``original`` bound and ``current`` does not.
 
+    ``keep`` are module-level names other modules import from this one (the importer
+    index knows them): their imports are never unused, whatever this file does.
     Returns the new text, the imports removed and the ``__all__`` names removed.
     """
     if original == current:
@@ -129,6 +133,8 @@ def cleanup(original: str, current: str, path: str = "") -> tuple[str, list[str]
         if use.used or not before_used.get(use.key, False):
             continue
         if bound.split(".")[0] in exported or bound in exported:
+            continue
+        if not use.key[0] and (bound in keep or bound.split(".")[0] in keep):
             continue
         actions.remove_aliases.add(id(use.alias))
         removed_imports.append(f"{bound} (line {index.line_of(use.alias)})")

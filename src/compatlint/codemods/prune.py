@@ -24,6 +24,11 @@ from compatlint.analysis.mocklist import read_mock_list
 from compatlint.analysis.project import grammar_for, shim_model, suppressed_lines
 from compatlint.analysis.shim import ShimModel
 from compatlint.analysis.source import ALL_CODES, parse_python
+from compatlint.codemods.bindings_guard import (
+    lost_imports,
+    safety_net,
+    sites_dropping,
+)
 from compatlint.codemods.blocks import (
     BlockEditor,
     StatementStream,
@@ -49,6 +54,7 @@ from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
 from compatlint.errors import SourceError
 from compatlint.model import Edit, Fate, Site, SiteKind
+from compatlint.names.importers import ImporterIndex, ImportOf
 from compatlint.sitekinds import needs_tag, site_fate
 from compatlint.versions import Floors
 
@@ -295,15 +301,20 @@ class _Planner:
     def prune_shim(self, shim: str) -> None:
         # Start from the current texts: another shim's prune may have edited this one.
         original = self.texts[shim]
-        scanner = CallSiteScanner(self.config, self.texts, shim)
+        importers = ImporterIndex(self.texts, self.config.src)
+        shim_module = importers.module_of(shim)
+        imported = importers.imported_names(shim_module, exclude=shim) if shim_module else {}
+        scanner = CallSiteScanner(self.config, self.texts, shim, importers)
         result = _ShimResult(original)
         for _ in range(_MAX_PASSES):
-            if not self._one_pass(shim, scanner, result):
+            if not self._one_pass(shim, scanner, result, imported):
                 break
         self.plan.passes = max(self.plan.passes, result.passes)
-        final_text, _, _ = cleanup(self.sources[shim], result.text, shim)
+        final_text, _, _ = cleanup(self.sources[shim], result.text, shim, keep=imported)
         self.texts[shim] = final_text
-        self._edit_call_sites(shim, scanner, result)
+        self._edit_call_sites(scanner, result)
+        rewritten = set(result.removed_definitions)
+        self.plan.follow_ups += safety_net(shim, original, final_text, imported, rewritten)
         self.plan.removed += result.removed
         first_model = self.model(shim, original)
         final_model = self.model(shim, final_text)
@@ -325,38 +336,44 @@ class _Planner:
         ]
         self.plan.follow_ups += result.notes.values()
 
-    def _one_pass(self, shim: str, scanner: CallSiteScanner, result: _ShimResult) -> bool:
+    def _one_pass(
+        self,
+        shim: str,
+        scanner: CallSiteScanner,
+        result: _ShimResult,
+        imported: Mapping[str, ImportOf],
+    ) -> bool:
+        """One pass over the expired sites; a site whose removal would take away a name
+        an importer needs is held back (and the pass planned again without it)."""
         text = result.text
         model = self.model(shim, text)
         expired = [site for site in model.sites if self.fate(site) is Fate.EXPIRED]
         if not expired:
             return False
         live = [site for site in model.sites if self.fate(site) is not Fate.EXPIRED]
-        wrapper = MetadataWrapper(parse_module(text, shim))
-        index = NodeIndex(wrapper, text)
-        ctx = RemovalContext(index, self.floors, self.config.primary)
-        ctx.expired_handlers = {
-            (site.line, site.column) for site in expired if site.kind is SiteKind.IMPORT_FALLBACK
-        }
-        for site in live:
-            ctx.protect(site)
-        for site in expired:
-            if site.kind is SiteKind.TAGGED_DEFINITION:
-                ctx.definitions[site.names[0]] = self._decide(shim, scanner, index, site)
-        done: list[tuple[Site, object]] = []
-        for site in sorted(expired, key=lambda s: (ORDER.index(s.kind), s.line, s.column)):
-            try:
-                done.append((site, REMOVALS[site.kind](ctx, site)))
-            except Unhandled as exc:
-                ctx.protect(site)
-                item = FollowUp.of(site, f"not pruned: {exc}")
-                result.unhandled.setdefault(_signature(site), (site, item))
-        ctx.finalize()
+        held: dict[tuple[object, ...], str] = {}
+        tree = ast.parse(text)
+        for _ in range(len(expired) + 1):
+            ctx, done, unhandled = self._plan_pass(shim, scanner, text, live, expired, held)
+            if ctx.actions.is_empty():
+                new_text = text
+                break
+            new_text = ctx.index.module.visit(PruneTransformer(ctx.actions, ctx.index)).code
+            rewritten = {name for name, d in ctx.definitions.items() if d.blocked is None}
+            lost = lost_imports(text, new_text, imported, rewritten)
+            newly = {
+                _signature(site): reason
+                for site, reason in sites_dropping(
+                    ctx.index, tree, [site for site, _ in done], lost
+                )
+            }
+            if not newly.keys() - held.keys():
+                break
+            held.update(newly)
+        for site, item in unhandled:
+            result.unhandled.setdefault(_signature(site), (site, item))
         for site, reason in ctx.notes:
             result.notes.setdefault(_signature(site), FollowUp.of(site, reason))
-        if ctx.actions.is_empty():
-            return False
-        new_text = wrapper.module.visit(PruneTransformer(ctx.actions, index)).code
         if new_text == text:
             return False
         _check_parses(shim, new_text)
@@ -368,6 +385,42 @@ class _Planner:
                 result.removed_definitions[site.names[0]] = len(result.removed) - 1
         result.text = new_text
         return True
+
+    def _plan_pass(
+        self,
+        shim: str,
+        scanner: CallSiteScanner,
+        text: str,
+        live: list[Site],
+        expired: list[Site],
+        held: Mapping[tuple[object, ...], str],
+    ) -> tuple[RemovalContext, list[tuple[Site, object]], list[tuple[Site, FollowUp]]]:
+        """The actions of one pass on ``text``, leaving the ``held`` sites alone."""
+        wrapper = MetadataWrapper(parse_module(text, shim))
+        index = NodeIndex(wrapper, text)
+        ctx = RemovalContext(index, self.floors, self.config.primary)
+        ctx.expired_handlers = {
+            (site.line, site.column)
+            for site in expired
+            if site.kind is SiteKind.IMPORT_FALLBACK and _signature(site) not in held
+        }
+        for site in live:
+            ctx.protect(site)
+        for site in expired:
+            if site.kind is SiteKind.TAGGED_DEFINITION:
+                ctx.definitions[site.names[0]] = self._decide(shim, scanner, index, site)
+        done: list[tuple[Site, object]] = []
+        unhandled: list[tuple[Site, FollowUp]] = []
+        for site in sorted(expired, key=lambda s: (ORDER.index(s.kind), s.line, s.column)):
+            try:
+                if _signature(site) in held:
+                    raise Unhandled(held[_signature(site)])
+                done.append((site, REMOVALS[site.kind](ctx, site)))
+            except Unhandled as exc:
+                ctx.protect(site)
+                unhandled.append((site, FollowUp.of(site, f"not pruned: {exc}")))
+        ctx.finalize()
+        return ctx, done, unhandled
 
     def _decide(
         self, shim: str, scanner: CallSiteScanner, index: NodeIndex, site: Site
@@ -395,14 +448,17 @@ class _Planner:
         note = f"; {calls} call site{'s' if calls != 1 else ''} edited" if uses else ""
         return DefinitionDecision(None, tuple(local.bare_calls), note)
 
-    def _edit_call_sites(self, shim: str, scanner: CallSiteScanner, result: _ShimResult) -> None:
+    def _edit_call_sites(self, scanner: CallSiteScanner, result: _ShimResult) -> None:
         per_file: dict[str, dict[str, NameUses]] = {}
         for name in result.removed_definitions:
-            for path, use in self.project_uses.get((shim, name), {}).items():
+            for path, use in self.project_uses.get((scanner.shim, name), {}).items():
                 per_file.setdefault(path, {})[name] = use
+        importers = scanner.importers
         for path, uses in sorted(per_file.items()):
             edited, edits = scanner.edit(path, uses)
-            cleaned, _, _ = cleanup(self.sources[path], edited, path)
+            module = importers.module_of(path)
+            keep = importers.imported_names(module, exclude=path) if module else {}
+            cleaned, _, _ = cleanup(self.sources[path], edited, path, keep=keep)
             self.texts[path] = cleaned
             for name in uses:
                 position = result.removed_definitions[name]

@@ -1,0 +1,324 @@
+"""Who imports a module's name, directly or through re-exports (pure, stdlib ``ast``).
+
+The codemods must know every project module that reaches a shim binding before they touch
+it: ``from pkg._compat import X``, ``from pkg import X`` where ``pkg/__init__.py``
+re-exports it (any depth), ``import pkg._compat as c`` + ``c.X``, ``from pkg import
+_compat`` + ``_compat.X``, ``import pkg`` + ``pkg.X``, and star imports. The index answers
+that from :func:`~compatlint.names.bindings.read_bindings` of each module, parsing a file
+only when its text mentions the name, and never imports libcst: it is what decides which
+files the (expensive) concrete-tree use finder has to parse at all.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from compatlint.names.bindings import ModuleBindings, read_bindings
+from compatlint.names.modules import module_name, resolve_relative
+
+__all__ = ["Alias", "ImportOf", "ImporterIndex", "RawImport"]
+
+#: A module-level name of a project module: (dotted module, name).
+Alias = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class ImportOf:
+    """One import of an alias in one file.
+
+    ``name`` is set for ``from <module> import <name> [as local]`` (and ``star`` for a star
+    import that gives it); it is None when the file binds the *module* ``module`` to
+    ``local`` and reaches the alias as an attribute (``local.name`` or a dotted chain).
+    """
+
+    path: str
+    line: int
+    local: str
+    module: str
+    name: str | None
+    star: bool = False
+
+
+@dataclass(frozen=True)
+class RawImport:
+    """One imported name of one import statement: ``from source import name [as local]``
+    (``name`` ``"*"`` for a star import), or ``import ...`` binding the module ``source``
+    to ``local`` (``name`` None)."""
+
+    line: int
+    local: str
+    source: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    module: str | None
+    bindings: ModuleBindings
+    tree: ast.Module
+
+
+class ImporterIndex:
+    """Module names, bindings and importers of a project's Python files, parsed lazily."""
+
+    def __init__(self, sources: Mapping[str, str], src_roots: Iterable[str]) -> None:
+        self.sources = sources
+        self.paths: dict[str, str] = {}  # dotted module -> path
+        self._module_of: dict[str, tuple[str | None, bool]] = {}
+        roots = list(src_roots)
+        for path in sources:
+            if not path.endswith(".py"):
+                continue
+            name, is_package = module_name(path, roots)
+            self._module_of[path] = (name, is_package)
+            if name is not None:
+                self.paths.setdefault(name, path)
+        self._parsed: dict[str, _Parsed | None] = {}
+        self._raw: dict[str, tuple[RawImport, ...]] = {}
+
+    # -- modules ---------------------------------------------------------------------------
+
+    def module_of(self, path: str) -> str | None:
+        return self._module_of.get(path, (None, False))[0]
+
+    def parsed(self, path: str) -> _Parsed | None:
+        """The bindings of ``path`` (None: not Python, or it does not parse)."""
+        if path not in self._parsed:
+            module, is_package = self._module_of.get(path, (None, False))
+            try:
+                tree = ast.parse(self.sources[path])
+            except (SyntaxError, ValueError):
+                self._parsed[path] = None
+            else:
+                bindings = read_bindings(tree, module, is_package=is_package)
+                self._parsed[path] = _Parsed(module, bindings, tree)
+        return self._parsed[path]
+
+    def bindings_of_module(self, module: str) -> ModuleBindings | None:
+        path = self.paths.get(module)
+        parsed = self.parsed(path) if path else None
+        return parsed.bindings if parsed else None
+
+    def submodule(self, module: str, attribute: str, depth: int = 0) -> str | None:
+        """The project module ``module.attribute`` names, if it is one: the module's own
+        import binding of ``attribute`` when it has one, else the submodule file."""
+        bindings = self.bindings_of_module(module)
+        if bindings is not None and attribute in bindings.names and depth < 20:
+            imports = bindings.module_imports.get(attribute, ())
+            froms = bindings.from_imports.get(attribute, ())
+            if len(imports) + len(froms) != 1:
+                return None
+            if imports:
+                dotted = imports[0]
+                return attribute if dotted.split(".")[0] == attribute else dotted
+            source = froms[0]
+            if source.module is None:
+                return None
+            return self.submodule(source.module, source.name, depth + 1)
+        child = f"{module}.{attribute}"
+        return child if child in self.paths else None
+
+    # -- aliases ---------------------------------------------------------------------------
+
+    def aliases(self, module: str, name: str) -> frozenset[Alias]:
+        """(module, name) and every (P, Y) that re-exports it: a from-import of an alias,
+        or a star import of an alias' module that exports its name — to any depth."""
+        found: set[Alias] = {(module, name)}
+        changed = True
+        while changed:
+            changed = False
+            names = {alias_name for _, alias_name in found}
+            for path in self.mentioning(names):
+                parsed = self.parsed(path)
+                if parsed is None or parsed.module is None:
+                    continue
+                for local, imported in parsed.bindings.from_imports.items():
+                    if (parsed.module, local) in found:
+                        continue
+                    if any((item.module, item.name) in found for item in imported):
+                        found.add((parsed.module, local))
+                        changed = True
+                for star in parsed.bindings.star_imports:
+                    for source, alias_name in list(found):
+                        if (
+                            source == star.module
+                            and (parsed.module, alias_name) not in found
+                            and self._exports(source, alias_name)
+                        ):
+                            found.add((parsed.module, alias_name))
+                            changed = True
+        return frozenset(found)
+
+    def _exports(self, module: str, name: str) -> bool:
+        """Whether a star import of ``module`` gives ``name`` (unknown: assume it does)."""
+        bindings = self.bindings_of_module(module)
+        if bindings is None:
+            return True
+        exported = bindings.exports()
+        return exported is None or name in exported
+
+    def mentioning(self, names: Iterable[str]) -> list[str]:
+        """Python files whose text contains one of ``names`` (the cheap pre-filter)."""
+        needles = list(names)
+        return [
+            path
+            for path in self._module_of
+            if any(needle in self.sources[path] for needle in needles)
+        ]
+
+    # -- importers ------------------------------------------------------------------------
+
+    def raw_imports(self, path: str) -> tuple[RawImport, ...]:
+        """Every import statement of ``path``, in any scope, with relative modules resolved."""
+        if path not in self._raw:
+            parsed = self.parsed(path)
+            found: list[RawImport] = []
+            if parsed is not None:
+                package = _package(parsed.module, path)
+                for node in ast.walk(parsed.tree):
+                    if isinstance(node, ast.ImportFrom):
+                        source = (
+                            resolve_relative(node.module, node.level, package)
+                            if node.level
+                            else node.module
+                        )
+                        if source is None:
+                            continue
+                        for item in node.names:
+                            local = item.asname or item.name
+                            found.append(RawImport(node.lineno, local, source, item.name))
+                    elif isinstance(node, ast.Import):
+                        for item in node.names:
+                            head = item.name.split(".")[0]
+                            bound = item.name if item.asname else head
+                            found.append(RawImport(node.lineno, item.asname or head, bound, None))
+            self._raw[path] = tuple(found)
+        return self._raw[path]
+
+    def bound_module_of(self, raw: RawImport) -> str | None:
+        """The module an import binds to its local name (None: it binds a name)."""
+        if raw.name is None:
+            return raw.source
+        if raw.name == "*":
+            return None
+        return self.submodule(raw.source, raw.name)
+
+    def importers(
+        self, module: str, name: str, aliases: frozenset[Alias] | None = None
+    ) -> dict[str, list[ImportOf]]:
+        """Per file, its imports of any alias of ``module.name`` (the alias modules' own
+        files included: a re-export is an import too)."""
+        aliases = self.aliases(module, name) if aliases is None else aliases
+        alias_modules = {source for source, _ in aliases}
+        found: dict[str, list[ImportOf]] = {}
+        for path in self.mentioning({alias_name for _, alias_name in aliases}):
+            imports: list[ImportOf] = []
+            for raw in self.raw_imports(path):
+                if raw.name == "*":
+                    imports += [
+                        ImportOf(path, raw.line, alias_name, source, alias_name, star=True)
+                        for source, alias_name in sorted(aliases)
+                        if source == raw.source and self._exports(source, alias_name)
+                    ]
+                elif raw.name is not None and (raw.source, raw.name) in aliases:
+                    imports.append(ImportOf(path, raw.line, raw.local, raw.source, raw.name))
+                else:
+                    bound = self.bound_module_of(raw)
+                    if bound is not None and _reaches(bound, alias_modules):
+                        imports.append(ImportOf(path, raw.line, raw.local, bound, None))
+            if imports:
+                found[path] = imports
+        return found
+
+    def imported_names(self, module: str, exclude: str | None = None) -> dict[str, ImportOf]:
+        """The names of ``module`` that some project file imports directly (from-import,
+        star import, ``local.name`` on a binding of the module), with one such import
+        each. A direct import is enough: every re-export chain starts with one. Attribute
+        uses are not scope-checked here: keeping a binding for nothing is harmless."""
+        bindings = self.bindings_of_module(module)
+        if bindings is None:
+            return {}
+        needles = {module.rpartition(".")[2], *self._module_rebindings(module)}
+        found: dict[str, ImportOf] = {}
+        for path in self.mentioning(needles):
+            if path == exclude:
+                continue
+            module_locals: dict[str, tuple[str, int]] = {}
+            for raw in self.raw_imports(path):
+                if raw.source == module and raw.name == "*":
+                    for name in sorted(bindings.exports() or bindings.names):
+                        found.setdefault(name, ImportOf(path, raw.line, name, module, name, True))
+                elif raw.source == module and raw.name is not None:
+                    imported = ImportOf(path, raw.line, raw.local, module, raw.name)
+                    found.setdefault(raw.name, imported)
+                else:
+                    bound = self.bound_module_of(raw)
+                    if bound is not None and _reaches(bound, {module}):
+                        module_locals[raw.local] = (bound, raw.line)
+            if module_locals:
+                for name, imported in self._attribute_uses(path, module, module_locals):
+                    found.setdefault(name, imported)
+        return found
+
+    def _module_rebindings(self, module: str) -> set[str]:
+        """Local names that project modules bind ``module`` to (``from . import _compat as
+        compat``): an importer may reach the module under them."""
+        leaf = module.rpartition(".")[2]
+        names: set[str] = set()
+        for path in self.mentioning({leaf}):
+            for raw in self.raw_imports(path):
+                if self.bound_module_of(raw) == module:
+                    names.add(raw.local.split(".")[0])
+        return names
+
+    def _attribute_uses(
+        self, path: str, module: str, module_locals: Mapping[str, tuple[str, int]]
+    ) -> Iterable[tuple[str, ImportOf]]:
+        """``local.name`` / ``local.a.b.name`` where the chain names ``module``."""
+        parsed = self.parsed(path)
+        assert parsed is not None
+        for node in ast.walk(parsed.tree):
+            if not isinstance(node, ast.Attribute):
+                continue
+            dotted = _dotted(node.value)
+            if dotted is None:
+                continue
+            head, *rest = dotted.split(".")
+            if head in module_locals:
+                bound, line = module_locals[head]
+                if self.resolve_chain(bound, rest) == module:
+                    yield node.attr, ImportOf(path, line, head, module, None)
+
+    def resolve_chain(self, module: str, attributes: Iterable[str]) -> str | None:
+        """The module ``module.a.b...`` names (None: not a module of the project):
+        ``pkg`` + ``["_compat"]`` → ``pkg._compat``."""
+        current: str | None = module
+        for attribute in attributes:
+            if current is None:
+                return None
+            current = self.submodule(current, attribute)
+        return current
+
+
+def _reaches(bound: str, modules: Iterable[str]) -> bool:
+    """Whether attribute access on module ``bound`` can reach one of ``modules``."""
+    return any(module == bound or module.startswith(bound + ".") for module in modules)
+
+
+def _package(module: str | None, path: str) -> str | None:
+    if module is None:
+        return None
+    return module if path.endswith("__init__.py") else module.rpartition(".")[0]
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))

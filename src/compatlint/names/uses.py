@@ -1,0 +1,237 @@
+"""Which nodes of one file refer to a binding of another module (libcst, scope-aware).
+
+Given the *aliases* of a binding (every (module, name) it is reachable as, from
+:meth:`~compatlint.names.importers.ImporterIndex.aliases`), :func:`find_uses` returns the
+import aliases of one file that bind it and every access that resolves to them: a ``Name``
+whose only referents are those imports, or an ``Attribute`` chain ``s.X`` / ``a.b.c.X``
+whose base resolves to an import of the right module. Resolution goes through libcst's
+``ScopeProvider`` (``scope.assignments`` and their references), so a parameter, a local, a
+comprehension variable, a class attribute, an ``except ... as`` or a ``for`` target that
+shares the name is not a use, and an access that may refer to the import *or* to another
+binding (a module-level rebinding) is reported as a value use: it cannot be edited blindly.
+Scopes, parents and positions are resolved once per file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import (
+    Assignment,
+    CodeRange,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    ScopeProvider,
+)
+
+from compatlint.names.importers import Alias
+from compatlint.names.modules import resolve_relative
+
+__all__ = ["FileUses", "ModuleLookup", "ResolvedFile", "bare_call_statement", "find_uses"]
+
+
+class ModuleLookup(Protocol):
+    """What the finder needs of the project: does ``module.attribute`` name a module."""
+
+    def submodule(self, module: str, attribute: str) -> str | None: ...
+
+
+@dataclass
+class FileUses:
+    """The uses of one binding in one file."""
+
+    imports: list[cst.ImportAlias] = field(default_factory=list)
+    bare_calls: list[cst.Expr] = field(default_factory=list)
+    value_uses: list[int] = field(default_factory=list)
+    star_imports: list[int] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.imports or self.bare_calls or self.value_uses or self.star_imports)
+
+
+class ResolvedFile:
+    """One file's concrete tree with its scopes, parents and positions, resolved once."""
+
+    def __init__(self, wrapper: MetadataWrapper, package: str | None) -> None:
+        self.wrapper = wrapper
+        self.module = wrapper.module
+        self.package = package
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
+        self.positions: Mapping[cst.CSTNode, CodeRange] = wrapper.resolve(PositionProvider)
+        self._imports: list[tuple[Assignment, cst.Import | cst.ImportFrom]] | None = None
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        return self.positions[node].start.line
+
+    def import_assignments(self) -> list[tuple[Assignment, cst.Import | cst.ImportFrom]]:
+        """Every binding made by an import statement, in every scope."""
+        if self._imports is None:
+            found = []
+            for scope in {scope for scope in self.scopes.values() if scope is not None}:
+                for assignment in scope.assignments:
+                    node = getattr(assignment, "node", None)
+                    if isinstance(node, (cst.Import, cst.ImportFrom)) and isinstance(
+                        assignment, Assignment
+                    ):
+                        found.append((assignment, node))
+            self._imports = sorted(found, key=lambda pair: self.line_of(pair[1]))
+        return self._imports
+
+    def source_of(self, node: cst.ImportFrom) -> str | None:
+        module = get_full_name_for_node(node.module) if node.module is not None else None
+        return resolve_relative(module, len(node.relative), self.package)
+
+
+def bare_call_statement(
+    parents: Mapping[cst.CSTNode, cst.CSTNode], target: cst.CSTNode
+) -> cst.Expr | None:
+    """The ``Expr`` statement if ``target`` is called and the result dropped
+    (``f()``, ``m.f()``, ``await f()``), else None."""
+    call = parents.get(target)
+    if not isinstance(call, cst.Call) or call.func is not target:
+        return None
+    outer: cst.CSTNode | None = parents.get(call)
+    value: cst.CSTNode = call
+    if isinstance(outer, cst.Await) and outer.expression is call:
+        value, outer = outer, parents.get(outer)
+    if isinstance(outer, cst.Expr) and outer.value is value:
+        return outer
+    return None
+
+
+#: What an import binding stands for: ("name", "") — the binding itself, under any alias
+#: — or ("module", dotted module).
+_Target = tuple[str, str]
+
+
+def _target(targets: Mapping[Assignment, _Target], referent: object) -> _Target | None:
+    return targets.get(referent) if isinstance(referent, Assignment) else None
+
+
+def find_uses(file: ResolvedFile, aliases: frozenset[Alias], modules: ModuleLookup) -> FileUses:
+    """The uses of the binding whose aliases are ``aliases`` in ``file``."""
+    uses = FileUses()
+    alias_modules = {module for module, _ in aliases}
+    targets: dict[Assignment, _Target] = {}
+    for assignment, node in file.import_assignments():
+        target = _target_of(file, assignment, node, aliases, alias_modules, modules)
+        if target is not None:
+            targets[assignment] = target
+    seen: set[int] = set()
+    for assignment, (kind, value) in targets.items():
+        if kind == "name":
+            alias = _alias_for(assignment.node, assignment.name)
+            if alias is not None and id(alias) not in seen:
+                seen.add(id(alias))
+                uses.imports.append(alias)
+        for access in assignment.references:
+            node = access.node
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            referents = {_target(targets, referent) for referent in access.referents}
+            ambiguous = referents != {(kind, value)}
+            if kind == "name":
+                _classify(file, node, ambiguous, uses)
+            else:
+                used = _attribute_use(file, node, value, aliases, modules)
+                if used is not None:
+                    _classify(file, used, ambiguous, uses)
+    _star_imports(file, aliases, uses)
+    uses.value_uses.sort()
+    return uses
+
+
+def _target_of(
+    file: ResolvedFile,
+    assignment: Assignment,
+    node: cst.Import | cst.ImportFrom,
+    aliases: frozenset[Alias],
+    alias_modules: set[str],
+    modules: ModuleLookup,
+) -> _Target | None:
+    """What one import binding stands for, if it leads to one of ``aliases``."""
+    alias = _alias_for(node, assignment.name)
+    if alias is None:
+        return None
+    full = get_full_name_for_node(alias.name) or ""
+    if isinstance(node, cst.ImportFrom):
+        source = file.source_of(node)
+        if source is None:
+            return None
+        if (source, full) in aliases:
+            return ("name", "")  # every alias is the same binding
+        bound = modules.submodule(source, full)
+    else:
+        # `import a.b.c` binds `a` and (for libcst) the dotted prefixes it names;
+        # `import a.b as c` binds the module `a.b` to `c`.
+        bound = full if alias.asname is not None else assignment.name
+    if bound is not None and any(m == bound or m.startswith(bound + ".") for m in alias_modules):
+        return ("module", bound)
+    return None
+
+
+def _attribute_use(
+    file: ResolvedFile,
+    node: cst.CSTNode,
+    module: str,
+    aliases: frozenset[Alias],
+    modules: ModuleLookup,
+) -> cst.Attribute | None:
+    """The ``Attribute`` on top of ``node`` (which names ``module``) that reaches an
+    alias: ``c.X``, ``pkg._compat.X``, ``pkg.sub.X`` ..."""
+    current: str | None = module
+    while current is not None:
+        parent = file.parents.get(node)
+        if not (isinstance(parent, cst.Attribute) and parent.value is node):
+            return None
+        attribute = parent.attr.value
+        if (current, attribute) in aliases:
+            return parent
+        current = modules.submodule(current, attribute)
+        node = parent
+    return None
+
+
+def _classify(file: ResolvedFile, node: cst.CSTNode, ambiguous: bool, uses: FileUses) -> None:
+    statement = None if ambiguous else bare_call_statement(file.parents, node)
+    if statement is None:
+        uses.value_uses.append(file.line_of(node))
+    else:
+        uses.bare_calls.append(statement)
+
+
+def _star_imports(file: ResolvedFile, aliases: frozenset[Alias], uses: FileUses) -> None:
+    """A star import of an alias' module, in a file that names the alias: the name's
+    uses cannot be told apart from any other binding's, so they are never edited."""
+    names = {name for _, name in aliases}
+    nodes = list(file.positions)
+    mentioned = {node.value for node in nodes if isinstance(node, cst.Name)} & names
+    for node in nodes:
+        if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
+            source = file.source_of(node)
+            if any((source, name) in aliases for name in mentioned):
+                uses.star_imports.append(file.line_of(node))
+
+
+def _alias_for(node: cst.CSTNode, bound: str) -> cst.ImportAlias | None:
+    """The alias of an import statement that binds ``bound``."""
+    if not isinstance(node, (cst.Import, cst.ImportFrom)) or isinstance(node.names, cst.ImportStar):
+        return None
+    for alias in node.names:
+        full = get_full_name_for_node(alias.name) or ""
+        if alias.asname is not None:
+            if alias.evaluated_alias == bound:
+                return alias
+        elif isinstance(node, cst.ImportFrom):
+            if full == bound:
+                return alias
+        elif full == bound or full.startswith(bound + "."):
+            return alias
+    return None

@@ -1,0 +1,264 @@
+"""Prune at the shim's importers: scope-aware uses, re-export chains, names importers need."""
+
+from __future__ import annotations
+
+import pytest
+from prune_helpers import SHIM, dedent, prune
+
+OLD = "# Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+"
+
+SHIM_TEXT = dedent(
+    f"""
+    {OLD}
+    def ensure_patched():
+        return None
+
+
+    def other():
+        return 1
+    """
+)
+
+
+def _reasons(plan) -> list[str]:
+    return [f"{item.path}:{item.line} {item.reason}" for item in plan.follow_ups]
+
+
+# -- bug 1: a parameter named like the shim module is not the shim --------------------------
+
+
+def test_a_parameter_named_like_the_shim_module_is_not_the_shim() -> None:
+    other = dedent(
+        """
+        from pkg import _compat
+
+
+        def other(_compat):
+            _compat.ensure_patched()
+
+
+        def real():
+            _compat.ensure_patched()
+        """
+    )
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/other.py": other})
+    # The module import lost its last use (the parameter's call is not one): it goes too.
+    assert plan.new_text("pkg/other.py", other) == dedent(
+        """
+        def other(_compat):
+            _compat.ensure_patched()
+
+
+        def real():
+            pass
+        """
+    )
+    assert "def ensure_patched" not in plan.new_text(SHIM, SHIM_TEXT)
+
+
+# -- bug 2: importers through re-export chains -----------------------------------------------
+
+
+def test_an_importer_through_the_package_init_is_edited() -> None:
+    init = "from ._compat import ensure_patched\n"
+    user = "import os\n\nfrom pkg import ensure_patched\n\nensure_patched()\nprint(os)\n"
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": init, "user.py": user})
+    assert plan.new_text("user.py", user) == "import os\n\nprint(os)\n"
+    assert plan.new_text("pkg/__init__.py", init).strip() == ""
+    assert "def ensure_patched" not in plan.new_text(SHIM, SHIM_TEXT)
+    [removed] = plan.removed
+    assert {(edit.path, edit.action) for edit in removed.call_sites} == {
+        ("pkg/__init__.py", "import removed"),
+        ("user.py", "import removed"),
+        ("user.py", "bare call removed"),
+    }
+
+
+def test_a_value_use_through_the_package_init_keeps_the_definition() -> None:
+    init = "from ._compat import ensure_patched\n"
+    user = "from pkg import ensure_patched\n\nhook = ensure_patched\n"
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": init, "user.py": user})
+    assert plan.edits == {}
+    assert any("user.py:3" in reason for reason in _reasons(plan)), _reasons(plan)
+
+
+def test_import_package_and_attribute_call_through_the_init() -> None:
+    init = "from ._compat import ensure_patched\n"
+    user = "import pkg\n\npkg.ensure_patched()\nprint(pkg)\n"
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": init, "user.py": user})
+    assert plan.new_text("user.py", user) == "import pkg\n\nprint(pkg)\n"
+    assert plan.new_text("pkg/__init__.py", init).strip() == ""
+
+
+def test_a_two_level_chain_of_package_inits() -> None:
+    files = {
+        SHIM: SHIM_TEXT,
+        "pkg/__init__.py": "",
+        "pkg/sub/__init__.py": "from .._compat import ensure_patched as patch\n",
+        "app/__init__.py": "from pkg.sub import patch\n",
+        "app/main.py": "from app import patch\n\n\ndef main():\n    patch()\n    return 1\n",
+    }
+    plan = prune(files)
+    assert plan.new_text("app/main.py", files["app/main.py"]) == "def main():\n    return 1\n"
+    assert plan.new_text("app/__init__.py", files["app/__init__.py"]).strip() == ""
+    assert plan.new_text("pkg/sub/__init__.py", files["pkg/sub/__init__.py"]).strip() == ""
+    assert "def ensure_patched" not in plan.new_text(SHIM, SHIM_TEXT)
+
+
+def test_a_value_use_at_the_end_of_a_chain_keeps_everything() -> None:
+    files = {
+        SHIM: SHIM_TEXT,
+        "pkg/__init__.py": "",
+        "pkg/sub/__init__.py": "from .._compat import ensure_patched as patch\n",
+        "app/main.py": "from pkg.sub import patch\n\nHOOKS = [patch]\n",
+    }
+    plan = prune(files)
+    assert plan.edits == {}
+    assert any("app/main.py:3" in reason for reason in _reasons(plan)), _reasons(plan)
+
+
+# -- uses that are shadowed are not uses -----------------------------------------------------
+
+SHADOWED = {
+    "parameter": "def f(ensure_patched):\n    ensure_patched()\n",
+    "local assignment": "def f():\n    ensure_patched = print\n    ensure_patched()\n",
+    "comprehension variable": "def f(xs):\n    return [ensure_patched() for ensure_patched in xs]\n",
+    "class attribute": "class K:\n    ensure_patched = print\n    ensure_patched()\n",
+    "except as": (
+        "def f():\n    try:\n        pass\n    except Exception as ensure_patched:\n"
+        "        ensure_patched()\n"
+    ),
+    "for target": "def f(xs):\n    for ensure_patched in xs:\n        ensure_patched()\n",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHADOWED))
+def test_a_shadowed_name_is_never_edited(shape: str) -> None:
+    body = SHADOWED[shape]
+    user = f"from pkg._compat import ensure_patched\n\n\n{body}\n\ndef g():\n    ensure_patched()\n"
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/user.py": user})
+    assert plan.new_text("pkg/user.py", user) == f"{body}\n\ndef g():\n    pass\n", shape
+
+
+@pytest.mark.parametrize("shape", sorted(SHADOWED))
+def test_a_shadowed_module_name_is_never_edited(shape: str) -> None:
+    body = SHADOWED[shape].replace("ensure_patched", "_compat").replace(
+        "_compat()", "_compat.ensure_patched()"
+    )
+    user = f"from pkg import _compat\n\n\n{body}\n\ndef g():\n    _compat.ensure_patched()\n"
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/user.py": user})
+    # the import lost its last use (the shadowed name is not one) and goes as well
+    assert plan.new_text("pkg/user.py", user) == f"{body}\n\ndef g():\n    pass\n", shape
+
+
+def test_a_module_level_rebinding_makes_the_use_ambiguous() -> None:
+    user = dedent(
+        """
+        from pkg._compat import ensure_patched
+
+        for ensure_patched in [print]:
+            ensure_patched()
+        """
+    )
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/user.py": user})
+    assert plan.edits == {}
+    assert any("pkg/user.py:4" in reason for reason in _reasons(plan)), _reasons(plan)
+
+
+def test_an_aliased_import_is_edited() -> None:
+    user = "from pkg._compat import ensure_patched as ep, other\n\nep()\nother()\n"
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/user.py": user})
+    assert plan.new_text("pkg/user.py", user) == "from pkg._compat import other\n\nother()\n"
+
+
+def test_a_dotted_module_import_is_edited() -> None:
+    user = "import pkg._compat\n\npkg._compat.ensure_patched()\npkg._compat.other()\n"
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/user.py": user})
+    assert plan.new_text("pkg/user.py", user) == "import pkg._compat\n\npkg._compat.other()\n"
+
+
+def test_a_module_alias_is_edited() -> None:
+    user = "import pkg._compat as c\n\nc.ensure_patched()\nc.other()\n"
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/user.py": user})
+    assert plan.new_text("pkg/user.py", user) == "import pkg._compat as c\n\nc.other()\n"
+
+
+# -- bug 3: names the project imports from the shim ------------------------------------------
+
+SHIM_WITHOUT_ALL = dedent(
+    f"""
+    from sglang.srt.utils import helper
+
+    try:
+        from sglang.srt.new import Thing
+    except ImportError:
+        {OLD}
+        def Thing():
+            return helper()
+    """
+)
+
+PRUNED_WITHOUT_ALL = dedent(
+    """
+    from sglang.srt.utils import helper
+
+    from sglang.srt.new import Thing
+    """
+)
+
+
+@pytest.mark.parametrize(
+    "importer",
+    [
+        {"pkg/user.py": "from pkg._compat import helper, Thing\n"},
+        {"pkg/user.py": "import pkg._compat as c\n\nprint(c.helper)\n"},
+        {"pkg/user.py": "from pkg._compat import *\n\nprint(helper)\n"},
+        {
+            "pkg/sub/__init__.py": "from .._compat import helper\n",
+            "pkg/user.py": "from pkg.sub import helper\n",
+        },
+    ],
+    ids=["from-import", "module-attribute", "star-import", "chain"],
+)
+def test_clean_up_keeps_a_name_the_project_imports(importer: dict[str, str]) -> None:
+    files = {SHIM: SHIM_WITHOUT_ALL, "pkg/__init__.py": "", **importer}
+    plan = prune(files)
+    assert plan.new_text(SHIM, SHIM_WITHOUT_ALL) == PRUNED_WITHOUT_ALL
+    for path, text in importer.items():
+        assert plan.new_text(path, text) == text
+
+
+def test_clean_up_still_drops_an_import_nobody_imports() -> None:
+    files = {SHIM: SHIM_WITHOUT_ALL, "pkg/__init__.py": "", "pkg/user.py": "import os\n"}
+    plan = prune(files)
+    assert "helper" not in plan.new_text(SHIM, SHIM_WITHOUT_ALL)
+
+
+SHIM_ARM_BINDS_HELPER = dedent(
+    f"""
+    try:
+        from sglang.srt.new import Thing
+    except ImportError:
+        {OLD}
+        from sglang.srt.old import helper
+
+        def Thing():
+            return helper()
+    """
+)
+
+
+def test_a_site_whose_removal_drops_an_imported_name_is_kept() -> None:
+    user = "from pkg._compat import helper, Thing\n"
+    files = {SHIM: SHIM_ARM_BINDS_HELPER, "pkg/__init__.py": "", "pkg/user.py": user}
+    plan = prune(files)
+    assert plan.edits == {}
+    reasons = _reasons(plan)
+    assert any("kept: pkg/user.py:1 imports helper" in reason for reason in reasons), reasons
+
+
+def test_the_same_site_goes_when_nobody_imports_the_name() -> None:
+    user = "from pkg._compat import Thing\n"
+    files = {SHIM: SHIM_ARM_BINDS_HELPER, "pkg/__init__.py": "", "pkg/user.py": user}
+    plan = prune(files)
+    assert plan.new_text(SHIM, SHIM_ARM_BINDS_HELPER) == "from sglang.srt.new import Thing\n"
