@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from prune_helpers import SHIM, dedent, prune
+
+from compatlint.codemods import prune as prune_module
+from compatlint.codemods.bindings_guard import safety_net
+from compatlint.names.importers import ImporterIndex
 
 OLD = "# Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+"
 
@@ -122,7 +128,9 @@ def test_a_value_use_at_the_end_of_a_chain_keeps_everything() -> None:
 SHADOWED = {
     "parameter": "def f(ensure_patched):\n    ensure_patched()\n",
     "local assignment": "def f():\n    ensure_patched = print\n    ensure_patched()\n",
-    "comprehension variable": "def f(xs):\n    return [ensure_patched() for ensure_patched in xs]\n",
+    "comprehension variable": (
+        "def f(xs):\n    return [ensure_patched() for ensure_patched in xs]\n"
+    ),
     "class attribute": "class K:\n    ensure_patched = print\n    ensure_patched()\n",
     "except as": (
         "def f():\n    try:\n        pass\n    except Exception as ensure_patched:\n"
@@ -142,8 +150,10 @@ def test_a_shadowed_name_is_never_edited(shape: str) -> None:
 
 @pytest.mark.parametrize("shape", sorted(SHADOWED))
 def test_a_shadowed_module_name_is_never_edited(shape: str) -> None:
-    body = SHADOWED[shape].replace("ensure_patched", "_compat").replace(
-        "_compat()", "_compat.ensure_patched()"
+    body = (
+        SHADOWED[shape]
+        .replace("ensure_patched", "_compat")
+        .replace("_compat()", "_compat.ensure_patched()")
     )
     user = f"from pkg import _compat\n\n\n{body}\n\ndef g():\n    _compat.ensure_patched()\n"
     plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/user.py": user})
@@ -262,3 +272,100 @@ def test_the_same_site_goes_when_nobody_imports_the_name() -> None:
     files = {SHIM: SHIM_ARM_BINDS_HELPER, "pkg/__init__.py": "", "pkg/user.py": user}
     plan = prune(files)
     assert plan.new_text(SHIM, SHIM_ARM_BINDS_HELPER) == "from sglang.srt.new import Thing\n"
+
+
+# -- the final safety net ----------------------------------------------------------------------
+
+
+def test_the_safety_net_names_an_importer_of_a_lost_name() -> None:
+    index = ImporterIndex(
+        {
+            SHIM: SHIM_WITHOUT_ALL,
+            "pkg/__init__.py": "",
+            "pkg/user.py": "from pkg._compat import helper\n",
+        },
+        ["."],
+    )
+    imported = index.imported_names("pkg._compat", exclude=SHIM)
+    [item] = safety_net(
+        SHIM, SHIM_WITHOUT_ALL, PRUNED_WITHOUT_ALL.replace("helper", "x"), imported, ()
+    )
+    assert (item.path, item.line, item.kind) == ("pkg/user.py", 1, "import")
+    assert item.reason == "imports helper from pkg/_compat.py, which prune removed: fix this import"
+    assert safety_net(SHIM, SHIM_WITHOUT_ALL, PRUNED_WITHOUT_ALL, imported, ()) == []
+    assert safety_net(SHIM, SHIM_WITHOUT_ALL, "x = 1\n", imported, {"helper", "Thing"}) == []
+
+
+def test_the_planner_falls_back_on_the_safety_net(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prune_module, "sites_dropping", lambda *args: [])
+    user = "from pkg._compat import helper, Thing\n"
+    files = {SHIM: SHIM_ARM_BINDS_HELPER, "pkg/__init__.py": "", "pkg/user.py": user}
+    plan = prune(files)
+    assert plan.new_text(SHIM, SHIM_ARM_BINDS_HELPER) == "from sglang.srt.new import Thing\n"
+    assert "pkg/user.py:1 imports helper from pkg/_compat.py, which prune removed" in "\n".join(
+        _reasons(plan)
+    )
+
+
+# -- a property over importer shapes -----------------------------------------------------------
+
+CHAIN = "pkg/sub/__init__.py"
+FORMS = {
+    "direct": ("from pkg._compat import ensure_patched", "ensure_patched"),
+    "alias": ("from pkg._compat import ensure_patched as ep", "ep"),
+    "module": ("from pkg import _compat", "_compat.ensure_patched"),
+    "module alias": ("import pkg._compat as c", "c.ensure_patched"),
+    "dotted": ("import pkg._compat", "pkg._compat.ensure_patched"),
+    "chain": ("from pkg.sub import ensure_patched", "ensure_patched"),
+    "chain module": ("import pkg.sub", "pkg.sub.ensure_patched"),
+}
+USES = ("bare", "await", "value", "shadowed")
+
+
+def _use(kind: str, ref: str, number: int) -> str:
+    head = ref.split(".")[0]
+    return {
+        "bare": f"def f{number}():\n    {ref}()\n",
+        "await": f"async def f{number}():\n    await {ref}()\n",
+        "value": f"def f{number}():\n    return {ref}\n",
+        "shadowed": f"def f{number}({head}):\n    {ref}()\n",
+    }[kind]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(sorted(FORMS)), st.lists(st.sampled_from(USES), max_size=3)),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_prune_never_breaks_an_importer(users: list[tuple[str, list[str]]]) -> None:
+    files = {
+        SHIM: SHIM_TEXT,
+        "pkg/__init__.py": "",
+        CHAIN: "from .._compat import ensure_patched\n",
+    }
+    for number, (form, uses) in enumerate(users):
+        statement, ref = FORMS[form]
+        body = "\n\n".join(_use(kind, ref, i) for i, kind in enumerate(uses))
+        files[f"pkg/user{number}.py"] = f"{statement}\n\n\n{body}\nOK = 1\n"
+    plan = prune(files)
+    new = {path: plan.new_text(path, text) for path, text in files.items()}
+    for path, text in new.items():
+        compile(text, path, "exec")
+    value_used = any("value" in uses for _, uses in users)
+    if value_used:
+        assert plan.edits == {}
+        return
+    assert "ensure_patched" not in new[SHIM]
+    index = ImporterIndex(new, ["."])
+    assert all(
+        item.name is None
+        for items in index.importers("pkg._compat", "ensure_patched").values()
+        for item in items
+    )
+    for number, (form, uses) in enumerate(users):
+        text = new[f"pkg/user{number}.py"]
+        _, ref = FORMS[form]
+        assert text.count(f"{ref}()") == uses.count("shadowed"), text

@@ -160,8 +160,9 @@ class ImporterIndex:
         return exported is None or name in exported
 
     def mentioning(self, names: Iterable[str]) -> list[str]:
-        """Python files whose text contains one of ``names`` (the cheap pre-filter)."""
-        needles = list(names)
+        """Python files whose text contains one of ``names`` or a star import (the cheap
+        pre-filter: a star import gives names its text never spells)."""
+        needles = [*names, "import *"]
         return [
             path
             for path in self._module_of

@@ -137,6 +137,13 @@ def find_uses(file: ResolvedFile, aliases: frozenset[Alias], modules: ModuleLook
             seen.add(id(node))
             referents = {_target(targets, referent) for referent in access.referents}
             ambiguous = referents != {(kind, value)}
+            if "." in assignment.name:
+                # libcst resolves a dotted access `a.b` to `import a.b` by its text, even
+                # where `a` is a parameter or local: ask the scope about `a` itself.
+                shadowing = _head_shadowing(file, node, assignment.name.split(".")[0])
+                if shadowing == "all":
+                    continue
+                ambiguous = ambiguous or shadowing == "some"
             if kind == "name":
                 _classify(file, node, ambiguous, uses)
             else:
@@ -175,6 +182,19 @@ def _target_of(
     if bound is not None and any(m == bound or m.startswith(bound + ".") for m in alias_modules):
         return ("module", bound)
     return None
+
+
+def _head_shadowing(file: ResolvedFile, node: cst.CSTNode, head: str) -> str:
+    """Whether the bindings of ``head`` visible at ``node`` are imports ("none"), other
+    bindings only ("all") or a mix ("some")."""
+    scope = file.scopes.get(node)
+    if scope is None:
+        return "some"
+    visible = scope[head]
+    imports = [a for a in visible if isinstance(getattr(a, "node", None), cst.Import)]
+    if len(imports) == len(visible):
+        return "none"
+    return "some" if imports else "all"
 
 
 def _attribute_use(
