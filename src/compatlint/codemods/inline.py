@@ -65,6 +65,7 @@ from compatlint.config import Config, config_name
 from compatlint.errors import SourceError
 from compatlint.model import Edit, SiteKind
 from compatlint.names.modules import module_name, package_of, resolve_relative
+from compatlint.names.uses import head_shadowing
 
 _BOM = "\ufeff"
 
@@ -445,8 +446,17 @@ def _module_uses(
     if assignment is None:
         binding.other_uses += 1
         return
+    head = binding.bound.split(".")[0]
     for access in assignment.references:
         target = access.node
+        if binding.kind == "dotted":
+            shadowing = head_shadowing(importer.scopes, target, head)
+            if shadowing == "all":
+                continue  # `head` is a parameter or local there: not the shim
+            if shadowing == "some":
+                binding.other_uses += 1
+                binding.escapes.append(importer.line_of(target))
+                continue
         parent = importer.parents.get(target)
         if (
             isinstance(parent, cst.Attribute)

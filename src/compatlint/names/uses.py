@@ -26,13 +26,21 @@ from libcst.metadata import (
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
+    Scope,
     ScopeProvider,
 )
 
 from compatlint.names.importers import Alias
 from compatlint.names.modules import resolve_relative
 
-__all__ = ["FileUses", "ModuleLookup", "ResolvedFile", "bare_call_statement", "find_uses"]
+__all__ = [
+    "FileUses",
+    "ModuleLookup",
+    "ResolvedFile",
+    "bare_call_statement",
+    "find_uses",
+    "head_shadowing",
+]
 
 
 class ModuleLookup(Protocol):
@@ -138,9 +146,7 @@ def find_uses(file: ResolvedFile, aliases: frozenset[Alias], modules: ModuleLook
             referents = {_target(targets, referent) for referent in access.referents}
             ambiguous = referents != {(kind, value)}
             if "." in assignment.name:
-                # libcst resolves a dotted access `a.b` to `import a.b` by its text, even
-                # where `a` is a parameter or local: ask the scope about `a` itself.
-                shadowing = _head_shadowing(file, node, assignment.name.split(".")[0])
+                shadowing = head_shadowing(file.scopes, node, assignment.name.split(".")[0])
                 if shadowing == "all":
                     continue
                 ambiguous = ambiguous or shadowing == "some"
@@ -184,10 +190,14 @@ def _target_of(
     return None
 
 
-def _head_shadowing(file: ResolvedFile, node: cst.CSTNode, head: str) -> str:
-    """Whether the bindings of ``head`` visible at ``node`` are imports ("none"), other
-    bindings only ("all") or a mix ("some")."""
-    scope = file.scopes.get(node)
+def head_shadowing(scopes: Mapping[cst.CSTNode, Scope | None], node: cst.CSTNode, head: str) -> str:
+    """Whether the bindings of ``head`` visible at ``node`` (an access of a dotted import
+    ``head.x``) are imports ("none"), other bindings only ("all") or a mix ("some").
+
+    libcst resolves a dotted access to ``import head.x`` by its text, even where ``head``
+    is a parameter or a local; this asks the scope about ``head`` itself.
+    """
+    scope = scopes.get(node)
     if scope is None:
         return "some"
     visible = scope[head]
