@@ -1,0 +1,41 @@
+"""Property: after prune and inline, every module of a generated project still imports
+what it imported before, at every supported upstream version — or the report lists it.
+
+The default run is short (it is part of ``make test``); for a longer exploration set
+``COMPATLINT_ORACLE_EXAMPLES`` or select a hypothesis profile with more examples than
+hypothesis' default (see docs/testing.md).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+
+from oracle.oracle import check_project
+from oracle.projects import Project, projects
+
+QUICK = 12
+
+
+def _examples() -> int:
+    """``COMPATLINT_ORACLE_EXAMPLES`` wins; a profile that asks for more examples than
+    hypothesis' default of 100 is honoured; otherwise a quick run."""
+    wanted = os.environ.get("COMPATLINT_ORACLE_EXAMPLES")
+    if wanted:
+        return int(wanted)
+    profile = settings.default.max_examples
+    return profile if profile > 100 else QUICK
+
+
+@settings(
+    max_examples=_examples(),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(projects())
+def test_prune_and_inline_never_silently_break_an_importer(project: Project) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        check_project(project.files, project.upstream, Path(directory))
