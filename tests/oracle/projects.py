@@ -190,18 +190,25 @@ def _module_import(style: str, path: str) -> tuple[str, str]:
 
 
 @st.composite
-def importers(draw: st.DrawFn, path: str, names: list[ShimName], exported: list[ShimName]) -> str:
-    """An importer of some shim names (or of ``pkg``'s re-exports of them)."""
+def importers(
+    draw: st.DrawFn, path: str, names: list[ShimName], exported: dict[str, list[ShimName]]
+) -> str:
+    """An importer of some shim names (or of a package's re-exports of them)."""
     style = draw(st.sampled_from(DIRECT_STYLES + MODULE_STYLES))
-    pool = exported if style == "from-init" else names
-    if not pool:
-        style, pool = "from", names
+    package, pool = "pkg", names
+    if style == "from-init":
+        packages = sorted(p for p, listed in exported.items() if listed)
+        if packages:
+            package = draw(st.sampled_from(packages))
+            pool = exported[package]
+        else:
+            style = "from"
     chosen = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
     module = _Module()
     refs: dict[str, str] = {}
     prefix = ""
     if style in DIRECT_STYLES:
-        source = "pkg" if style == "from-init" else _source(style, path)
+        source = package if style == "from-init" else _source(style, path)
         parts = []
         for item in chosen:
             bound = f"{item.name}_b" if style == "from-alias" else item.name
@@ -283,17 +290,30 @@ def _shadow(
         module.statements.append(f'SHADOWED = [({name}, {value}) for {name} in ("local",)]')
 
 
+def _package_init(
+    draw: st.DrawFn, source: str, names: list[ShimName]
+) -> tuple[str, list[ShimName]]:
+    """A package ``__init__`` re-exporting some shim names (maybe in ``__all__``)."""
+    exported = draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
+    if not exported:
+        return "", []
+    listed = ", ".join(n.name for n in exported)
+    text = f"from {source} import {listed}\n"
+    if draw(st.booleans()):
+        text += "\n__all__ = [" + ", ".join(f'"{n.name}"' for n in exported) + "]\n"
+    return text, exported
+
+
 @st.composite
 def projects(draw: st.DrawFn) -> Project:
-    """A shim, ``pkg/__init__.py`` re-exporting some of it, and one to four importers."""
+    """A shim, package ``__init__`` files re-exporting some of it, one to four importers."""
     project = Project({})
     shim, names = draw(shims(project.upstream))
-    exported = draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
-    init = ""
-    if exported:
-        source = draw(st.sampled_from(["._compat", "pkg._compat"]))
-        init = f"from {source} import {', '.join(n.name for n in exported)}\n"
-    project.files = {SHIM: shim, "pkg/__init__.py": init, "pkg/sub/__init__.py": ""}
+    source = draw(st.sampled_from(["._compat", "pkg._compat"]))
+    init, top = _package_init(draw, source, names)
+    sub_init, sub = _package_init(draw, "pkg._compat" if source[0] == "p" else ".._compat", names)
+    exported = {"pkg": top, "pkg.sub": sub}
+    project.files = {SHIM: shim, "pkg/__init__.py": init, "pkg/sub/__init__.py": sub_init}
     for index in range(draw(st.integers(1, 4))):
         where = draw(st.sampled_from(["pkg/", "pkg/sub/", ""]))
         path = f"{where}m{index}.py"

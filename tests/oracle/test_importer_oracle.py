@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from oracle.oracle import check_project
 from oracle.projects import Project, projects
@@ -30,8 +30,14 @@ def _examples() -> int:
     return profile if profile > 100 else QUICK
 
 
+EXAMPLES = _examples()
+# A quick run reports the first failing project as generated: shrinking one costs minutes.
+PHASES = tuple(Phase) if EXAMPLES > QUICK else tuple(p for p in Phase if p is not Phase.shrink)
+
+
 @settings(
-    max_examples=_examples(),
+    max_examples=EXAMPLES,
+    phases=PHASES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
