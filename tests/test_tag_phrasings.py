@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from helpers import diagnostics
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import Version
 
 from compatlint.model import CoverOp, Fate, Tag
+from compatlint.rules.cl103_vague_tag import VagueTag
 from compatlint.tags import TagGrammar
 from compatlint.versions import Floors, tag_expired
 
@@ -58,6 +60,8 @@ PHRASINGS = [
     ("# Remove when numpy > 1.26", "covers <= 1.26", "numpy"),
     # a version before the condition names the code; the one after it the release
     ("# Remove the 0.5.9 fallback when 0.5.12 is the floor", "removal 0.5.12", None),
+    ("# Remove the `timeout` kwarg in 0.6.0", "removal 0.6.0", None),
+    ("# Drop stale packets in 1.5 s", NOT_A_TAG, None),
     # a whole comment that is "<upstream> < <version>" claims what the arm serves
     ("# SciPy < 1.8", "covers < 1.8", "scipy"),
     ("# scipy <= 1.7", "covers <= 1.7", "scipy"),
@@ -160,6 +164,19 @@ def test_an_unlisted_upstream_next_to_an_operator_is_named() -> None:
 
 def test_a_claim_names_a_configured_upstream() -> None:
     assert TagGrammar(upstreams=["numpy"]).parse("# SciPy < 1.8") is None
+
+
+def test_cl103_flags_removal_talk_about_the_code_only() -> None:
+    shim = (
+        "def f(queue):\n"
+        "    if hasattr(queue, 'full'):  # Drop the request when the queue is full\n"
+        "        return None\n"
+        "    # TODO: remove this when upstream fixes it\n"
+        "    if hasattr(queue, 'put_nowait'):\n"
+        "        return 1\n"
+    )
+    found = diagnostics({"pkg/_compat.py": shim}, rules=(VagueTag,))
+    assert [d.line for d in found] == [4]
 
 
 _PHRASES = [

@@ -96,6 +96,12 @@ _SUPPORT_CONTEXT = re.compile(
     r"\b(?:supported|support|minimum|floor|pins?|pinned|upstream|oldest|lowest|require[sd]?)\b",
     re.IGNORECASE,
 )
+# "Remove the `timeout` kwarg in 0.6.0" — a release, not "in 1.5 s".
+_IN_RELEASE = re.compile(
+    r"\bin\s+[vV]?\d+(?:\.\d+)+\+?(?![\d.]*\w)(?!\s*(?:%|ms|us|ns|s|secs?|seconds?|mins?"
+    r"|minutes?|h|hrs?|hours?|days?|weeks?|x|kb|mb|gb|px)\b)",
+    re.IGNORECASE,
+)
 # A condition that leads the sentence, before its verb: "Once ..., remove this".
 _MARKER_TEXT = r"^\s*(?:(?:TODO|FIXME|XXX|NOTE|HACK)\b[^:]{0,40}:\s*)"
 _MARKER = re.compile(_MARKER_TEXT, re.IGNORECASE)
@@ -264,7 +270,9 @@ class TagGrammar:
             if _CODE_NOUN.search(target):
                 return True
         if isinstance(reading, _Reading) and (
-            reading.explicit or self._is_known(self._name_of(reading.name))
+            reading.explicit
+            or self._is_known(self._name_of(reading.name))
+            or _IN_RELEASE.search(sentence)
         ):
             return True
         return bool(_SUPPORT_CONTEXT.search(sentence)) or self._names_known(sentence)
