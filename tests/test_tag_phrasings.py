@@ -84,6 +84,7 @@ PHRASINGS = [
     ("# Drop the request when older than 1.5 s", NOT_A_TAG, None),
     ("# Remove it if it is already closed", NOT_A_TAG, None),
     ("# Remove leading whitespace when present", NOT_A_TAG, None),
+    ("# remove the Python path entry if it was added", NOT_A_TAG, None),
     ("# the keys are dropped when the session closes", NOT_A_TAG, None),
     # an upstream's own plans and the project's plans are not this code's removal
     ("# np.foo will be removed in numpy 2.4", NOT_A_TAG, None),

@@ -312,7 +312,7 @@ class TagGrammar:
 
     def _names_known(self, text: str) -> bool:
         lowered = {w.lower() for w in _WORD.findall(text)}
-        return bool(lowered & ({*self._known, *self.tracks, *_PYTHON}))
+        return bool(lowered & {*self._known, *self.tracks})
 
     def _named_upstream(self, text: str) -> str | None:
         for word in _WORD.findall(text):
