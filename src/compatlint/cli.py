@@ -130,8 +130,16 @@ def _mode(show_diff: bool, check_only: bool) -> str:
     return "diff" if show_diff else "check" if check_only else "write"
 
 
+def _text_color(output_format: str) -> bool:
+    """Colour for the text format on a terminal (NO_COLOR / FORCE_COLOR respected)."""
+    return output_format == "text" and _use_color(sys.stdout)
+
+
 def _finish(outcome, color: bool = False) -> None:
-    """Print a command outcome (stdout, then stderr lines) and exit with its code."""
+    """Print a command outcome (stderr notices, stdout, then stderr lines) and exit with
+    its code."""
+    for notice in outcome.notices:
+        click.echo(notice, err=True)
     click.echo(outcome.output, nl=False, color=color or None)
     for message in outcome.messages:
         click.echo(message, err=True)
@@ -190,67 +198,25 @@ def check(
     config_file: Path | None,
 ) -> None:
     """Lint the compat shim and the code around it. Exit 1 when there are findings."""
-    from compatlint.checker import run_rules, select_rules
-    from compatlint.engine import gather_facts
-    from compatlint.report import CheckResult, RuleInfo, render
-    from compatlint.workspace import Workspace
+    from compatlint.checker import select_rules
+    from compatlint.commands.check import run_check
 
     config = _load_config(config_file, floors)
-    rules = select_rules(_split_codes(select), _split_codes(ignore))
-
-    def lint(config) -> tuple[Workspace, list[str], set[str] | None, list]:
-        workspace = Workspace(config)
-        checked, only = _checked_files(workspace, paths, changed_since)
-        project = gather_facts(workspace, checked, use_cache=not no_cache)
-        return workspace, checked, only, run_rules(project, rules, only_paths=only)
-
-    workspace, checked, only, diagnostics = lint(config)
-    if fix or show_diff:
-        from compatlint.codemods.fix import apply_fixes
-
-        fixed = apply_fixes(workspace, diagnostics, write=not show_diff)
-        if show_diff:
-            click.echo(fixed.diff, nl=False)
-            sys.exit(EXIT_FINDINGS if fixed.edits else EXIT_CLEAN)
-        if fixed.edits:
-            click.echo(fixed.summary, err=True)
-            config = _load_config(config_file, floors)  # a deleted shim leaves the config
-            workspace, checked, only, diagnostics = lint(config)
-    result = CheckResult(
-        diagnostics=tuple(diagnostics),
-        files=len(checked),
-        floors=config.floors.to_json(),
-        rules=tuple(RuleInfo(r.code, r.name, r.summary) for r in rules),
-        changed=tuple(sorted(only or ())),
-    )
-    color = output_format == "text" and _use_color(sys.stdout)
-    rendered = render(
-        result,
-        output_format,
-        color=color,
+    outcome = run_check(
+        config,
+        select_rules(_split_codes(select), _split_codes(ignore)),
+        paths,
+        reload=lambda: _load_config(config_file, floors),
+        output_format=output_format,
         statistics=statistics,
-        tool_version=__version__,
+        fix=fix,
+        show_diff=show_diff,
+        use_cache=not no_cache,
+        changed_since=changed_since,
         max_annotations=max_annotations or None,
+        color=_text_color(output_format),
     )
-    click.echo(rendered, nl=False)
-    sys.exit(EXIT_FINDINGS if diagnostics else EXIT_CLEAN)
-
-
-def _checked_files(workspace, paths: tuple[Path, ...], changed_since: str | None):
-    """The files to check (and to report on: None means the whole project)."""
-    if changed_since is not None:
-        from compatlint.vcs import changed_files
-
-        changed = changed_files(workspace.root, changed_since)
-        checked = [rel for rel in workspace.python_files() if rel in changed]
-        if paths:
-            given = set(workspace.python_files([workspace.relative(p) for p in paths]))
-            checked = [rel for rel in checked if rel in given]
-        return checked, set(checked)
-    if paths:
-        checked = workspace.python_files([workspace.relative(p) for p in paths])
-        return checked, set(checked)
-    return workspace.python_files(), None
+    _finish(outcome)
 
 
 @main.command()
@@ -265,17 +231,11 @@ def _checked_files(workspace, paths: tuple[Path, ...], changed_since: str | None
 @_config_option
 def report(floors: tuple[str, ...], output_format: str, config_file: Path | None) -> None:
     """List every site of every shim: kind, covers, removal, track and fate at the floors."""
-    from compatlint.analysis.project import grammar_for, shim_model
-    from compatlint.report.sites import render_sites, site_rows
-    from compatlint.workspace import Workspace
+    from compatlint.commands.report import run_report
 
     config = _load_config(config_file, floors)
-    workspace = Workspace(config)
-    grammar = grammar_for(config)
-    shims = [shim_model(config, path, workspace.read(path), grammar) for path in config.shims]
-    rows = site_rows(shims, config.floors, config.primary)
-    color = output_format == "text" and _use_color(sys.stdout)
-    click.echo(render_sites(rows, output_format, floors=config.floors, color=color), nl=False)
+    outcome = run_report(config, output_format=output_format, color=_text_color(output_format))
+    _finish(outcome)
 
 
 @main.command()
@@ -329,10 +289,10 @@ def verify(
     config_file: Path | None,
 ) -> None:
     """Check the shim's import paths against the upstream's files. Exit 1 on findings."""
-    from compatlint.verify.command import run_verify
+    from compatlint.commands.verify import run_verify
 
     config = _load_config(config_file, floors)
-    color = output_format == "text" and _use_color(sys.stdout)
+    color = _text_color(output_format)
     outcome = run_verify(
         config,
         upstreams,
@@ -376,12 +336,12 @@ def prune(
     mode = _mode(show_diff, check_only)
     if make_commit and mode != "write":
         raise click.UsageError("--commit writes; it cannot be combined with --diff or --check")
-    from compatlint.codemods.command import run_prune
+    from compatlint.commands.prune import run_prune
     from compatlint.versions import parse_floor_options
 
     config = _load_config(config_file, floors)
     overrides = parse_floor_options(floors, config.upstreams, config.primary)
-    color = output_format == "text" and _use_color(sys.stdout)
+    color = _text_color(output_format)
     outcome = run_prune(
         config,
         paths,
@@ -409,7 +369,7 @@ def mocks(
     config_file: Path | None,
 ) -> None:
     """Add the modules the test stub list is missing (rule CL202), in its own style."""
-    from compatlint.codemods.mocks_command import run_mocks
+    from compatlint.commands.mocks import run_mocks
 
     mode = _mode(show_diff, check_only)
     config = _load_config(config_file)
@@ -449,7 +409,7 @@ def inline(
     from compatlint.codemods.inline_command import run_inline
 
     config = _load_config(config_file)
-    color = output_format == "text" and _use_color(sys.stdout)
+    color = _text_color(output_format)
     outcome = run_inline(
         config,
         paths,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from compatlint.codemods.command import run_prune
+from compatlint.commands.prune import run_prune
 from compatlint.config import load_config
 from compatlint.versions import parse_floor_options
 

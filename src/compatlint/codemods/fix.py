@@ -1,26 +1,22 @@
-"""``compatlint check --fix``: the safe fixes of the findings check reports, chained.
+"""The safe fixes of the findings check reports, chained: a pure planner.
 
 CL102 (expired fallback) is fixed by prune at the floors, CL108 (trivial shim) by inline,
 CL202 (unmocked import) by mocks. Each planner is pure, so they run one after the other
-on the texts the previous one produced, and the result is applied all-or-nothing.
+on the texts the previous one produced; :mod:`compatlint.commands.fix` reads the project
+and applies the result all-or-nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
 
 from compatlint.analysis.project import analyze_project
-from compatlint.codemods.command import project_sources
 from compatlint.codemods.inline import plan_inline
-from compatlint.codemods.inline_command import project_sorter
 from compatlint.codemods.mocks import plan_mocks
 from compatlint.codemods.prune import plan_prune
-from compatlint.codemods.render import diff_edits
 from compatlint.codemods.sorting import ImportSorter
-from compatlint.config import Config, config_name
-from compatlint.model import Diagnostic, Edit
-from compatlint.workspace import Workspace
+from compatlint.config import Config
+from compatlint.model import Edit
 
 FIXABLE = ("CL102", "CL108", "CL202")
 
@@ -55,42 +51,3 @@ def plan_fixes(
         for path, text in current.items()
         if path in sources and text != sources[path]
     }
-
-
-@dataclass(frozen=True)
-class FixResult:
-    """The fixes planned (and, when written, applied) for one check run."""
-
-    edits: dict[str, Edit]
-    codes: frozenset[str]
-
-    @property
-    def diff(self) -> str:
-        return diff_edits(self.edits)
-
-    @property
-    def summary(self) -> str:
-        count = len(self.edits)
-        fixed = ", ".join(sorted(self.codes))
-        return f"Fixed {fixed} in {count} file{'s' if count != 1 else ''}."
-
-
-def apply_fixes(
-    workspace: Workspace, diagnostics: Iterable[Diagnostic], *, write: bool
-) -> FixResult:
-    """Plan the fixes of ``diagnostics`` and, when ``write``, apply them all-or-nothing.
-
-    Like ``ruff --fix`` — and unlike ``prune`` — this does not refuse files with
-    uncommitted changes: it runs as a pre-commit hook, on files that are staged.
-    """
-    codes = frozenset(d.code for d in diagnostics if d.code in FIXABLE)
-    if not codes:
-        return FixResult({}, codes)
-    sources, _unreadable = project_sources(workspace)
-    name = config_name(workspace.config)
-    sources[name] = workspace.read(name)
-    sorter = project_sorter(workspace.config, sources) if "CL108" in codes else None
-    edits = plan_fixes(workspace.config, sources, codes, sorter=sorter)
-    if write and edits:
-        workspace.apply(edits.values())
-    return FixResult(edits, codes)

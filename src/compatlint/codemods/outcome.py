@@ -1,51 +1,6 @@
-"""What a codemod command prints and returns, shaped the same way for every codemod."""
+"""Moved to :mod:`compatlint.commands.outcome`; kept only for ``codemods/inline_command.py``
+until it moves to ``commands/`` too. Delete with it."""
 
-from __future__ import annotations
+from compatlint.commands.outcome import Outcome, present
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
-
-@dataclass
-class Outcome:
-    """Stdout text, stderr lines and the exit code of one command run (and its plan)."""
-
-    output: str
-    messages: list[str] = field(default_factory=list)
-    exit_code: int = 0
-    plan: Any = None
-
-
-def present(
-    outcome: Outcome,
-    *,
-    mode: str,
-    output_format: str,
-    changed: bool,
-    payload: Callable[[], dict[str, Any]],
-    diff: Callable[[], str],
-    text: Callable[[], str],
-    summary: Callable[[], str],
-    extra: dict[str, Any] | None = None,
-) -> Outcome:
-    """Fill ``outcome`` the way every codemod reports: JSON, a diff, or a summary.
-
-    ``--diff`` prints the diff on stdout and the summary on stderr; ``--diff`` and
-    ``--check`` exit 1 when the codemod would change anything.
-    """
-    if output_format == "json":
-        body = {**payload(), "mode": mode, "written": mode == "write" and changed}
-        if mode == "diff":
-            body["diff"] = diff()
-        body.update(extra or {})
-        outcome.output = json.dumps(body, indent=2) + "\n"
-    elif mode == "diff":
-        outcome.output = diff()
-        outcome.messages.append(summary())
-    else:
-        outcome.output = text()
-    if mode in ("diff", "check") and changed:
-        outcome.exit_code = 1
-    return outcome
+__all__ = ["Outcome", "present"]

@@ -13,8 +13,10 @@ The pieces, from the edge to the report:
 * :mod:`~compatlint.verify.findings` — run them and derive tag suggestions:
   :func:`verify_project`;
 * :mod:`~compatlint.verify.report` — text / JSON / Markdown;
-* :mod:`~compatlint.verify.write` — insert suggested tags (``--write``);
-* :mod:`~compatlint.verify.command` — the command without click.
+* :mod:`~compatlint.verify.write` — insert suggested tags (``--write``).
+
+The command itself (read the upstreams and the project, render, write) is
+:mod:`compatlint.commands.verify`.
 
 Names are imported lazily, so importing a rule module does not pull in the rest.
 """
@@ -40,7 +42,6 @@ _EXPORTS = {
     "VerifyResult": "findings",
     "verify_project": "findings",
     "render_verify": "report",
-    "run_verify": "command",
 }
 
 __all__ = sorted(_EXPORTS)

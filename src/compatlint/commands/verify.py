@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from compatlint.commands.outcome import Outcome
 from compatlint.config import Config
 from compatlint.verify.sources import UpstreamError, load_upstream, parse_upstream_option
 
@@ -19,19 +19,10 @@ if TYPE_CHECKING:
     from compatlint.verify.findings import VerifyResult
     from compatlint.workspace import Workspace
 
-__all__ = ["VerifyOutcome", "run_verify"]
+__all__ = ["run_verify"]
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
-
-
-@dataclass(frozen=True)
-class VerifyOutcome:
-    """What the command prints (``output`` on stdout, ``messages`` on stderr) and returns."""
-
-    output: str
-    exit_code: int
-    messages: tuple[str, ...] = field(default_factory=tuple)
 
 
 def run_verify(
@@ -43,7 +34,7 @@ def run_verify(
     write: bool = False,
     allow_dirty: bool = False,
     color: bool = False,
-) -> VerifyOutcome:
+) -> Outcome:
     """Verify the project of ``config`` against the ``VERSION=PATH`` upstreams given."""
     from compatlint.analysis.project import analyze_project
     from compatlint.verify.findings import verify_project
@@ -92,10 +83,10 @@ def run_verify(
     )
     if write:
         messages.append(_write_suggestions(workspace, result, allow_dirty=allow_dirty))
-    return VerifyOutcome(
-        output=output,
+    return Outcome(
+        output,
+        messages=messages,
         exit_code=EXIT_FINDINGS if result.findings else EXIT_CLEAN,
-        messages=tuple(messages),
     )
 
 

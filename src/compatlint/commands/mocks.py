@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from compatlint.codemods.mocks import MocksPlan, plan_mocks
-from compatlint.codemods.outcome import Outcome, present
 from compatlint.codemods.render import diff_edits
+from compatlint.commands.common import write_edits
+from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config
 from compatlint.engine import gather_facts
 from compatlint.errors import ConfigError
@@ -35,8 +36,7 @@ def run_mocks(
     plan = plan_for(workspace)
     outcome = Outcome("", plan=plan)
     if mode == "write" and plan.changed:
-        workspace.ensure_clean(sorted(plan.edits), allow_dirty=allow_dirty)
-        workspace.apply(plan.edits.values())
+        write_edits(workspace, plan.edits, allow_dirty=allow_dirty)
     verb = "added" if mode == "write" else "to add"
     entries = "entry" if len(plan.added) == 1 else "entries"
     summary = f"{plan.path}: {len(plan.added)} {plan.name} {entries} {verb}"

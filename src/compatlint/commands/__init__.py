@@ -1,0 +1,1 @@
+"""The file and git I/O of each verb: read, plan, present, apply."""

@@ -1,0 +1,98 @@
+"""``compatlint check``: choose the files, gather facts, run the rules, fix, render.
+
+Kept free of libcst, rich and GitPython at import time: a pre-commit run on three files
+must not pay for them (the fixes and ``--changed-since`` import what they need).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from compatlint import __version__
+from compatlint.commands.outcome import Outcome
+from compatlint.config import Config
+from compatlint.model import Diagnostic
+from compatlint.rules.base import Rule
+from compatlint.workspace import Workspace
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+
+
+def checked_files(
+    workspace: Workspace, paths: Sequence[Path], changed_since: str | None
+) -> tuple[list[str], set[str] | None]:
+    """The files to check (and to report on: None means the whole project)."""
+    if changed_since is not None:
+        from compatlint.vcs import changed_files
+
+        changed = changed_files(workspace.root, changed_since)
+        checked = [rel for rel in workspace.python_files() if rel in changed]
+        if paths:
+            given = set(workspace.python_files([workspace.relative(p) for p in paths]))
+            checked = [rel for rel in checked if rel in given]
+        return checked, set(checked)
+    if paths:
+        checked = workspace.python_files([workspace.relative(p) for p in paths])
+        return checked, set(checked)
+    return workspace.python_files(), None
+
+
+def run_check(
+    config: Config,
+    rules: Sequence[Rule],
+    paths: Sequence[Path] = (),
+    *,
+    reload: Callable[[], Config],
+    output_format: str = "text",
+    statistics: bool = False,
+    fix: bool = False,
+    show_diff: bool = False,
+    use_cache: bool = True,
+    changed_since: str | None = None,
+    max_annotations: int | None = None,
+    color: bool = False,
+) -> Outcome:
+    """Lint the project of ``config`` with ``rules``; with ``fix``, apply the safe fixes
+    first and report what remains (``reload`` reads the config again: a fix may have
+    deleted a shim). ``show_diff`` returns the fixes as a diff instead."""
+    from compatlint.checker import run_rules
+    from compatlint.engine import gather_facts
+    from compatlint.report import CheckResult, RuleInfo, render
+
+    def lint(config: Config) -> tuple[Workspace, list[str], set[str] | None, list[Diagnostic]]:
+        workspace = Workspace(config)
+        checked, only = checked_files(workspace, paths, changed_since)
+        project = gather_facts(workspace, checked, use_cache=use_cache)
+        return workspace, checked, only, run_rules(project, rules, only_paths=only)
+
+    notices: list[str] = []
+    workspace, checked, only, diagnostics = lint(config)
+    if fix or show_diff:
+        from compatlint.commands.fix import apply_fixes
+
+        fixed = apply_fixes(workspace, diagnostics, write=not show_diff)
+        if show_diff:
+            return Outcome(fixed.diff, exit_code=EXIT_FINDINGS if fixed.edits else EXIT_CLEAN)
+        if fixed.edits:
+            notices.append(fixed.summary)
+            config = reload()
+            workspace, checked, only, diagnostics = lint(config)
+    result = CheckResult(
+        diagnostics=tuple(diagnostics),
+        files=len(checked),
+        floors=config.floors.to_json(),
+        rules=tuple(RuleInfo(r.code, r.name, r.summary) for r in rules),
+        changed=tuple(sorted(only or ())),
+    )
+    rendered = render(
+        result,
+        output_format,
+        color=color,
+        statistics=statistics,
+        tool_version=__version__,
+        max_annotations=max_annotations,
+    )
+    exit_code = EXIT_FINDINGS if diagnostics else EXIT_CLEAN
+    return Outcome(rendered, exit_code=exit_code, notices=notices)

@@ -1,0 +1,66 @@
+"""The steps every codemod verb shares: choose the shims, read the sources, write the edits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from compatlint.errors import SourceError
+from compatlint.model import Edit
+from compatlint.workspace import Workspace
+
+MODES = ("write", "diff", "check")
+
+
+def check_mode(mode: str) -> None:
+    """Refuse a mode no command offers (the CLI offers only :data:`MODES`)."""
+    if mode not in MODES:  # pragma: no cover - the CLI offers only these
+        raise ValueError(mode)
+
+
+def selected_shims(workspace: Workspace, paths: Sequence[Path]) -> list[str]:
+    """The configured shims under ``paths`` (all of them when none is given)."""
+    config = workspace.config
+    if not paths:
+        return list(config.shims)
+    chosen: list[str] = []
+    for path in paths:
+        rel = workspace.relative(path)
+        if not (workspace.root / rel).exists():
+            raise SourceError("no such file or directory", rel)
+        under = [s for s in config.shims if s == rel or rel in ("", ".") or s.startswith(rel + "/")]
+        if not under:
+            raise SourceError("is not a configured shim and holds none", rel)
+        chosen += under
+    return list(dict.fromkeys(chosen))
+
+
+def project_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
+    """The context files and every Python file under the root (any may call a tagged
+    definition); files that are not UTF-8 are returned apart, to be named, not fatal."""
+    sources = workspace.sources(workspace.context_files())
+    unreadable: list[str] = []
+    for rel in workspace.python_files(["."]):
+        if rel in sources:
+            continue
+        try:
+            sources[rel] = workspace.read(rel)
+        except SourceError:
+            unreadable.append(rel)
+    return sources, unreadable
+
+
+def unreadable_warning(searched_for: str, unreadable: Sequence[str]) -> str:
+    """The stderr line naming the files a codemod could not search (not UTF-8)."""
+    return f"compatlint: warning: not searched for {searched_for} (not UTF-8): " + ", ".join(
+        unreadable
+    )
+
+
+def write_edits(workspace: Workspace, edits: Mapping[str, Edit], *, allow_dirty: bool) -> list[str]:
+    """Refuse files with uncommitted changes (unless ``allow_dirty``), then write every
+    edit or none, in path order. Returns the paths changed."""
+    changed_paths = sorted(edits)
+    workspace.ensure_clean(changed_paths, allow_dirty=allow_dirty)
+    workspace.apply(edits[path] for path in changed_paths)
+    return changed_paths

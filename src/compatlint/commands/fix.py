@@ -1,0 +1,53 @@
+"""``compatlint check --fix``: read the project, chain the fixes, apply them all at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from compatlint.codemods.fix import FIXABLE, plan_fixes
+from compatlint.codemods.inline_command import project_sorter
+from compatlint.codemods.render import diff_edits
+from compatlint.commands.common import project_sources
+from compatlint.config import config_name
+from compatlint.model import Diagnostic, Edit
+from compatlint.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """The fixes planned (and, when written, applied) for one check run."""
+
+    edits: dict[str, Edit]
+    codes: frozenset[str]
+
+    @property
+    def diff(self) -> str:
+        return diff_edits(self.edits)
+
+    @property
+    def summary(self) -> str:
+        count = len(self.edits)
+        fixed = ", ".join(sorted(self.codes))
+        return f"Fixed {fixed} in {count} file{'s' if count != 1 else ''}."
+
+
+def apply_fixes(
+    workspace: Workspace, diagnostics: Iterable[Diagnostic], *, write: bool
+) -> FixResult:
+    """Plan the fixes of ``diagnostics`` and, when ``write``, apply them all-or-nothing.
+
+    Like ``ruff --fix`` — and unlike ``prune`` — this does not refuse files with
+    uncommitted changes: it runs as a pre-commit hook, on files that are staged.
+    """
+    codes = frozenset(d.code for d in diagnostics if d.code in FIXABLE)
+    if not codes:
+        return FixResult({}, codes)
+    sources, _unreadable = project_sources(workspace)
+    name = config_name(workspace.config)
+    sources[name] = workspace.read(name)
+    sorter = project_sorter(workspace.config, sources) if "CL108" in codes else None
+    edits = plan_fixes(workspace.config, sources, codes, sorter=sorter)
+    if write and edits:
+        workspace.apply(edits.values())
+    return FixResult(edits, codes)

@@ -1,0 +1,92 @@
+"""``compatlint prune``: read the project, plan, then show, check or write (and commit).
+
+The click command in :mod:`compatlint.cli` only parses flags and calls :func:`run_prune`;
+everything here returns text and an exit code instead of printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from compatlint.codemods.prune import plan_prune
+from compatlint.codemods.render import render_text, summary_line, unified_diff
+from compatlint.codemods.worklog import render_worklog
+from compatlint.commands.common import (
+    check_mode,
+    project_sources,
+    selected_shims,
+    unreadable_warning,
+    write_edits,
+)
+from compatlint.commands.outcome import Outcome, present
+from compatlint.config import Config
+from compatlint.errors import WorkspaceError
+from compatlint.versions import Floors
+from compatlint.workspace import Workspace
+
+
+def commit_message(config: Config, overrides: Floors) -> str:
+    """``compat: prune <upstream> fallbacks below <floor>``, then any other floors given."""
+    primary = config.primary
+    floor = config.floors.upstreams.get(primary)
+    message = f"compat: prune {primary} fallbacks" + (f" below {floor}" if floor else "")
+    extras = [f"{name} below {v}" for name, v in overrides.upstreams.items() if name != primary]
+    extras += [f"{track} track below {v}" for track, v in overrides.tracks.items()]
+    return message + (f" ({', '.join(extras)})" if extras else "")
+
+
+def run_prune(
+    config: Config,
+    paths: Sequence[Path] = (),
+    *,
+    overrides: Floors | None = None,
+    mode: str = "write",
+    allow_dirty: bool = False,
+    commit: bool = False,
+    worklog: Path | None = None,
+    output_format: str = "text",
+    color: bool = False,
+) -> Outcome:
+    """Prune the shims under ``paths`` (default: all) at ``config.floors``."""
+    check_mode(mode)
+    workspace = Workspace(config)
+    shims = selected_shims(workspace, paths)
+    # Every Python file may call a tagged definition; one that is not UTF-8 cannot be
+    # searched, and says so, but does not stop the run.
+    sources, unreadable = project_sources(workspace)
+    plan = plan_prune(config, sources, config.floors, shims=shims)
+    outcome = Outcome("", plan=plan)
+    if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):
+        outcome.messages.append(unreadable_warning("call sites", unreadable))
+    commit_id: str | None = None
+
+    if mode == "write" and plan.changed:
+        changed_paths = write_edits(workspace, plan.edits, allow_dirty=allow_dirty)
+        if commit:
+            message = commit_message(config, overrides or Floors())
+            commit_id = workspace.commit(changed_paths, message)
+    elif mode == "write" and commit:
+        outcome.messages.append("compatlint: nothing to prune, nothing committed")
+
+    if worklog is not None:
+        try:
+            worklog.parent.mkdir(parents=True, exist_ok=True)
+            worklog.write_text(render_worklog(plan), encoding="utf-8")
+        except OSError as exc:
+            reason = f"cannot write the worklog: {exc.strerror}"
+            raise WorkspaceError(reason, str(worklog)) from None
+
+    verb = "removed" if mode == "write" else "would be removed"
+    committed = f"committed {commit_id[:12]}\n" if commit_id is not None else ""
+    return present(
+        outcome,
+        mode=mode,
+        output_format=output_format,
+        changed=plan.changed,
+        payload=plan.to_json,
+        diff=lambda: unified_diff(plan),
+        text=lambda: render_text(plan, verb, color=color) + committed,
+        summary=lambda: summary_line(plan, verb),
+        extra={"commit": commit_id} if commit_id is not None else None,
+    )
