@@ -7,8 +7,8 @@ import pytest
 
 from compatlint.codemods.removals import ORDER, REMOVALS
 from compatlint.model import Fate, Site, SiteKind, Tag
+from compatlint.report.verify import short_tag
 from compatlint.sitekinds import KINDS, REMOVAL_ORDER, needs_tag, site_fate
-from compatlint.verify.report import short_tag
 from compatlint.versions import Floors, parse_version
 
 

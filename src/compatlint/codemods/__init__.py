@@ -19,7 +19,6 @@ __all__ = [
     "StubAddition",
     "add_stub_entries",
     "plan_prune",
-    "render_worklog",
 ]
 
 
@@ -33,8 +32,4 @@ def __getattr__(name: str):
         from compatlint.codemods.stubs import add_stub_entries
 
         return add_stub_entries
-    if name == "render_worklog":
-        from compatlint.codemods.worklog import render_worklog
-
-        return render_worklog
     raise AttributeError(name)

@@ -1,114 +1,14 @@
-"""How a prune plan is shown: a unified diff, a rich summary, or JSON."""
+"""Moved to :mod:`compatlint.report.prune_text`, :mod:`compatlint.report.console` and
+:mod:`compatlint.codemods.edits`; kept only for ``codemods/inline_command.py`` until it
+moves to ``commands/``. Delete with it."""
 
-from __future__ import annotations
-
-import difflib
-import io
-from collections.abc import Mapping
-
-from compatlint.codemods.plan import PrunePlan
-from compatlint.model import Edit
+from compatlint.codemods.edits import diff_edits
+from compatlint.report.console import text_console
 
 
-def unified_diff(plan: PrunePlan) -> str:
-    """A ``git apply``-able diff of every edit in the plan (``a/`` and ``b/`` prefixes)."""
+def unified_diff(plan) -> str:
+    """A ``git apply``-able diff of every edit in ``plan``."""
     return diff_edits(plan.edits)
 
 
-def diff_edits(edits: Mapping[str, Edit]) -> str:
-    """A ``git apply``-able diff of ``edits`` (path → edit; ``new_text=None`` deletes)."""
-    chunks: list[str] = []
-    for path, edit in sorted(edits.items()):
-        old = edit.old_text.removeprefix("\ufeff").splitlines(keepends=True)
-        new = (edit.new_text or "").removeprefix("\ufeff").splitlines(keepends=True)
-        target = f"b/{path}" if edit.new_text is not None else "/dev/null"
-        lines = list(difflib.unified_diff(old, new, f"a/{path}", target))
-        for line in lines:
-            if not line.endswith("\n"):
-                line += "\n\\ No newline at end of file\n"
-            chunks.append(line)
-    return "".join(chunks)
-
-
-def summary_line(plan: PrunePlan, verb: str) -> str:
-    files = len(plan.edits)
-    sites = len(plan.removed)
-    calls = len(plan.call_site_edits)
-    parts = [
-        f"{sites} site{'s' if sites != 1 else ''} {verb}",
-        f"{files} file{'s' if files != 1 else ''}",
-    ]
-    if calls:
-        parts.append(f"{calls} call-site edit{'s' if calls != 1 else ''}")
-    if plan.stubs:
-        parts.append(f"{len(plan.stubs)} stub-list addition{'s' if len(plan.stubs) != 1 else ''}")
-    if plan.follow_ups:
-        count = len(plan.follow_ups)
-        parts.append(f"{count} manual follow-up{'s' if count != 1 else ''}")
-    return f"prune at {plan.floors.describe()}: " + ", ".join(parts)
-
-
-def text_console(*, color: bool, width: int):
-    """A rich console writing into a buffer (colour only when asked), and the buffer."""
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        width=width,
-        highlight=False,
-    )
-    return console, buffer
-
-
-def render_text(plan: PrunePlan, verb: str, *, color: bool = False, width: int = 120) -> str:
-    """The removed sites, call-site edits, stub additions and follow-ups as rich tables."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    def row(table: Table, *cells: str) -> None:
-        table.add_row(*(Text(cell) for cell in cells))
-
-    console, buffer = text_console(color=color, width=width)
-    if plan.removed:
-        table = Table(title=f"Pruned at {plan.floors.describe()}", box=box.SIMPLE_HEAD, expand=True)
-        for header in ("location", "kind", "covers", "removal"):
-            table.add_column(header, no_wrap=True)
-        table.add_column("names", overflow="fold", ratio=4)
-        table.add_column("action", overflow="fold", ratio=5)
-        for site in plan.removed:
-            row(
-                table,
-                f"{site.path}:{site.line}",
-                site.kind,
-                site.covers or "",
-                f"{site.removal}+" if site.removal else "",
-                ", ".join(site.names),
-                site.action,
-            )
-        console.print(table)
-    if plan.call_site_edits:
-        table = Table(title="Call sites", box=box.SIMPLE_HEAD)
-        for header in ("location", "name", "action"):
-            table.add_column(header, no_wrap=True)
-        for edit in plan.call_site_edits:
-            row(table, f"{edit.path}:{edit.line}", edit.name, edit.action)
-        console.print(table)
-    if plan.stubs:
-        first = plan.stubs[0]
-        console.print(f"Stub list {first.path} ({first.list_name}) gains:", markup=False)
-        for stub in plan.stubs:
-            console.print(f"  + {stub.module}", markup=False)
-    if plan.follow_ups:
-        table = Table(title="Manual follow-ups", box=box.SIMPLE_HEAD)
-        table.add_column("location", no_wrap=True)
-        table.add_column("kind", no_wrap=True)
-        table.add_column("why", overflow="fold")
-        for item in plan.follow_ups:
-            row(table, f"{item.path}:{item.line}", item.kind, item.reason)
-        console.print(table)
-    console.print(summary_line(plan, verb), markup=False, soft_wrap=True)
-    return buffer.getvalue()
+__all__ = ["text_console", "unified_diff"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.fix import FIXABLE, plan_fixes
 from compatlint.codemods.inline_command import project_sorter
-from compatlint.codemods.render import diff_edits
 from compatlint.commands.common import project_sources
 from compatlint.config import config_name
 from compatlint.model import Diagnostic, Edit

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.mocks import MocksPlan, plan_mocks
-from compatlint.codemods.render import diff_edits
 from compatlint.commands.common import write_edits
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config
 from compatlint.engine import gather_facts
 from compatlint.errors import ConfigError
+from compatlint.report.mocks_text import render_text, stale_lines, summary_line
 from compatlint.workspace import Workspace
 
 
@@ -38,8 +39,6 @@ def run_mocks(
     if mode == "write" and plan.changed:
         write_edits(workspace, plan.edits, allow_dirty=allow_dirty)
     verb = "added" if mode == "write" else "to add"
-    entries = "entry" if len(plan.added) == 1 else "entries"
-    summary = f"{plan.path}: {len(plan.added)} {plan.name} {entries} {verb}"
 
     def payload() -> dict[str, object]:
         body = plan.to_json()
@@ -54,15 +53,11 @@ def run_mocks(
         changed=plan.changed,
         payload=payload,
         diff=lambda: diff_edits(plan.edits),
-        text=lambda: "\n".join([summary, *(f"  + {m}" for m in plan.added)]) + "\n",
-        summary=lambda: summary,
+        text=lambda: render_text(plan, verb),
+        summary=lambda: summary_line(plan, verb),
     )
     if stale and output_format != "json":
-        for entry in plan.stale:
-            outcome.messages.append(
-                f"{plan.path}:{entry.line}: {entry.module} is listed in {plan.name} but no "
-                "collected file imports it any more"
-            )
+        outcome.messages += stale_lines(plan)
     if stale and plan.stale:
         outcome.exit_code = 1
     return outcome

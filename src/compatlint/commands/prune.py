@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.prune import plan_prune
-from compatlint.codemods.render import render_text, summary_line, unified_diff
-from compatlint.codemods.worklog import render_worklog
 from compatlint.commands.common import (
     check_mode,
     project_sources,
@@ -22,6 +21,8 @@ from compatlint.commands.common import (
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config
 from compatlint.errors import WorkspaceError
+from compatlint.report.prune_text import render_text, summary_line
+from compatlint.report.worklog import render_worklog
 from compatlint.versions import Floors
 from compatlint.workspace import Workspace
 
@@ -85,7 +86,7 @@ def run_prune(
         output_format=output_format,
         changed=plan.changed,
         payload=plan.to_json,
-        diff=lambda: unified_diff(plan),
+        diff=lambda: diff_edits(plan.edits),
         text=lambda: render_text(plan, verb, color=color) + committed,
         summary=lambda: summary_line(plan, verb),
         extra={"commit": commit_id} if commit_id is not None else None,

@@ -37,8 +37,8 @@ def run_verify(
 ) -> Outcome:
     """Verify the project of ``config`` against the ``VERSION=PATH`` upstreams given."""
     from compatlint.analysis.project import analyze_project
+    from compatlint.report.verify import render_verify
     from compatlint.verify.findings import verify_project
-    from compatlint.verify.report import render_verify
     from compatlint.workspace import Workspace
 
     specs = [parse_upstream_option(value) for value in upstream_options]

@@ -12,10 +12,10 @@ The pieces, from the edge to the report:
 * :mod:`~compatlint.verify.rules` — the CL301-CL304 rules (``VERIFY_RULES``);
 * :mod:`~compatlint.verify.findings` — run them and derive tag suggestions:
   :func:`verify_project`;
-* :mod:`~compatlint.verify.report` — text / JSON / Markdown;
 * :mod:`~compatlint.verify.write` — insert suggested tags (``--write``).
 
-The command itself (read the upstreams and the project, render, write) is
+The report (text / JSON / Markdown) is :mod:`compatlint.report.verify`; the command
+itself (read the upstreams and the project, render, write) is
 :mod:`compatlint.commands.verify`.
 
 Names are imported lazily, so importing a rule module does not pull in the rest.
@@ -41,7 +41,6 @@ _EXPORTS = {
     "VERIFY_RULES": "rules",
     "VerifyResult": "findings",
     "verify_project": "findings",
-    "render_verify": "report",
 }
 
 __all__ = sorted(_EXPORTS)
