@@ -1,11 +1,63 @@
-"""What every planner does to finish its edits: texts in, whole-file ``Edit``s out."""
+"""What every planner does to its files: texts in, whole-file ``Edit``s out.
+
+A planner edits texts without a byte-order mark and gets each file's mark back in its
+edit. Line endings need nothing here: libcst and the text edits keep each file's own, and
+:meth:`compatlint.workspace.Workspace.apply` writes the text as given. Before an edit
+leaves a planner, the Python it holds must compile: a guard against a bug in a rewrite,
+never a judgement of user input.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
+from compatlint.errors import SourceError
 from compatlint.model import Edit
+
+BOM = "\ufeff"
+
+
+class EditPlan:
+    """The texts of one planner run: as read (``sources``) and as edited (``texts``;
+    None deletes a file), both without a byte-order mark."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self.sources = {path: text.removeprefix(BOM) for path, text in sources.items()}
+        self.boms = {path for path, text in sources.items() if text.startswith(BOM)}
+        self.texts: dict[str, str | None] = dict(self.sources)
+
+    def live(self) -> dict[str, str]:
+        """The current texts of the files that still exist."""
+        return {path: text for path, text in self.texts.items() if text is not None}
+
+    def changed(self) -> Iterator[tuple[str, str, str | None]]:
+        """``(path, old, new)`` of every file that was read and changed, in path order."""
+        for path, text in sorted(self.texts.items()):
+            old = self.sources.get(path)
+            if old is not None and text != old:
+                yield path, old, text
+
+    def edits(self, verb: str) -> dict[str, Edit]:
+        """The whole-file edits, each with its file's mark back; every Python text must
+        compile (``verb`` names the codemod in the error)."""
+        edits: dict[str, Edit] = {}
+        for path, old, new in self.changed():
+            if new is not None and path.endswith(".py"):
+                check_parses(path, new, verb)
+            bom = BOM if path in self.boms else ""
+            edits[path] = Edit(path, None if new is None else bom + new, bom + old)
+        return edits
+
+
+def check_parses(path: str, text: str, verb: str) -> None:
+    """A guard, not a feature: a codemod must never write code that does not compile."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:  # pragma: no cover - a bug in a rewrite, never user input
+        raise SourceError(
+            f"{verb} produced invalid code ({exc.msg}); nothing written", path
+        ) from None
 
 
 def diff_edits(edits: Mapping[str, Edit]) -> str:

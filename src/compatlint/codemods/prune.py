@@ -37,6 +37,7 @@ from compatlint.codemods.blocks import (
     suite_statements,
 )
 from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
+from compatlint.codemods.edits import EditPlan, check_parses
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.locate import NodeIndex, parse_module
 from compatlint.codemods.plan import FollowUp, PrunePlan, RemovedSite, StubAddition
@@ -52,13 +53,11 @@ from compatlint.codemods.removals import (
 from compatlint.codemods.sentinels import SentinelFolder
 from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
-from compatlint.errors import SourceError
-from compatlint.model import Edit, Fate, Site, SiteKind
+from compatlint.model import Fate, Site, SiteKind
 from compatlint.names.importers import ImporterIndex, ImportOf
 from compatlint.sitekinds import needs_tag, site_fate
 from compatlint.versions import Floors
 
-_BOM = "\ufeff"
 _MAX_PASSES = 4
 _FOLLOW_UP_RULES = {Fate.UNTAGGED: "CL101", Fate.VAGUE: "CL103"}
 _FOLLOW_UP_REASONS = {
@@ -282,12 +281,13 @@ class _ShimResult:
 class _Planner:
     def __init__(self, config: Config, sources: Mapping[str, str], floors: Floors) -> None:
         self.config = config
-        self.sources = {path: text.removeprefix(_BOM) for path, text in sources.items()}
-        self.boms = {path for path, text in sources.items() if text.startswith(_BOM)}
+        self.files = EditPlan(sources)
+        # Prune never deletes a file: its texts are all strings.
+        self.sources: dict[str, str] = self.files.sources
+        self.texts: dict[str, str] = self.files.texts  # type: ignore[assignment]
         self.floors = floors
         self.grammar = grammar_for(config)
         self.plan = PrunePlan(floors)
-        self.texts: dict[str, str] = dict(self.sources)
         self.project_uses: dict[tuple[str, str], dict[str, NameUses]] = {}
 
     def fate(self, site: Site) -> Fate:
@@ -376,7 +376,7 @@ class _Planner:
             result.notes.setdefault(_signature(site), FollowUp.of(site, reason))
         if new_text == text:
             return False
-        _check_parses(shim, new_text)
+        check_parses(shim, new_text, "prune")
         result.passes += 1
         for site, action in sorted(done, key=lambda pair: (pair[0].line, pair[0].column)):
             description = action() if callable(action) else str(action)
@@ -486,12 +486,8 @@ class _Planner:
         self.plan.stubs += [StubAddition(mocks.file, mocks.name, module) for module in modules]
 
     def finish(self) -> PrunePlan:
-        for path, text in sorted(self.texts.items()):
-            old = self.sources.get(path)
-            if old is None or text == old:
-                continue
-            bom = _BOM if path in self.boms else ""
-            self.plan.edits[path] = Edit(path, bom + text, bom + old)
+        self.plan.edits = self.files.edits("prune")
+        for path, old, text in self.files.changed():
             if path.endswith(".py") and text is not None:
                 self._report_late_imports(path, old, text)
         self.plan.removed.sort(key=lambda site: (site.path, site.line))
@@ -530,16 +526,6 @@ def late_imports(text: str) -> list[tuple[int, str]]:
         if not (docstring or isinstance(statement, (ast.If, ast.Try))):
             closed = True
     return found
-
-
-def _check_parses(path: str, text: str) -> None:
-    """A guard, not a feature: prune must never write code that does not compile."""
-    try:
-        compile(text, path, "exec", dont_inherit=True)
-    except SyntaxError as exc:  # pragma: no cover - a bug in a removal, never user input
-        raise SourceError(
-            f"prune produced invalid code ({exc.msg}); nothing written", path
-        ) from None
 
 
 def plan_prune(
