@@ -6,14 +6,14 @@ module creates are tracked by identity, so only they fold further (``True and Y`
 ``if False: B else: C`` → ``C``); a literal ``True`` already in the source is never touched.
 ``Y and True`` becomes ``Y`` only where the expression is used for its truth (a test).
 Which names are the sentinel is decided by scope analysis in the removal step
-(:func:`compatlint.codemods.removals.remove_sentinel`), not here.
+(:mod:`compatlint.codemods.removals.sentinel`), not here.
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from compatlint.codemods.removals import PruneActions
+from compatlint.codemods.removals.context import PruneActions
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -1,0 +1,88 @@
+"""Temporary try: the tag leads the try body, which goes; the handler's body takes its place."""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from compatlint.codemods.removals.context import (
+    EXCEPT_STAR,
+    Action,
+    Promotion,
+    RemovalContext,
+    Unhandled,
+)
+from compatlint.model import Site, SiteKind
+
+KIND = SiteKind.TEMPORARY_TRY
+
+#: (shim before, shim after) when pruned at sglang 0.5.10.
+CASES = (
+    (
+        """\
+try:
+    # Prefer the guarded API on SGLang 0.5.9, where it is opt-in.
+    # Remove when the minimum supported version is 0.5.10+.
+    from sglang.srt.guarded import Pool
+except ImportError:
+    from sglang.srt.pool import Pool
+""",
+        "from sglang.srt.pool import Pool\n",
+    ),
+    (
+        """\
+try:
+    # Prefer the new module on 0.5.9. Remove when min supported version is 0.5.10+
+    from sglang.srt.fresh import tool
+except ModuleNotFoundError as exc:
+    if exc.name != "sglang.srt.fresh":
+        raise
+    from sglang.srt.stable import tool
+""",
+        "from sglang.srt.stable import tool\n",
+    ),
+)
+
+_GUARD = m.If(
+    test=m.Comparison(
+        left=m.Attribute(attr=m.Name("name")),
+        comparisons=[m.ComparisonTarget(operator=m.NotEqual() | m.NotIn() | m.IsNot())],
+    ),
+    body=m.IndentedBlock(body=[m.SimpleStatementLine(body=[m.Raise(exc=None)])])
+    | m.SimpleStatementSuite(body=[m.Raise(exc=None)]),
+    orelse=None,
+)
+
+
+def remove(ctx: RemovalContext, site: Site) -> Action:
+    """The handler's body (without its ``exc.name`` guard) replaces the try."""
+    node = ctx.find(site, cst.Try, cst.TryStar)
+    if isinstance(node, cst.TryStar):
+        raise Unhandled(EXCEPT_STAR)
+    assert isinstance(node, cst.Try)
+    if len(node.handlers) != 1:
+        raise Unhandled(f"a temporary try with {len(node.handlers)} except clauses")
+    handler = node.handlers[0]
+    handler_pos = ctx.index.positions[handler].start
+    if (handler_pos.line, handler_pos.column + 1) in ctx.expired_handlers:
+        raise Unhandled("both the try body and its except branch are tagged as expired")
+    if node.orelse is not None:
+        raise Unhandled("a temporary try with an else clause")
+    body = handler.body
+    statements = list(body.body) if isinstance(body, cst.IndentedBlock) else [body]
+    skip = 0
+    name = handler.name.name if handler.name is not None else None
+    if isinstance(name, cst.Name):
+        while skip < len(statements) and m.matches(statements[skip], _GUARD):
+            skip += 1
+        rest = statements[skip:]
+        if any(m.findall(statement, m.Name(name.value)) for statement in rest):
+            raise Unhandled(f"the except body uses the exception {name.value!r}")
+    if skip == len(statements):
+        raise Unhandled("the except body holds nothing but its guard")
+    ctx.actions.promote[id(node)] = Promotion(id(handler), skip)
+    if isinstance(node.body, cst.IndentedBlock):
+        ctx.drop_tag_comments([node.body.header], site)
+    ctx.drop_leading(node.leading_lines, site, paragraph=True)
+    ctx.drop_leading(handler.leading_lines, site, paragraph=True)
+    return "try body removed; except body promoted in its place"
