@@ -5,7 +5,7 @@ texts before and after a prune at sglang 0.5.10, which a test runs. This package
 the modules and builds the registry; the context the functions share lives in
 :mod:`~compatlint.codemods.removals.context` (a module of its own, so that the kind
 modules import it without importing this package's registry, and the other way round).
-The transformer in :mod:`compatlint.codemods.prune` applies the recorded
+The transformer in :mod:`compatlint.codemods.prune_transform` applies the recorded
 actions of one pass in one walk.
 """
 
