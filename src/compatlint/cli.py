@@ -71,6 +71,17 @@ def _floor_option(function):
     )(function)
 
 
+def _format_option(*formats: str):
+    """``--format``, one of ``formats``; text by default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(formats)),
+        default="text",
+        show_default=True,
+    )
+
+
 def _load_config(config_file: Path | None, floors: tuple[str, ...] = ()):
     from compatlint.config import find_config, load_config
     from compatlint.versions import VersionError, parse_floor_options
@@ -109,13 +120,7 @@ def _codemod_options(verb: str):
             click.option(
                 "--allow-dirty", is_flag=True, help="Write files with uncommitted changes too."
             ),
-            click.option(
-                "--format",
-                "output_format",
-                type=click.Choice(["text", "json"]),
-                default="text",
-                show_default=True,
-            ),
+            _format_option("text", "json"),
         ]
         for option in reversed(options):
             function = option(function)
@@ -155,13 +160,7 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
 @_floor_option
 @click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip (comma-separated).")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github", "sarif"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("text", "json", "github", "sarif")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option(
     "--fix",
@@ -221,13 +220,7 @@ def check(
 
 @main.command()
 @_floor_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("text", "json", "markdown")
 @_config_option
 def report(floors: tuple[str, ...], output_format: str, config_file: Path | None) -> None:
     """List every site of every shim: kind, covers, removal, track and fate at the floors."""
@@ -266,13 +259,7 @@ def rule(code: str | None) -> None:
     "Give at least two (typically N-1 and N).",
 )
 @_floor_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("text", "json", "markdown")
 @click.option("--suggest-tags", is_flag=True, help="Print the tag the evidence supports.")
 @click.option("--write", is_flag=True, help="Insert the suggested tags (implies --suggest-tags).")
 @click.option(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from compatlint.errors import SourceError
@@ -35,12 +35,15 @@ def selected_shims(workspace: Workspace, paths: Sequence[Path]) -> list[str]:
     return list(dict.fromkeys(chosen))
 
 
-def project_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
-    """The context files and every Python file under the root (any may call a tagged
-    definition); files that are not UTF-8 are returned apart, to be named, not fatal."""
-    sources = workspace.sources(workspace.context_files())
+def read_sources(
+    workspace: Workspace, required: Iterable[str], searched: Iterable[str]
+) -> tuple[dict[str, str], list[str]]:
+    """The texts of the ``required`` files (one that cannot be read stops the run) and of
+    the ``searched`` ones; a searched file that is not UTF-8 is returned apart, to be
+    named, not fatal."""
+    sources = workspace.sources(required)
     unreadable: list[str] = []
-    for rel in workspace.python_files(["."]):
+    for rel in searched:
         if rel in sources:
             continue
         try:
@@ -48,6 +51,12 @@ def project_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
         except SourceError:
             unreadable.append(rel)
     return sources, unreadable
+
+
+def project_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
+    """The context files and every Python file under the root (any may call a tagged
+    definition)."""
+    return read_sources(workspace, workspace.context_files(), workspace.python_files(["."]))
 
 
 def unreadable_warning(searched_for: str, unreadable: Sequence[str]) -> str:

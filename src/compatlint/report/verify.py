@@ -133,20 +133,38 @@ def render_verify(
         floors=floors.to_json(),
         rules=tuple(RuleInfo(r.code, r.name, r.summary) for r in VERIFY_RULES),
     )
-    rows = matrix_rows(result)
-    versions = [str(v) for v in result.matrix.versions]
+    versions = tuple(str(v) for v in result.matrix.versions)
+    report = _Report(result, check_result, matrix_rows(result), versions, package, floors, suggest)
     if fmt == "json":
-        return _json(result, check_result, rows, versions, package)
+        return _json(report)
     if fmt == "markdown":
-        return _markdown(result, check_result, rows, versions, package, floors, suggest)
+        return _markdown(report)
     if fmt == "text":
-        return _text(result, check_result, rows, versions, package, floors, suggest, color)
+        return _text(report, color)
     raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(VERIFY_FORMATS)}")
 
 
-def _headline(result: VerifyResult, versions: Sequence[str], package: str, floors: Floors) -> str:
-    given = ", ".join(f"{v} ({origin})" for v, origin in zip(versions, result.origins, strict=True))
-    return f"{package} {given}; floors: {floors.describe()}"
+@dataclass(frozen=True)
+class _Report:
+    """What every format of the report is made of."""
+
+    result: VerifyResult
+    check_result: CheckResult
+    rows: list[MatrixRow]
+    versions: tuple[str, ...]
+    package: str
+    floors: Floors
+    suggest: bool
+
+    @property
+    def headline(self) -> str:
+        origins = zip(self.versions, self.result.origins, strict=True)
+        given = ", ".join(f"{v} ({origin})" for v, origin in origins)
+        return f"{self.package} {given}; floors: {self.floors.describe()}"
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (*_FIXED_HEADERS, *self.versions, *_TRAILING_HEADERS)
 
 
 def _suggestion_lines(suggestions: Sequence[Suggestion]) -> list[str]:
@@ -162,31 +180,22 @@ def _suggestion_lines(suggestions: Sequence[Suggestion]) -> list[str]:
     return lines or ["no untagged fallback to suggest a tag for"]
 
 
-def _text(
-    result: VerifyResult,
-    check_result: CheckResult,
-    rows: list[MatrixRow],
-    versions: list[str],
-    package: str,
-    floors: Floors,
-    suggest: bool,
-    color: bool,
-) -> str:
-    headline = _headline(result, versions, package, floors)
-    headers = (*_FIXED_HEADERS, *versions, *_TRAILING_HEADERS)
+def _text(report: _Report, color: bool) -> str:
+    headers = report.headers
     if color:
-        table = _rich_table(headers, rows, headline)
+        table = _rich_table(headers, report.rows, report.headline)
     else:
-        texts = [row.texts() for row in rows]
+        texts = [row.texts() for row in report.rows]
         widths = [max([len(h)] + [len(t[i]) for t in texts]) for i, h in enumerate(headers)]
-        lines = [headline, ""]
+        lines = [report.headline, ""]
         for cells in (headers, *texts):
             lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
         table = "\n".join(lines) + "\n"
-    findings = render(check_result, "text", color=color)
+    findings = render(report.check_result, "text", color=color)
     out = f"{table}\n{findings}"
-    if suggest:
-        out += "\nSuggested tags:\n" + "\n".join(_suggestion_lines(result.suggestions)) + "\n"
+    if report.suggest:
+        suggestions = _suggestion_lines(report.result.suggestions)
+        out += "\nSuggested tags:\n" + "\n".join(suggestions) + "\n"
     return out
 
 
@@ -211,53 +220,40 @@ def _rich_table(headers: Sequence[str], rows: list[MatrixRow], title: str) -> st
     return buffer.getvalue()
 
 
-def _markdown(
-    result: VerifyResult,
-    check_result: CheckResult,
-    rows: list[MatrixRow],
-    versions: list[str],
-    package: str,
-    floors: Floors,
-    suggest: bool,
-) -> str:
+def _markdown(report: _Report) -> str:
     def cell(text: str) -> str:
         return text.replace("|", "\\|")
 
-    headers = (*_FIXED_HEADERS, *versions, *_TRAILING_HEADERS)
+    headers = report.headers
     lines = [
-        f"## compatlint verify: {cell(_headline(result, versions, package, floors))}",
+        f"## compatlint verify: {cell(report.headline)}",
         "",
         "| " + " | ".join(headers) + " |",
         "|" + " --- |" * len(headers),
     ]
-    for row in rows:
+    for row in report.rows:
         texts = list(row.texts())
         texts[2] = f"`{texts[2]}`"
         lines.append("| " + " | ".join(cell(t) for t in texts) + " |")
     lines += ["", "### Findings", ""]
-    if check_result.diagnostics:
+    if report.check_result.diagnostics:
         lines += [
             f"- `{d.path}:{d.line}:{d.column}` **{d.code}** {cell(d.message)}"
-            for d in check_result.diagnostics
+            for d in report.check_result.diagnostics
         ]
     else:
         lines.append("None.")
-    if suggest:
+    if report.suggest:
         lines += ["", "### Suggested tags", ""]
-        lines += [f"- {line}" for line in _suggestion_lines(result.suggestions)]
+        lines += [f"- {line}" for line in _suggestion_lines(report.result.suggestions)]
     return "\n".join(lines) + "\n"
 
 
-def _json(
-    result: VerifyResult,
-    check_result: CheckResult,
-    rows: list[MatrixRow],
-    versions: list[str],
-    package: str,
-) -> str:
-    payload: dict[str, Any] = to_json_object(check_result)
+def _json(report: _Report) -> str:
+    result, versions = report.result, report.versions
+    payload: dict[str, Any] = to_json_object(report.check_result)
     payload["upstream"] = {
-        "package": package,
+        "package": report.package,
         "versions": [
             {"version": v, "path": origin}
             for v, origin in zip(versions, result.origins, strict=True)
@@ -278,7 +274,7 @@ def _json(
             "verdict": row.verdict,
             "codes": list(row.codes),
         }
-        for row in rows
+        for row in report.rows
     ]
     payload["suggestions"] = [
         {

@@ -73,6 +73,33 @@ class ImportPath:
     site: Site | None = None
     dotted: bool = False
 
+    @classmethod
+    def at(
+        cls,
+        path: str,
+        node: ast.expr | ast.stmt,
+        module: str,
+        name: str | None,
+        role: Role,
+        *,
+        site: Site | None = None,
+        dotted: bool = False,
+    ) -> ImportPath:
+        """The import path written at ``node`` (its span, 1-based columns)."""
+        line = node.lineno
+        return cls(
+            path=path,
+            line=line,
+            column=node.col_offset + 1,
+            end_line=node.end_lineno or line,
+            end_column=(node.end_col_offset or 0) + 1,
+            module=module,
+            name=name,
+            role=role,
+            site=site,
+            dotted=dotted,
+        )
+
     @property
     def target(self) -> str:
         """``module:name`` for a name, the module otherwise."""
@@ -205,20 +232,7 @@ class _ShimWalker:
         *,
         dotted: bool = False,
     ) -> int:
-        line = node.lineno
-        self.rows.append(
-            ImportPath(
-                path=self.path,
-                line=line,
-                column=node.col_offset + 1,
-                end_line=node.end_lineno or line,
-                end_column=(node.end_col_offset or 0) + 1,
-                module=module,
-                name=name,
-                role=role,
-                dotted=dotted,
-            )
-        )
+        self.rows.append(ImportPath.at(self.path, node, module, name, role, dotted=dotted))
         self.owners.append(owner)
         return len(self.rows) - 1
 
@@ -404,20 +418,7 @@ def _unguarded_rows(
             done.add(key)
             site = re_exports.get(fact.line)
             for module, name in _imported_paths(node, fact.module, package):
-                line = node.lineno
-                rows.append(
-                    ImportPath(
-                        path=path,
-                        line=line,
-                        column=node.col_offset + 1,
-                        end_line=node.end_lineno or line,
-                        end_column=(node.end_col_offset or 0) + 1,
-                        module=module,
-                        name=name,
-                        role=Role.UNGUARDED,
-                        site=site,
-                    )
-                )
+                rows.append(ImportPath.at(path, node, module, name, Role.UNGUARDED, site=site))
     return rows
 
 
