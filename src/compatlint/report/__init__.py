@@ -1,6 +1,8 @@
 """Reporters: turn a finished check into text, JSON, GitHub annotations or SARIF.
 
-Every reporter is a pure function from a :class:`CheckResult` to a string: nothing here
+The other renderers live beside them: the sites table (``sites``), verify's report
+(``verify``), prune's tables and worklog (``prune_text``, ``worklog``) and mocks' lines
+(``mocks_text``). Every reporter is a pure function from a result to a string: nothing here
 prints, reads files or looks at the terminal. The caller decides where the string goes
 (and whether colour is wanted).
 
