@@ -393,7 +393,7 @@ def inline(
     place; --diff and --check exit 1 when inline would change anything.
     """
     mode = _mode(show_diff, check_only)
-    from compatlint.codemods.inline_command import run_inline
+    from compatlint.commands.inline import run_inline
 
     config = _load_config(config_file)
     color = _text_color(output_format)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from compatlint.names.bindings import ModuleBindings, read_bindings
 from compatlint.names.modules import module_name, resolve_relative
 
-__all__ = ["Alias", "ImportOf", "ImporterIndex", "RawImport"]
+__all__ = ["Alias", "ImportOf", "ImporterIndex", "RawImport", "reaches"]
 
 #: A module-level name of a project module: (dotted module, name).
 Alias = tuple[str, str]
@@ -227,7 +227,7 @@ class ImporterIndex:
                     imports.append(ImportOf(path, raw.line, raw.local, raw.source, raw.name))
                 else:
                     bound = self.bound_module_of(raw)
-                    if bound is not None and _reaches(bound, alias_modules):
+                    if bound is not None and reaches(bound, alias_modules):
                         imports.append(ImportOf(path, raw.line, raw.local, bound, None))
             if imports:
                 found[path] = imports
@@ -256,23 +256,46 @@ class ImporterIndex:
                     found.setdefault(raw.name, imported)
                 else:
                     bound = self.bound_module_of(raw)
-                    if bound is not None and _reaches(bound, {module}):
+                    if bound is not None and reaches(bound, {module}):
                         module_locals[raw.local] = (bound, raw.line)
             if module_locals:
                 for name, imported in self._attribute_uses(path, module, module_locals):
                     found.setdefault(name, imported)
         return found
 
+    def module_importers(self, module: str) -> dict[str, list[ImportOf]]:
+        """Per file, its imports that bind ``module`` or a package from which attribute
+        access reaches it (``import pkg`` + ``pkg._compat``, ``pkg.compat`` where the
+        package rebinds it)."""
+        needles = {module.rpartition(".")[2], *self._module_rebindings(module)}
+        found: dict[str, list[ImportOf]] = {}
+        for path in self.mentioning(needles):
+            imports = []
+            for raw in self.raw_imports(path):
+                bound = self.bound_module_of(raw)
+                if bound is not None and reaches(bound, {module}):
+                    imports.append(ImportOf(path, raw.line, raw.local, bound, None))
+            if imports:
+                found[path] = imports
+        return found
+
     def _module_rebindings(self, module: str) -> set[str]:
         """Local names that project modules bind ``module`` to (``from . import _compat as
-        compat``): an importer may reach the module under them."""
-        leaf = module.rpartition(".")[2]
+        compat``, and ``from pkg import compat as c`` of that): an importer may reach the
+        module under them."""
         names: set[str] = set()
-        for path in self.mentioning({leaf}):
-            for raw in self.raw_imports(path):
-                if self.bound_module_of(raw) == module:
-                    names.add(raw.local.split(".")[0])
-        return names
+        needles = {module.rpartition(".")[2]}
+        while True:
+            found = {
+                raw.local.split(".")[0]
+                for path in self.mentioning(needles)
+                for raw in self.raw_imports(path)
+                if self.bound_module_of(raw) == module
+            }
+            if found <= names:
+                return names
+            names |= found
+            needles |= found
 
     def _attribute_uses(
         self, path: str, module: str, module_locals: Mapping[str, tuple[str, int]]
@@ -303,7 +326,7 @@ class ImporterIndex:
         return current
 
 
-def _reaches(bound: str, modules: Iterable[str]) -> bool:
+def reaches(bound: str, modules: Iterable[str]) -> bool:
     """Whether attribute access on module ``bound`` can reach one of ``modules``."""
     return any(module == bound or module.startswith(bound + ".") for module in modules)
 

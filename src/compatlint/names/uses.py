@@ -22,6 +22,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import (
     Assignment,
+    BuiltinAssignment,
     CodeRange,
     MetadataWrapper,
     ParentNodeProvider,
@@ -36,10 +37,14 @@ from compatlint.names.modules import resolve_relative
 __all__ = [
     "FileUses",
     "ModuleLookup",
+    "NameBinding",
     "ResolvedFile",
+    "alias_for",
     "bare_call_statement",
+    "bindings_of",
     "find_uses",
     "head_shadowing",
+    "unbound_uses",
 ]
 
 
@@ -134,7 +139,7 @@ def find_uses(file: ResolvedFile, aliases: frozenset[Alias], modules: ModuleLook
     seen: set[int] = set()
     for assignment, (kind, value) in targets.items():
         if kind == "name":
-            alias = _alias_for(assignment.node, assignment.name)
+            alias = alias_for(assignment.node, assignment.name)
             if alias is not None and id(alias) not in seen:
                 seen.add(id(alias))
                 uses.imports.append(alias)
@@ -170,7 +175,7 @@ def _target_of(
     modules: ModuleLookup,
 ) -> _Target | None:
     """What one import binding stands for, if it leads to one of ``aliases``."""
-    alias = _alias_for(node, assignment.name)
+    alias = alias_for(node, assignment.name)
     if alias is None:
         return None
     full = get_full_name_for_node(alias.name) or ""
@@ -250,7 +255,7 @@ def _star_imports(file: ResolvedFile, aliases: frozenset[Alias], uses: FileUses)
                 uses.star_imports.append(file.line_of(node))
 
 
-def _alias_for(node: cst.CSTNode, bound: str) -> cst.ImportAlias | None:
+def alias_for(node: cst.CSTNode, bound: str) -> cst.ImportAlias | None:
     """The alias of an import statement that binds ``bound``."""
     if not isinstance(node, (cst.Import, cst.ImportFrom)) or isinstance(node.names, cst.ImportStar):
         return None
@@ -265,3 +270,50 @@ def _alias_for(node: cst.CSTNode, bound: str) -> cst.ImportAlias | None:
         elif full == bound or full.startswith(bound + "."):
             return alias
     return None
+
+
+@dataclass(frozen=True)
+class NameBinding:
+    """One binding of a name in one scope of a file, and the lines that may read it."""
+
+    node: cst.CSTNode
+    scope: Scope
+    line: int  # 0: the binding has no position of its own
+    references: tuple[int, ...]
+
+
+def bindings_of(file: ResolvedFile, name: str) -> list[NameBinding]:
+    """Every binding of ``name`` in every scope of ``file`` (imports, assignments,
+    parameters, definitions, loop and ``except`` targets ...), in line order."""
+    found: list[NameBinding] = []
+    for scope in _scopes(file):
+        for assignment in scope.assignments[name]:
+            node = getattr(assignment, "node", None)
+            if not isinstance(node, cst.CSTNode):
+                continue
+            lines = sorted(
+                file.line_of(access.node)
+                for access in assignment.references
+                if access.node in file.positions
+            )
+            line = file.line_of(node) if node in file.positions else 0
+            found.append(NameBinding(node, scope, line, tuple(lines)))
+    return sorted(found, key=lambda binding: binding.line)
+
+
+def unbound_uses(file: ResolvedFile, name: str) -> list[int]:
+    """Lines that read ``name`` where the file binds it nowhere in reach: a builtin, or
+    a global some other code provides."""
+    lines = {
+        file.line_of(access.node)
+        for scope in _scopes(file)
+        for access in scope.accesses[name]
+        if access.node in file.positions
+        and all(isinstance(referent, BuiltinAssignment) for referent in access.referents)
+    }
+    return sorted(lines)
+
+
+def _scopes(file: ResolvedFile) -> list[Scope]:
+    unique = {id(scope): scope for scope in file.scopes.values() if scope is not None}
+    return list(unique.values())

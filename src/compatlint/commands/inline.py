@@ -1,4 +1,4 @@
-"""``compatlint inline``: read the project, plan, then show, check or write.
+"""``compatlint inline``: read the project, plan, then show, check or write (the I/O).
 
 The click command in :mod:`compatlint.cli` only parses flags and calls :func:`run_inline`;
 everything here returns text and an exit code instead of printing.
@@ -10,15 +10,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from compatlint.codemods.command import _selected_shims
-from compatlint.codemods.inline import InlinePlan, first_party_roots, plan_inline
+from compatlint.codemods.inline import first_party_roots, plan_inline
 from compatlint.codemods.outcome import Outcome, present
-from compatlint.codemods.plan import PrunePlan
-from compatlint.codemods.render import text_console, unified_diff
 from compatlint.codemods.sorting import ImportSorter
 from compatlint.config import Config, config_name
 from compatlint.errors import SourceError
+from compatlint.report.inline_text import plan_diff, render_text, summary_line
 from compatlint.ruff_sorter import RuffSorter, project_settings
-from compatlint.versions import Floors
 from compatlint.workspace import Workspace
 
 MODES = ("write", "diff", "check")
@@ -55,73 +53,6 @@ def inline_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
         except SourceError:
             unreadable.append(rel)
     return sources, unreadable
-
-
-# -- output ---------------------------------------------------------------------------------
-
-
-def plan_diff(plan: InlinePlan) -> str:
-    """A ``git apply``-able unified diff of the plan, deletions included."""
-    return unified_diff(PrunePlan(Floors(), edits=dict(plan.edits)))
-
-
-def summary_line(plan: InlinePlan, verb: str) -> str:
-    names = len(plan.inlined)
-    importers = len({edit.path for item in plan.inlined for edit in item.importers})
-    parts = [
-        f"{names} name{'s' if names != 1 else ''} {verb}",
-        f"{importers} importer{'s' if importers != 1 else ''}",
-        f"{len(plan.edits)} file{'s' if len(plan.edits) != 1 else ''}",
-    ]
-    if plan.deleted:
-        parts.append(f"{len(plan.deleted)} shim{'s' if len(plan.deleted) != 1 else ''} deleted")
-    if plan.manual:
-        count = len(plan.manual)
-        parts.append(f"{count} manual follow-up{'s' if count != 1 else ''}")
-    return "inline: " + ", ".join(parts)
-
-
-def render_text(plan: InlinePlan, verb: str, *, color: bool = False, width: int = 120) -> str:
-    """The inlined names, deleted shims and manual follow-ups as rich tables."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    console, buffer = text_console(color=color, width=width)
-    if plan.inlined:
-        table = Table(title="Inlined re-exports", box=box.SIMPLE_HEAD, expand=True)
-        table.add_column("name", no_wrap=True)
-        table.add_column("from", no_wrap=True)
-        table.add_column("importers", overflow="fold", ratio=1)
-        for item in plan.inlined:
-            name = item.name
-            if item.upstream_name != item.name:
-                name = f"{item.upstream_name} as {item.name}"
-            where = ", ".join(f"{e.path}:{e.line}" for e in item.importers) or "(none)"
-            if not item.removed_from_shim:
-                where += " (kept in the shim for the importers left as is)"
-            table.add_row(Text(name), Text(item.module), Text(where))
-        console.print(table)
-    for path in plan.deleted:
-        console.print(f"Deleted {path}: the shim was left trivial", markup=False)
-    if plan.kept:
-        table = Table(title="Re-exports kept in the shim", box=box.SIMPLE_HEAD)
-        table.add_column("location", no_wrap=True)
-        table.add_column("name", no_wrap=True)
-        table.add_column("why", overflow="fold")
-        for kept in plan.kept:
-            table.add_row(Text(f"{kept.shim}:{kept.line}"), Text(kept.name), Text(kept.reason))
-        console.print(table)
-    if plan.manual:
-        table = Table(title="Manual follow-ups", box=box.SIMPLE_HEAD)
-        table.add_column("location", no_wrap=True)
-        table.add_column("name", no_wrap=True)
-        table.add_column("why", overflow="fold")
-        for item in plan.manual:
-            table.add_row(Text(f"{item.path}:{item.line}"), Text(item.name), Text(item.reason))
-        console.print(table)
-    console.print(summary_line(plan, verb), markup=False, soft_wrap=True)
-    return buffer.getvalue()
 
 
 # -- the command ----------------------------------------------------------------------------

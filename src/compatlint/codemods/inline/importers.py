@@ -1,0 +1,221 @@
+"""What each importer takes from a shim, in the terms the rewrite needs.
+
+Nothing here resolves a name: which files reach the shim, through which chains, comes from
+the project's :class:`~compatlint.names.importers.ImporterIndex`; which aliases bind a shim
+name and which accesses read ``shim.X`` comes from the scope-aware finders of
+:mod:`compatlint.names`. This module only sorts their answers into what can be rewritten
+(an import on a line of its own) and what blocks an importer (a star import of the shim,
+an import sharing a line with other code, a file that does not parse).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, Scope
+
+from compatlint.codemods.inline.shim_facts import ShimFacts, parse
+from compatlint.errors import SourceError
+from compatlint.names.importers import ImporterIndex
+from compatlint.names.module_uses import ModuleBinding, find_module_uses
+from compatlint.names.modules import module_name, package_of
+from compatlint.names.uses import ResolvedFile, find_uses
+
+__all__ = ["DirectImport", "Importer", "ModuleImport", "scan_importers"]
+
+SHARED_LINE = "imports the shim on a line shared with other code"
+
+
+@dataclass
+class DirectImport:
+    """``from <shim> import name [as bound]``: the alias that moves to the upstream."""
+
+    name: str
+    bound: str
+    alias: cst.ImportAlias
+    statement: cst.ImportFrom
+    line: cst.SimpleStatementLine
+    index: int
+    lineno: int
+    scope: Scope | None
+
+
+@dataclass
+class ModuleImport:
+    """An import binding the shim module, or a package it is reached from."""
+
+    binding: ModuleBinding
+    line: cst.SimpleStatementLine
+    index: int
+    lineno: int
+    scope: Scope | None
+
+
+@dataclass
+class Importer:
+    """One file's imports of the shim, and what keeps it from being rewritten."""
+
+    path: str
+    text: str
+    file: ResolvedFile | None  # None: it does not parse
+    direct: list[DirectImport] = field(default_factory=list)
+    modules: list[ModuleImport] = field(default_factory=list)
+    stars: list[int] = field(default_factory=list)
+    blocked: list[tuple[int, str, str]] = field(default_factory=list)
+    pinned: set[str] = field(default_factory=set)  # shim names it needs, not rewritable
+    pins_all: bool = False  # it may use any shim name (star, module import left alone)
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        assert self.file is not None
+        return self.file.line_of(node)
+
+    def uses(self, name: str) -> bool:
+        """Whether this importer takes the shim's ``name`` (by import or attribute)."""
+        return any(d.name == name for d in self.direct) or any(
+            name in m.binding.reads for m in self.modules
+        )
+
+    def stores(self) -> dict[str, int]:
+        """Shim names this importer assigns or deletes (``compat.A = ...``), first line."""
+        found: dict[str, int] = {}
+        for module in self.modules:
+            for name, lines in module.binding.stores.items():
+                found[name] = min(found.get(name, lines[0]), *lines)
+        return found
+
+
+def scan_importers(
+    index: ImporterIndex,
+    src_roots: Sequence[str],
+    shim: str,
+    facts: ShimFacts,
+    shim_names: Collection[str],
+) -> list[Importer]:
+    """Every file that imports the shim, directly or through re-export chains."""
+    scan = _Scan(index, src_roots, shim, facts)
+    for name in sorted(set(shim_names) | set(facts.candidates) | set(facts.kept)):
+        scan.direct_imports(name)
+    scan.module_imports()
+    scan.star_imports()
+    scan.unparsable()
+    return [scan.found[path] for path in sorted(scan.found)]
+
+
+class _Scan:
+    def __init__(
+        self, index: ImporterIndex, src_roots: Sequence[str], shim: str, facts: ShimFacts
+    ) -> None:
+        self.index = index
+        self.src_roots = src_roots
+        self.shim = shim
+        self.module = facts.module
+        self.candidates = facts.candidates
+        self.found: dict[str, Importer] = {}
+        self.seen: set[int] = set()
+
+    def importer(self, path: str) -> Importer:
+        if path not in self.found:
+            text = self.index.sources[path]
+            try:
+                wrapper = MetadataWrapper(parse(text, path))
+            except SourceError as exc:
+                blocked = Importer(path, text, None, blocked=[(exc.line or 1, "", exc.message)])
+                blocked.pinned = {n for n in self.candidates if re.search(rf"\b{n}\b", text)}
+                self.found[path] = blocked
+            else:
+                name, is_package = module_name(path, self.src_roots)
+                file = ResolvedFile(wrapper, package_of(name, is_package))
+                self.found[path] = Importer(path, text, file)
+        return self.found[path]
+
+    def direct_imports(self, name: str) -> None:
+        """``from <shim> import name`` aliases, in files that reach the shim's ``name``
+        under any alias (a re-exporter of it imports it from the shim too)."""
+        aliases = self.index.aliases(self.module, name)
+        for path, records in self.index.importers(self.module, name, aliases).items():
+            if path == self.shim or all(r.name is None or r.star for r in records):
+                continue
+            importer = self.importer(path)
+            if importer.file is None:
+                continue
+            file = importer.file
+            for alias in find_uses(file, aliases, self.index).imports:
+                statement = file.parents.get(alias)
+                if id(alias) in self.seen or not isinstance(statement, cst.ImportFrom):
+                    continue
+                if file.source_of(statement) != self.module:
+                    continue  # bound from a re-exporter: that file is rewritten instead
+                self.seen.add(id(alias))
+                line = _statement_line(file.parents, statement)
+                if line is None:
+                    importer.blocked.append((file.line_of(statement), "", SHARED_LINE))
+                    importer.pinned.add(name)
+                    continue
+                index = list(statement.names).index(alias)  # type: ignore[arg-type]
+                bound = alias.evaluated_alias or name
+                scope = file.scopes.get(statement)
+                lineno = file.line_of(alias)
+                importer.direct.append(
+                    DirectImport(name, bound, alias, statement, line, index, lineno, scope)
+                )
+
+    def module_imports(self) -> None:
+        """Bindings of the shim module (or a package it is reached from) and their uses."""
+        for path in self.index.module_importers(self.module):
+            if path == self.shim:
+                continue
+            importer = self.importer(path)
+            if importer.file is None:
+                continue
+            file = importer.file
+            for binding in find_module_uses(file, self.module, self.index):
+                if not (binding.names_target or binding.reads or binding.stores or binding.values):
+                    continue  # `import pkg` for something else of the package
+                line = _statement_line(file.parents, binding.statement)
+                if line is None:
+                    importer.blocked.append((file.line_of(binding.statement), "", SHARED_LINE))
+                    importer.pins_all = True
+                    continue
+                names = list(binding.statement.names)  # type: ignore[arg-type]
+                scope = file.scopes.get(binding.statement)
+                lineno = file.line_of(binding.alias)
+                index = names.index(binding.alias)
+                importer.modules.append(ModuleImport(binding, line, index, lineno, scope))
+
+    def star_imports(self) -> None:
+        for path in self.index.mentioning(()):
+            if path == self.shim:
+                continue
+            lines = [
+                raw.line
+                for raw in self.index.raw_imports(path)
+                if raw.name == "*" and raw.source == self.module
+            ]
+            if lines:
+                importer = self.importer(path)
+                importer.stars += lines
+                importer.pins_all = True
+
+    def unparsable(self) -> None:
+        """Files that may import the shim but do not parse: they block, nothing more."""
+        leaf = self.module.rpartition(".")[2]
+        for path, text in self.index.sources.items():
+            if path == self.shim or not path.endswith(".py") or path in self.found:
+                continue
+            if leaf in text and self.index.parsed(path) is None:
+                self.importer(path)
+
+
+def _statement_line(
+    parents: Mapping[cst.CSTNode, cst.CSTNode], node: cst.CSTNode
+) -> cst.SimpleStatementLine | None:
+    """The line of an import statement, if it is on one of its own in a block."""
+    line = parents.get(node)
+    if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+        return None
+    if not isinstance(parents.get(line), (cst.Module, cst.IndentedBlock)):
+        return None
+    return line

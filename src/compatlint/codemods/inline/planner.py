@@ -1,0 +1,463 @@
+"""Plan ``inline``: every importer of a trivial re-export takes it from the upstream.
+
+:func:`plan_inline` is pure — relative path → text in, an :class:`InlinePlan` out:
+
+1. every importer is rewritten to bind the name from the upstream directly:
+   ``from pkg._compat import A`` / ``from ._compat import A as B`` lose the name and a
+   ``from upstream.x import A [as B]`` joins the same import block; ``compat.A`` (after
+   ``import pkg._compat as compat``, ``from .. import _compat``, ``import pkg._compat``, or
+   ``import pkg`` + ``pkg.compat.A`` through a package's rebinding) becomes a bare ``A``
+   bound the same way, unless ``A`` already means something else there — then the importer
+   is left alone and listed; a module import of the shim goes when nothing else of it is
+   used. A package ``__init__`` that re-exports the name is an importer like any other, so
+   ``from pkg import A`` elsewhere keeps working through it;
+2. the given :class:`~compatlint.codemods.sorting.ImportSorter` sorts each edited import
+   block that was sorted before the edit;
+3. the shim loses the inlined names and their ``__all__`` entries — unless an importer left
+   alone, one that assigns ``shim.A`` or one that uses the shim module as a value may still
+   need them; a shim left trivial that nothing imports any more is deleted.
+
+Which files import what, and which expressions are uses, is the name model's answer
+(:mod:`compatlint.names`); nothing outside the edited imports and attributes changes.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import GlobalScope
+
+from compatlint.analysis.shim import is_trivial
+from compatlint.codemods.blocks import BlockEditor, EditActions
+from compatlint.codemods.config_edit import remove_shim_entry
+from compatlint.codemods.inline.exports import DropExports
+from compatlint.codemods.inline.importers import Importer, ModuleImport, scan_importers
+from compatlint.codemods.inline.plan import ImporterEdit, InlinedName, InlinePlan, ManualItem
+from compatlint.codemods.inline.rewrite import FilePlan, NewName, rewrite_importer
+from compatlint.codemods.inline.shim_facts import ReExport, ShimFacts, shim_facts
+from compatlint.codemods.sorting import BlockEdit, ImportSorter
+from compatlint.config import Config, config_name
+from compatlint.errors import SourceError
+from compatlint.model import Edit
+from compatlint.names.importers import ImporterIndex
+from compatlint.names.modules import module_name
+from compatlint.names.uses import ResolvedFile, bindings_of, unbound_uses
+
+__all__ = ["first_party_roots", "plan_inline"]
+
+_BOM = "\ufeff"
+Reason = tuple[int, str, str]  # line, name, why
+
+
+def plan_inline(
+    config: Config,
+    sources: Mapping[str, str],
+    only: Collection[str] | None = None,
+    *,
+    shims: Collection[str] | None = None,
+    sorter: ImportSorter | None = None,
+) -> InlinePlan:
+    """Plan the inlining of every trivial re-export of the configured shims.
+
+    ``sources`` maps relative POSIX paths to texts: the shims and every file that may
+    import them (the Python files under ``src`` and ``mocks.collect``). ``only`` limits
+    the names inlined, ``shims`` the shims. ``sorter`` sorts the import blocks an
+    importer's edit touched (see :mod:`compatlint.ruff_sorter`); without one, the new lines
+    stay where the shim imports were. Nothing is read or written here.
+    """
+    planner = _Planner(config, sources, only, sorter)
+    for shim in config.shims:
+        if shim in planner.sources and (shims is None or shim in shims):
+            planner.inline_shim(shim)
+    return planner.finish()
+
+
+def first_party_roots(config: Config, paths: Iterable[str]) -> set[str]:
+    """Top-level modules of the project: the first part of each file's module name."""
+    roots: set[str] = set()
+    for path in paths:
+        if path.endswith(".py"):
+            name, _ = module_name(path, config.src)
+            if name:
+                roots.add(name.split(".")[0])
+    return roots
+
+
+class _Planner:
+    def __init__(
+        self,
+        config: Config,
+        sources: Mapping[str, str],
+        only: Collection[str] | None,
+        sorter: ImportSorter | None,
+    ) -> None:
+        self.config = config
+        self.sources = {path: text.removeprefix(_BOM) for path, text in sources.items()}
+        self.boms = {path for path, text in sources.items() if text.startswith(_BOM)}
+        self.texts: dict[str, str | None] = dict(self.sources)
+        self.only = set(only) if only is not None else None
+        self.sorter = sorter
+        self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
+        self.seen_names: set[str] = set()
+
+    def inline_shim(self, shim: str) -> None:
+        text = self.texts.get(shim)
+        if text is None:
+            return
+        shim_module, _ = module_name(shim, self.config.src)
+        if shim_module is None:
+            self.plan.manual.append(
+                ManualItem(shim, 1, "", "the shim is not under a src root: importers unknown")
+            )
+            return
+        facts = shim_facts(self.config, shim, text, shim_module)
+        self.seen_names |= set(facts.candidates) | set(facts.kept)
+        selected = {name for name in facts.candidates if self.only is None or name in self.only}
+        live = {path: text for path, text in self.texts.items() if text is not None}
+        index = ImporterIndex(live, self.config.src)
+        bindings = index.bindings_of_module(shim_module)
+        shim_names = bindings.defined_names if bindings is not None else ()
+        scanned = scan_importers(index, self.config.src, shim, facts, shim_names)
+        stores = self._stores(scanned, facts, selected)
+        used = {n for n in selected if n not in stores and any(i.uses(n) for i in scanned)}
+        for name, kept in facts.kept.items():
+            if any(i.uses(name) for i in scanned):
+                self.plan.kept.append(kept)
+        # Importers that cannot be rewritten keep their names in the shim.
+        alone: dict[str, list[Reason]] = {}
+        for importer in scanned:
+            reasons = list(importer.blocked)
+            reasons += [(line, "*", "star-imports the shim") for line in importer.stars]
+            reasons += _conflicts(importer, facts, used)
+            if reasons:
+                alone[importer.path] = reasons
+        needed = self._needed(scanned, alone, facts, used)
+        removable = used - needed
+        new_shim = _shim_without(facts, removable)
+        remaining = _remaining_references(scanned, alone, used)
+        delete = not remaining and is_trivial(ast.parse(new_shim))
+        if delete:
+            self.texts[shim] = None
+            self.plan.deleted.append(shim)
+            self._forget_shim_in_config(shim)
+        else:
+            self.texts[shim] = new_shim
+        reports: dict[str, list[ImporterEdit]] = defaultdict(list)
+        edited: list[BlockEdit] = []
+        for importer in scanned:
+            if importer.path in alone:
+                continue
+            edit = _rewrite(importer, facts, used, delete, reports)
+            if edit is not None:
+                self.texts[edit.path] = edit.after
+                edited.append(edit)
+        if self.sorter is not None and edited:
+            for edit, text in zip(edited, self.sorter.sort(edited), strict=True):
+                self.texts[edit.path] = text
+        for path, reasons in sorted(alone.items()):
+            for line, name, reason in reasons:
+                self.plan.manual.append(
+                    ManualItem(path, line, name, reason + "; importer left as is")
+                )
+        self._report(shim, facts, used, removable, reports)
+        self._string_follow_ups(shim, shim_module, sorted(removable), delete)
+        if remaining and is_trivial(ast.parse(new_shim)):
+            for path, line, reason in remaining:
+                if path in alone:
+                    continue  # already listed, with its own reason
+                self.plan.manual.append(
+                    ManualItem(path, line, "", f"{reason}; the trivial shim is kept")
+                )
+
+    def _stores(
+        self, scanned: Sequence[Importer], facts: ShimFacts, selected: Collection[str]
+    ) -> set[str]:
+        """Names some importer assigns on the shim module (``compat.A = ...``): its readers
+        would see the change, so they keep reading the shim. Each is listed."""
+        stored: set[str] = set()
+        for importer in scanned:
+            for name, line in sorted(importer.stores().items()):
+                if name in selected and any(i.uses(name) for i in scanned):
+                    stored.add(name)
+                    reason = f"assigns the shim's {name}: its importers keep reading the shim"
+                    self.plan.manual.append(ManualItem(importer.path, line, name, reason))
+        return stored
+
+    def _needed(
+        self,
+        scanned: Sequence[Importer],
+        alone: Mapping[str, object],
+        facts: ShimFacts,
+        used: set[str],
+    ) -> set[str]:
+        """The inlined names the shim must keep for importers that still take them."""
+        needed: set[str] = set()
+        for importer in scanned:
+            if importer.path in alone:
+                needed |= {d.name for d in importer.direct}
+                needed |= {n for m in importer.modules for n in m.binding.reads}
+            needed |= importer.pinned
+            escapes = sorted(line for m in importer.modules for line in m.binding.values)
+            if importer.pins_all or escapes:
+                needed |= set(facts.candidates)
+            if escapes and importer.path not in alone and used:
+                reason = "uses the shim module as a value: the inlined names stay in the shim"
+                self.plan.manual.append(ManualItem(importer.path, escapes[0], "", reason))
+        return needed
+
+    def _report(
+        self,
+        shim: str,
+        facts: ShimFacts,
+        used: set[str],
+        removable: set[str],
+        reports: Mapping[str, list[ImporterEdit]],
+    ) -> None:
+        for name in [name for name in facts.candidates if name in used]:
+            export = facts.candidates[name]
+            if not reports.get(name) and name not in removable:
+                continue
+            self.plan.inlined.append(
+                InlinedName(
+                    shim,
+                    name,
+                    export.module,
+                    export.original,
+                    name in removable,
+                    tuple(sorted(reports.get(name, ()), key=lambda e: (e.path, e.line))),
+                )
+            )
+
+    def _string_follow_ups(
+        self, shim: str, shim_module: str, names: Sequence[str], deleted: bool
+    ) -> None:
+        needles = [f"{shim_module}.{name}" for name in names]
+        if deleted:
+            needles = [shim_module]
+        for path, text in sorted(self.texts.items()):
+            if text is None or path == shim or not path.endswith(".py"):
+                continue
+            for needle in needles:
+                for line in _string_mentions(text, needle):
+                    reason = f"a string names {needle}" + (
+                        ", which is deleted" if deleted else ", which the importers no longer use"
+                    )
+                    self.plan.manual.append(ManualItem(path, line, needle, reason))
+
+    def _forget_shim_in_config(self, shim: str) -> None:
+        """Drop a deleted shim from ``[tool.compatlint] shim`` when the config is at hand."""
+        name = config_name(self.config)
+        current = self.texts.get(name)
+        updated = remove_shim_entry(current, shim) if current is not None else None
+        if updated is not None:
+            self.texts[name] = updated
+        else:
+            reason = f"remove {shim} from [tool.compatlint] shim: the file is deleted"
+            self.plan.manual.append(ManualItem(name, 0, shim, reason))
+
+    def finish(self) -> InlinePlan:
+        for path, text in sorted(self.texts.items()):
+            old = self.sources.get(path)
+            if old is None or text == old:
+                continue
+            bom = _BOM if path in self.boms else ""
+            if text is not None and path.endswith(".py"):
+                _check_parses(path, text)
+            self.plan.edits[path] = Edit(path, None if text is None else bom + text, bom + old)
+        if self.only is not None:
+            self.plan.unknown_only = sorted(self.only - self.seen_names)
+        self.plan.manual.sort(key=lambda item: (item.path, item.line, item.name))
+        self.plan.kept.sort(key=lambda item: (item.shim, item.line))
+        return self.plan
+
+
+# -- the shim ---------------------------------------------------------------------------------
+
+
+def _shim_without(facts: ShimFacts, names: Collection[str]) -> str:
+    """The shim text without the imports of ``names`` (and their ``__all__`` entries)."""
+    if not names:
+        return facts.text
+    assert facts.file is not None
+    actions = EditActions()
+    for name in names:
+        actions.remove_aliases.add(id(facts.aliases[name]))
+    edited = facts.file.module.visit(BlockEditor(actions))
+    return edited.visit(DropExports(set(names))).code
+
+
+# -- importers --------------------------------------------------------------------------------
+
+
+def _other_uses(module: ModuleImport, used: Collection[str]) -> bool:
+    """Whether the binding is used for anything but reads of inlined names."""
+    binding = module.binding
+    return bool(binding.stores or binding.values or set(binding.reads) - set(used))
+
+
+def _conflicts(importer: Importer, facts: ShimFacts, used: set[str]) -> list[Reason]:
+    if importer.file is None:
+        return []
+    file = importer.file
+    shim_direct = {id(d.statement) for d in importer.direct}
+    found: list[Reason] = []
+    for module in importer.modules:
+        for name, reads in sorted(module.binding.reads.items()):
+            if name not in used:
+                continue
+            export = facts.candidates[name]
+            reason = _conflict(file, module, name, export, shim_direct)
+            if reason is not None:
+                found.append((file.line_of(reads[0]), name, reason))
+    for direct in importer.direct:
+        if direct.name not in used:
+            continue
+        same_scope = [b for b in bindings_of(file, direct.bound) if b.scope is direct.scope]
+        if len(same_scope) > 1:
+            reason = f"{direct.bound} is bound more than once in this scope"
+            found.append((direct.lineno, direct.name, reason))
+    return found
+
+
+def _conflict(
+    file: ResolvedFile, module: ModuleImport, name: str, export: ReExport, shim_direct: set[int]
+) -> str | None:
+    """Why ``module.name`` cannot become a bare ``name`` in this file (None: it can)."""
+    found: list[tuple[int, str]] = []
+    for binding in bindings_of(file, name):
+        node = binding.node
+        ok = False
+        if binding.scope is module.scope and isinstance(node, cst.ImportFrom):
+            if id(node) in shim_direct:
+                ok = _imports_exactly(node, name, name)
+            elif not node.relative and node.module is not None:
+                source = get_full_name_for_node(node.module)
+                ok = source == export.module and _imports_exactly(node, export.original, name)
+        if not ok:
+            detail = f" (line {binding.line})" if binding.line else ""
+            found.append((binding.line, f"{name} is already bound differently here{detail}"))
+    for line in unbound_uses(file, name):
+        found.append((line, f"{name} already names a builtin or global here (line {line})"))
+    return min(found)[1] if found else None
+
+
+def _imports_exactly(node: cst.ImportFrom, original: str, local: str) -> bool:
+    if isinstance(node.names, cst.ImportStar):
+        return False
+    for alias in node.names:
+        name = get_full_name_for_node(alias.name)
+        bound = alias.evaluated_alias or name
+        if bound == local:
+            return name == original
+    return False
+
+
+def _remaining_references(
+    scanned: Sequence[Importer], alone: Mapping[str, object], used: set[str]
+) -> list[tuple[str, int, str]]:
+    """Importer references that keep the shim needed after the rewrite."""
+    remaining: list[tuple[str, int, str]] = []
+    for importer in scanned:
+        if importer.path in alone:
+            remaining.append((importer.path, 1, "left as is"))
+            continue
+        for direct in importer.direct:
+            if direct.name not in used:
+                remaining.append((importer.path, direct.lineno, f"still imports {direct.name}"))
+        for module in importer.modules:
+            binding = module.binding
+            if _other_uses(module, used):
+                reason = f"still uses {binding.local} otherwise"
+                remaining.append((importer.path, module.lineno, reason))
+            elif binding.names_target and binding.root_uses:
+                root = binding.local.split(".")[0]
+                reason = f"import {binding.local} also binds {root}, which is used"
+                remaining.append((importer.path, module.lineno, reason))
+    return remaining
+
+
+def _rewrite(
+    importer: Importer,
+    facts: ShimFacts,
+    used: set[str],
+    delete: bool,
+    reports: dict[str, list[ImporterEdit]],
+) -> BlockEdit | None:
+    """The importer rewritten to take the inlined names from the upstream (None: no
+    change)."""
+    file = importer.file
+    assert file is not None
+    plan = FilePlan()
+    for direct in importer.direct:
+        if direct.name not in used:
+            continue
+        export = facts.candidates[direct.name]
+        plan.remove_aliases[id(direct.statement)].add(direct.index)
+        plan.additions[id(direct.line)].append(
+            NewName(export.module, export.original, direct.bound)
+        )
+        action = f"import now {_statement(export.module, export.original, direct.bound)}"
+        reports[direct.name].append(ImporterEdit(importer.path, direct.lineno, action))
+    for module in importer.modules:
+        binding = module.binding
+        rewritten = 0
+        for name, reads in sorted(binding.reads.items()):
+            if name not in used:
+                continue
+            export = facts.candidates[name]
+            reads = sorted(reads, key=file.line_of)
+            for read in reads:
+                plan.attributes[id(read)] = name
+            rewritten += len(reads)
+            plan.additions[id(module.line)].append(NewName(export.module, export.original, name))
+            count = f"{len(reads)} use{'s' if len(reads) != 1 else ''}"
+            action = f"{binding.local}.{name} -> {name} ({count}); " + _statement(
+                export.module, export.original, name
+            )
+            reports[name].append(ImporterEdit(importer.path, file.line_of(reads[0]), action))
+        unused = not _other_uses(module, used) and not binding.root_uses
+        if binding.names_target and unused and (rewritten or delete):
+            plan.remove_aliases[id(binding.statement)].add(module.index)
+            at_module_level = isinstance(module.scope, GlobalScope)
+            if delete and "." not in binding.local and at_module_level:
+                plan.all_entries.add(binding.local)
+    if not plan:
+        return None
+    return rewrite_importer(importer.path, importer.text, file.module, file.positions, plan)
+
+
+def _statement(module: str, original: str, local: str) -> str:
+    alias = "" if original == local else f" as {local}"
+    return f"from {module} import {original}{alias}"
+
+
+def _string_mentions(text: str, needle: str) -> list[int]:
+    """Lines of string literals in ``text`` that mention ``needle`` as a dotted name."""
+    if needle not in text:
+        return []
+    pattern = re.compile(rf"(?<![\w.]){re.escape(needle)}(?![\w])")
+    lines: list[int] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING and pattern.search(token.string):
+                lines.append(token.start[0])
+    except (tokenize.TokenError, SyntaxError):  # pragma: no cover - texts parse by now
+        return lines
+    return lines
+
+
+def _check_parses(path: str, text: str) -> None:
+    """A guard, not a feature: inline must never write code that does not compile."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:  # pragma: no cover - a bug in the rewrite, never user input
+        raise SourceError(
+            f"inline produced invalid code ({exc.msg}); nothing written", path
+        ) from None

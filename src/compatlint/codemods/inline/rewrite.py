@@ -1,0 +1,238 @@
+"""The libcst rewrite of one importer: shim names out, upstream imports in, ``m.X`` → ``X``.
+
+Each added ``from upstream import X`` line takes the place of the shim import it replaces,
+or follows it when that import keeps other names; sorting is the sorter's business.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from compatlint.codemods.blocks import StatementStream, has_comment
+from compatlint.codemods.inline.exports import without_exports
+from compatlint.codemods.sequences import remove_aliases
+from compatlint.codemods.sorting import Anchor, BlockEdit
+
+__all__ = ["FilePlan", "NewName", "rewrite_importer"]
+
+
+@dataclass
+class NewName:
+    """A binding to add: ``from module import original [as local]``."""
+
+    module: str
+    original: str
+    local: str
+
+    @property
+    def alias(self) -> tuple[str, str | None]:
+        return (self.original, None if self.local == self.original else self.local)
+
+
+@dataclass
+class FilePlan:
+    """What to change in one importer: aliases to drop (per statement, by index), attributes
+    to turn into bare names, lines to add after an import line, ``__all__`` entries to drop."""
+
+    remove_aliases: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    attributes: dict[int, str] = field(default_factory=dict)
+    additions: dict[int, list[NewName]] = field(default_factory=lambda: defaultdict(list))
+    all_entries: set[str] = field(default_factory=set)
+
+    def touches(self, statement: cst.BaseStatement) -> bool:
+        if id(statement) in self.additions:
+            return True
+        if isinstance(statement, cst.SimpleStatementLine):
+            return any(id(small) in self.remove_aliases for small in statement.body)
+        return False
+
+    def __bool__(self) -> bool:
+        return bool(self.remove_aliases or self.attributes or self.additions)
+
+
+def rewrite_importer(
+    path: str,
+    text: str,
+    module: cst.Module,
+    positions: Mapping[cst.CSTNode, CodeRange],
+    plan: FilePlan,
+) -> BlockEdit:
+    """The importer with ``plan`` applied, and where its import blocks changed."""
+    rewriter = _ImporterRewriter(plan, module, positions)
+    new = module.visit(rewriter)
+    after = MetadataWrapper(new, unsafe_skip_copy=True).resolve(PositionProvider)
+    anchors = tuple(
+        Anchor(line, after[node].start.line) for line, node in rewriter.touched if node in after
+    )
+    return BlockEdit(path, text, new.code, anchors)
+
+
+class _ImporterRewriter(cst.CSTTransformer):
+    """Applies a :class:`FilePlan`."""
+
+    def __init__(
+        self, plan: FilePlan, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]
+    ) -> None:
+        super().__init__()
+        self.plan = plan
+        self.module = module
+        self.positions = positions
+        self.depth = 0
+        # (line before the edit, the statement it became) for each import statement touched
+        self.touched: list[tuple[int, cst.BaseStatement]] = []
+
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        name = self.plan.attributes.get(id(original_node))
+        if name is None:
+            return updated_node
+        return cst.Name(name, lpar=updated_node.lpar, rpar=updated_node.rpar)
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        return self._exports(updated_node)
+
+    def leave_AnnAssign(
+        self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
+    ) -> cst.AnnAssign:
+        return self._exports(updated_node)
+
+    def leave_AugAssign(
+        self, original_node: cst.AugAssign, updated_node: cst.AugAssign
+    ) -> cst.AugAssign:
+        return self._exports(updated_node)
+
+    def _exports(self, node: Any) -> Any:
+        if not self.plan.all_entries or self.depth:
+            return node
+        return without_exports(node, self.plan.all_entries)
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.depth += 1
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        self.depth -= 1
+        rebuilt = self._suite(original_node.body, updated_node.body)
+        if rebuilt is None:
+            return updated_node
+        statements, carry = rebuilt
+        if not statements:  # every statement of the block was an import of the deleted shim
+            statements = [cst.SimpleStatementLine(body=[cst.Pass()])]
+        footer = [*_comments_only(carry), *updated_node.footer]
+        return updated_node.with_changes(body=statements, footer=footer)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        rebuilt = self._suite(original_node.body, updated_node.body)
+        if rebuilt is None:
+            return updated_node
+        statements, carry = rebuilt
+        footer = [*_comments_only(carry), *updated_node.footer]
+        return updated_node.with_changes(body=statements, footer=footer)
+
+    def _suite(
+        self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]
+    ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]] | None:
+        plan = self.plan
+        if not any(plan.touches(statement) for statement in original):
+            return None
+        present = _imported_from(original)
+        stream = StatementStream(block_start=True)
+        for before, after in zip(original, updated, strict=True):
+            kept = self._without_shim_names(before, after)
+            added = self._new_lines(plan.additions.get(id(before), ()), present)
+            if kept is None and not added:
+                if not stream.statements:
+                    stream.removed()
+                stream.lines(before.leading_lines)
+                continue
+            if kept is None:
+                added[0] = added[0].with_changes(leading_lines=before.leading_lines)
+            new = [*([kept] if kept is not None else []), *added]
+            stream.add(new)
+            if plan.touches(before):
+                line = self.positions[before].start.line
+                self.touched.append((line, stream.statements[-len(new)]))
+        result = stream.finish()
+        return list(result.statements), result.carry_after
+
+    def _new_lines(
+        self, names: Sequence[NewName], present: set[tuple[str, str, str | None]]
+    ) -> list[cst.SimpleStatementLine]:
+        """``from module import ...`` lines for ``names`` not imported here yet, one per
+        module, in the order the names come."""
+        per_module: dict[str, list[tuple[str, str | None]]] = {}
+        for name in names:
+            key = (name.module, *name.alias)
+            if key in present:
+                continue
+            present.add(key)
+            per_module.setdefault(name.module, []).append(name.alias)
+        lines: list[cst.SimpleStatementLine] = []
+        for module, aliases in per_module.items():
+            listed = ", ".join(n if a is None else f"{n} as {a}" for n, a in aliases)
+            text = f"from {module} import {listed}{self.module.default_newline}"
+            line = cst.parse_statement(text, config=self.module.config_for_parsing)
+            assert isinstance(line, cst.SimpleStatementLine)
+            lines.append(line)
+        return lines
+
+    def _without_shim_names(
+        self, before: cst.BaseStatement, after: cst.BaseStatement
+    ) -> cst.BaseStatement | None:
+        if not isinstance(before, cst.SimpleStatementLine):
+            return after
+        drops = [self.plan.remove_aliases.get(id(small)) for small in before.body]
+        if not any(drops):
+            return after
+        assert isinstance(after, cst.SimpleStatementLine)
+        small: list[cst.BaseSmallStatement] = []
+        for original, updated, drop in zip(before.body, after.body, drops, strict=True):
+            if not drop:
+                small.append(updated)
+                continue
+            assert isinstance(original, (cst.Import, cst.ImportFrom))
+            count = len(original.names)  # type: ignore[arg-type]
+            if len(drop) >= count:
+                continue
+            small.append(remove_aliases(updated, sorted(drop)))  # type: ignore[arg-type]
+        if not small:
+            return None
+        if small[-1].semicolon is not cst.MaybeSentinel.DEFAULT:
+            small[-1] = small[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return after.with_changes(body=small)
+
+
+def _imported_from(statements: Sequence[cst.BaseStatement]) -> set[tuple[str, str, str | None]]:
+    """``(module, name, alias)`` of each absolute ``from`` import among ``statements``."""
+    found: set[tuple[str, str, str | None]] = set()
+    for statement in statements:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
+                continue
+            if isinstance(small.names, cst.ImportStar):
+                continue
+            module = get_full_name_for_node(small.module) or ""
+            for alias in small.names:
+                name = get_full_name_for_node(alias.name) or ""
+                found.add((module, name, alias.evaluated_alias if alias.asname else None))
+    return found
+
+
+def _comments_only(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    if not has_comment(lines):
+        return []
+    end = len(lines)
+    while lines[end - 1].comment is None:
+        end -= 1
+    return list(lines[:end])

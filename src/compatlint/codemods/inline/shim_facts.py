@@ -1,0 +1,97 @@
+"""Which of a shim's re-exports are trivial (inlinable) and which stay, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import MetadataWrapper
+
+from compatlint.analysis.project import grammar_for, shim_model
+from compatlint.analysis.shapes import root_of
+from compatlint.codemods.inline.plan import KeptName
+from compatlint.config import Config
+from compatlint.errors import SourceError
+from compatlint.model import SiteKind
+from compatlint.names.uses import ResolvedFile, bindings_of
+
+__all__ = ["ReExport", "ShimFacts", "parse", "shim_facts"]
+
+
+@dataclass(frozen=True)
+class ReExport:
+    """A name the shim binds with an unconditional ``from upstream.x import``."""
+
+    name: str
+    module: str
+    original: str
+    line: int
+
+
+@dataclass
+class ShimFacts:
+    """The shim's trivial re-exports (``candidates``, with their import aliases) and the
+    re-exports it keeps (``kept``, with the reason)."""
+
+    path: str
+    module: str
+    text: str
+    candidates: dict[str, ReExport] = field(default_factory=dict)
+    aliases: dict[str, cst.ImportAlias] = field(default_factory=dict)
+    kept: dict[str, KeptName] = field(default_factory=dict)
+    file: ResolvedFile | None = None
+
+
+def parse(text: str, path: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise SourceError(f"cannot parse: {exc.message}", path or None, exc.raw_line) from None
+
+
+def shim_facts(config: Config, path: str, text: str, shim_module: str) -> ShimFacts:
+    """The shim's re-export sites, split into trivial candidates and kept names."""
+    facts = ShimFacts(path, shim_module, text)
+    model = shim_model(config, path, text, grammar_for(config))
+    lines = {site.line for site in model.sites if site.kind is SiteKind.RE_EXPORT}
+    if not lines:
+        return facts
+    file = ResolvedFile(MetadataWrapper(parse(text, path)), None)
+    facts.file = file
+    upstream_roots = {root_of(upstream) for upstream in config.upstreams}
+    for statement in file.module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        if file.line_of(statement) not in lines:
+            continue
+        for small in statement.body:
+            if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                continue
+            if small.relative or small.module is None:
+                continue
+            module = get_full_name_for_node(small.module) or ""
+            if root_of(module) not in upstream_roots:
+                continue
+            for alias in small.names:
+                original = get_full_name_for_node(alias.name) or ""
+                bound = alias.evaluated_alias or original
+                where = file.line_of(alias)
+                reason = _shim_use(file, bound, small)
+                if reason is not None:
+                    facts.kept[bound] = KeptName(path, where, bound, reason)
+                    continue
+                facts.candidates[bound] = ReExport(bound, module, original, where)
+                facts.aliases[bound] = alias
+    return facts
+
+
+def _shim_use(file: ResolvedFile, bound: str, node: cst.ImportFrom) -> str | None:
+    """Why the shim's ``bound`` is not a trivial re-export, or None if it is one."""
+    scope = file.scopes.get(node)
+    bindings = [binding for binding in bindings_of(file, bound) if binding.scope is scope]
+    if len(bindings) != 1 or bindings[0].node is not node:
+        return "bound more than once in the shim"
+    if bindings[0].references:
+        return f"used by the shim itself (line {bindings[0].references[0]})"
+    return None
