@@ -30,30 +30,25 @@ import tokenize
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
 from libcst.metadata import GlobalScope
 
 from compatlint.analysis.shim import is_trivial
-from compatlint.codemods.blocks import BlockEditor, EditActions
 from compatlint.codemods.config_edit import remove_shim_entry
-from compatlint.codemods.inline.exports import DropExports
+from compatlint.codemods.inline.conflicts import Reason, conflicts
 from compatlint.codemods.inline.importers import Importer, ModuleImport, scan_importers
 from compatlint.codemods.inline.plan import ImporterEdit, InlinedName, InlinePlan, ManualItem
 from compatlint.codemods.inline.rewrite import FilePlan, NewName, rewrite_importer
-from compatlint.codemods.inline.shim_facts import ReExport, ShimFacts, shim_facts
+from compatlint.codemods.inline.shim_facts import ShimFacts, shim_facts, shim_without
 from compatlint.codemods.sorting import BlockEdit, ImportSorter
 from compatlint.config import Config, config_name
 from compatlint.errors import SourceError
 from compatlint.model import Edit
 from compatlint.names.importers import ImporterIndex
 from compatlint.names.modules import module_name
-from compatlint.names.uses import ResolvedFile, bindings_of, unbound_uses
 
 __all__ = ["first_party_roots", "plan_inline"]
 
 _BOM = "\ufeff"
-Reason = tuple[int, str, str]  # line, name, why
 
 
 def plan_inline(
@@ -135,12 +130,12 @@ class _Planner:
         for importer in scanned:
             reasons = list(importer.blocked)
             reasons += [(line, "*", "star-imports the shim") for line in importer.stars]
-            reasons += _conflicts(importer, facts, used)
+            reasons += conflicts(importer, facts, used)
             if reasons:
                 alone[importer.path] = reasons
         needed = self._needed(scanned, alone, facts, used)
         removable = used - needed
-        new_shim = _shim_without(facts, removable)
+        new_shim = shim_without(facts, removable)
         remaining = _remaining_references(scanned, alone, used)
         delete = not remaining and is_trivial(ast.parse(new_shim))
         if delete:
@@ -278,21 +273,6 @@ class _Planner:
         return self.plan
 
 
-# -- the shim ---------------------------------------------------------------------------------
-
-
-def _shim_without(facts: ShimFacts, names: Collection[str]) -> str:
-    """The shim text without the imports of ``names`` (and their ``__all__`` entries)."""
-    if not names:
-        return facts.text
-    assert facts.file is not None
-    actions = EditActions()
-    for name in names:
-        actions.remove_aliases.add(id(facts.aliases[name]))
-    edited = facts.file.module.visit(BlockEditor(actions))
-    return edited.visit(DropExports(set(names))).code
-
-
 # -- importers --------------------------------------------------------------------------------
 
 
@@ -300,63 +280,6 @@ def _other_uses(module: ModuleImport, used: Collection[str]) -> bool:
     """Whether the binding is used for anything but reads of inlined names."""
     binding = module.binding
     return bool(binding.stores or binding.values or set(binding.reads) - set(used))
-
-
-def _conflicts(importer: Importer, facts: ShimFacts, used: set[str]) -> list[Reason]:
-    if importer.file is None:
-        return []
-    file = importer.file
-    shim_direct = {id(d.statement) for d in importer.direct}
-    found: list[Reason] = []
-    for module in importer.modules:
-        for name, reads in sorted(module.binding.reads.items()):
-            if name not in used:
-                continue
-            export = facts.candidates[name]
-            reason = _conflict(file, module, name, export, shim_direct)
-            if reason is not None:
-                found.append((file.line_of(reads[0]), name, reason))
-    for direct in importer.direct:
-        if direct.name not in used:
-            continue
-        same_scope = [b for b in bindings_of(file, direct.bound) if b.scope is direct.scope]
-        if len(same_scope) > 1:
-            reason = f"{direct.bound} is bound more than once in this scope"
-            found.append((direct.lineno, direct.name, reason))
-    return found
-
-
-def _conflict(
-    file: ResolvedFile, module: ModuleImport, name: str, export: ReExport, shim_direct: set[int]
-) -> str | None:
-    """Why ``module.name`` cannot become a bare ``name`` in this file (None: it can)."""
-    found: list[tuple[int, str]] = []
-    for binding in bindings_of(file, name):
-        node = binding.node
-        ok = False
-        if binding.scope is module.scope and isinstance(node, cst.ImportFrom):
-            if id(node) in shim_direct:
-                ok = _imports_exactly(node, name, name)
-            elif not node.relative and node.module is not None:
-                source = get_full_name_for_node(node.module)
-                ok = source == export.module and _imports_exactly(node, export.original, name)
-        if not ok:
-            detail = f" (line {binding.line})" if binding.line else ""
-            found.append((binding.line, f"{name} is already bound differently here{detail}"))
-    for line in unbound_uses(file, name):
-        found.append((line, f"{name} already names a builtin or global here (line {line})"))
-    return min(found)[1] if found else None
-
-
-def _imports_exactly(node: cst.ImportFrom, original: str, local: str) -> bool:
-    if isinstance(node.names, cst.ImportStar):
-        return False
-    for alias in node.names:
-        name = get_full_name_for_node(alias.name)
-        bound = alias.evaluated_alias or name
-        if bound == local:
-            return name == original
-    return False
 
 
 def _remaining_references(

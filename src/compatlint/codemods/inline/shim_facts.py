@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -10,13 +11,15 @@ from libcst.metadata import MetadataWrapper
 
 from compatlint.analysis.project import grammar_for, shim_model
 from compatlint.analysis.shapes import root_of
+from compatlint.codemods.blocks import BlockEditor, EditActions
+from compatlint.codemods.inline.exports import DropExports
 from compatlint.codemods.inline.plan import KeptName
 from compatlint.config import Config
 from compatlint.errors import SourceError
 from compatlint.model import SiteKind
 from compatlint.names.uses import ResolvedFile, bindings_of
 
-__all__ = ["ReExport", "ShimFacts", "parse", "shim_facts"]
+__all__ = ["ReExport", "ShimFacts", "parse", "shim_facts", "shim_without"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +98,15 @@ def _shim_use(file: ResolvedFile, bound: str, node: cst.ImportFrom) -> str | Non
     if bindings[0].references:
         return f"used by the shim itself (line {bindings[0].references[0]})"
     return None
+
+
+def shim_without(facts: ShimFacts, names: Collection[str]) -> str:
+    """The shim text without the imports of ``names`` (and their ``__all__`` entries)."""
+    if not names:
+        return facts.text
+    assert facts.file is not None
+    actions = EditActions()
+    for name in names:
+        actions.remove_aliases.add(id(facts.aliases[name]))
+    edited = facts.file.module.visit(BlockEditor(actions))
+    return edited.visit(DropExports(set(names))).code
