@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.fix import FIXABLE, plan_fixes
-from compatlint.codemods.inline_command import project_sorter
 from compatlint.commands.common import project_sources
+from compatlint.commands.inline import project_sorter
 from compatlint.config import config_name
 from compatlint.model import Diagnostic, Edit
 from compatlint.workspace import Workspace

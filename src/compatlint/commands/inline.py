@@ -9,18 +9,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from compatlint.codemods.command import _selected_shims
 from compatlint.codemods.inline import first_party_roots, plan_inline
-from compatlint.codemods.outcome import Outcome, present
 from compatlint.codemods.sorting import ImportSorter
+from compatlint.commands.common import (
+    check_mode,
+    read_sources,
+    selected_shims,
+    unreadable_warning,
+    write_edits,
+)
+from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config, config_name
-from compatlint.errors import SourceError
 from compatlint.report.inline_text import plan_diff, render_text, summary_line
 from compatlint.ruff_sorter import RuffSorter, project_settings
 from compatlint.workspace import Workspace
-
-MODES = ("write", "diff", "check")
-
 
 # -- settings and sources -------------------------------------------------------------------
 
@@ -43,16 +45,8 @@ def importer_paths(workspace: Workspace) -> list[str]:
 
 def inline_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
     """The texts :func:`plan_inline` needs, and the files skipped because not UTF-8."""
-    sources = workspace.sources([*workspace.config.shims, config_name(workspace.config)])
-    unreadable: list[str] = []
-    for rel in importer_paths(workspace):
-        if rel in sources:
-            continue
-        try:
-            sources[rel] = workspace.read(rel)
-        except SourceError:
-            unreadable.append(rel)
-    return sources, unreadable
+    required = [*workspace.config.shims, config_name(workspace.config)]
+    return read_sources(workspace, required, importer_paths(workspace))
 
 
 # -- the command ----------------------------------------------------------------------------
@@ -70,24 +64,19 @@ def run_inline(
     sorter: ImportSorter | None = None,
 ) -> Outcome:
     """Inline the trivial re-exports of the shims under ``paths`` (default: all)."""
-    if mode not in MODES:  # pragma: no cover - the CLI offers only these
-        raise ValueError(mode)
+    check_mode(mode)
     workspace = Workspace(config)
-    shims = _selected_shims(workspace, paths)
+    shims = selected_shims(workspace, paths)
     sources, unreadable = inline_sources(workspace)
     sorter = sorter if sorter is not None else project_sorter(config, sources)
     plan = plan_inline(config, sources, only or None, shims=shims, sorter=sorter)
     outcome = Outcome("", plan=plan)
     if unreadable:
-        outcome.messages.append(
-            "compatlint: warning: not searched for importers (not UTF-8): " + ", ".join(unreadable)
-        )
+        outcome.messages.append(unreadable_warning("importers", unreadable))
     for name in plan.unknown_only:
         outcome.messages.append(f"compatlint: warning: --only {name}: no shim re-exports it")
-    changed_paths = sorted(plan.edits)
     if mode == "write" and plan.changed:
-        workspace.ensure_clean(changed_paths, allow_dirty=allow_dirty)
-        workspace.apply(plan.edits[path] for path in changed_paths)
+        write_edits(workspace, plan.edits, allow_dirty=allow_dirty)
 
     verb = "inlined" if mode == "write" else "would be inlined"
     present(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from compatlint.codemods.render import diff_edits, text_console
+from compatlint.codemods.edits import diff_edits
+from compatlint.report.console import text_console
 
 if TYPE_CHECKING:
     from compatlint.codemods.inline.plan import InlinePlan

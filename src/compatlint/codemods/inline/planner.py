@@ -34,6 +34,7 @@ from libcst.metadata import GlobalScope
 
 from compatlint.analysis.shim import is_trivial
 from compatlint.codemods.config_edit import remove_shim_entry
+from compatlint.codemods.edits import EditPlan
 from compatlint.codemods.inline.conflicts import Reason, conflicts
 from compatlint.codemods.inline.importers import Importer, ModuleImport, scan_importers
 from compatlint.codemods.inline.plan import ImporterEdit, InlinedName, InlinePlan, ManualItem
@@ -41,14 +42,10 @@ from compatlint.codemods.inline.rewrite import FilePlan, NewName, rewrite_import
 from compatlint.codemods.inline.shim_facts import ShimFacts, shim_facts, shim_without
 from compatlint.codemods.sorting import BlockEdit, ImportSorter
 from compatlint.config import Config, config_name
-from compatlint.errors import SourceError
-from compatlint.model import Edit
 from compatlint.names.importers import ImporterIndex
 from compatlint.names.modules import module_name
 
 __all__ = ["first_party_roots", "plan_inline"]
-
-_BOM = "\ufeff"
 
 
 def plan_inline(
@@ -94,9 +91,9 @@ class _Planner:
         sorter: ImportSorter | None,
     ) -> None:
         self.config = config
-        self.sources = {path: text.removeprefix(_BOM) for path, text in sources.items()}
-        self.boms = {path for path, text in sources.items() if text.startswith(_BOM)}
-        self.texts: dict[str, str | None] = dict(self.sources)
+        self.files = EditPlan(sources)
+        self.sources = self.files.sources
+        self.texts = self.files.texts
         self.only = set(only) if only is not None else None
         self.sorter = sorter
         self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
@@ -258,14 +255,7 @@ class _Planner:
             self.plan.manual.append(ManualItem(name, 0, shim, reason))
 
     def finish(self) -> InlinePlan:
-        for path, text in sorted(self.texts.items()):
-            old = self.sources.get(path)
-            if old is None or text == old:
-                continue
-            bom = _BOM if path in self.boms else ""
-            if text is not None and path.endswith(".py"):
-                _check_parses(path, text)
-            self.plan.edits[path] = Edit(path, None if text is None else bom + text, bom + old)
+        self.plan.edits.update(self.files.edits("inline"))
         if self.only is not None:
             self.plan.unknown_only = sorted(self.only - self.seen_names)
         self.plan.manual.sort(key=lambda item: (item.path, item.line, item.name))
@@ -374,13 +364,3 @@ def _string_mentions(text: str, needle: str) -> list[int]:
     except (tokenize.TokenError, SyntaxError):  # pragma: no cover - texts parse by now
         return lines
     return lines
-
-
-def _check_parses(path: str, text: str) -> None:
-    """A guard, not a feature: inline must never write code that does not compile."""
-    try:
-        compile(text, path, "exec", dont_inherit=True)
-    except SyntaxError as exc:  # pragma: no cover - a bug in the rewrite, never user input
-        raise SourceError(
-            f"inline produced invalid code ({exc.msg}); nothing written", path
-        ) from None
