@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from compatlint.commands.outcome import Outcome
 from compatlint.config import Config
+from compatlint.errors import WorkspaceError
 from compatlint.verify.sources import UpstreamError, load_upstream, parse_upstream_option
 
 if TYPE_CHECKING:
@@ -91,9 +92,24 @@ def run_verify(
 
 
 def _write_suggestions(workspace: Workspace, result: VerifyResult, *, allow_dirty: bool) -> str:
-    from compatlint.verify.write import write_suggested_tags
+    """Insert every writable suggested tag, with prune's safety: files with uncommitted
+    changes are refused (``--allow-dirty`` skips the check), and so is a file that changed
+    on disk since the analysis read it; then every file is written or none."""
+    from compatlint.verify import write
 
-    written, count = write_suggested_tags(workspace, result.suggestions, allow_dirty=allow_dirty)
+    paths = sorted({s.path for s in result.suggestions if s.writable and s.tag is not None})
+    # Decoded with "utf-8", not "utf-8-sig": a BOM stays and is written back.
+    texts = {path: workspace.read_bytes(path).decode("utf-8") for path in paths}
+    edits = write.tag_edits(texts, result.suggestions)
+    written: list[str] = []
+    if edits:
+        changed = sorted(edits)
+        workspace.ensure_clean(changed, allow_dirty=allow_dirty)
+        for path in changed:
+            if (workspace.root / path).read_bytes() != workspace.read_bytes(path):
+                raise WorkspaceError("changed on disk since it was read; run verify again", path)
+        written = workspace.apply(edits[path] for path in changed)
+    count = write.inserted_count(edits[path] for path in written)
     if not written:
         return "compatlint: --write: no tag to insert"
     files = ", ".join(written)

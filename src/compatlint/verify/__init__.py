@@ -12,7 +12,7 @@ The pieces, from the edge to the report:
 * :mod:`~compatlint.verify.rules` — the CL301-CL304 rules (``VERIFY_RULES``);
 * :mod:`~compatlint.verify.findings` — run them and derive tag suggestions:
   :func:`verify_project`;
-* :mod:`~compatlint.verify.write` — insert suggested tags (``--write``).
+* :mod:`~compatlint.verify.write` — the text edits that insert suggested tags (``--write``).
 
 The report (text / JSON / Markdown) is :mod:`compatlint.report.verify`; the command
 itself (read the upstreams and the project, render, write) is

@@ -5,34 +5,27 @@ the indentation of the handler body, placed as the first comment of the body (ab
 comment block that already leads the first statement). Line endings (LF, CRLF, CR) and
 a byte-order mark are kept, and a line that is already there is not inserted twice.
 
-:func:`write_suggested_tags` is the edge, with the same safety as ``prune`` because it
-goes through the same :class:`~compatlint.workspace.Workspace`: ``ensure_clean`` refuses
-files with uncommitted changes (or no git at all) unless ``--allow-dirty``, and
-``apply`` writes every file or none. A file that changed on disk since the analysis
-read it is refused as well.
+:func:`tag_edits` turns them into whole-file edits; writing them, with prune's safety, is
+the command's job (:mod:`compatlint.commands.verify`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from compatlint.analysis.source import read_comments
-from compatlint.errors import WorkspaceError
 from compatlint.model import Edit
 from compatlint.verify.findings import Suggestion
-
-if TYPE_CHECKING:
-    from compatlint.workspace import Workspace
 
 __all__ = [
     "TagInsertion",
     "insert_tags",
+    "inserted_count",
     "planned_insertions",
     "split_lines",
-    "write_suggested_tags",
+    "tag_edits",
 ]
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -92,34 +85,21 @@ def insert_tags(text: str, insertions: Iterable[TagInsertion]) -> str:
     return "".join(lines)
 
 
-def write_suggested_tags(
-    workspace: Workspace, suggestions: Iterable[Suggestion], *, allow_dirty: bool = False
-) -> tuple[list[str], int]:
-    """Insert every writable suggestion; the files written and the number of tags inserted.
-
-    Files with uncommitted changes are refused (``--allow-dirty`` skips the check), and so
-    is a file that changed on disk since the analysis read it; then every file is written
-    or none (:meth:`Workspace.apply`).
-    """
-    changes: dict[str, tuple[str, str]] = {}
+def tag_edits(texts: Mapping[str, str], suggestions: Iterable[Suggestion]) -> dict[str, Edit]:
+    """The whole-file edits that insert every writable suggestion into ``texts`` (path →
+    text as read, a byte-order mark kept); files left as they were get none."""
+    edits: dict[str, Edit] = {}
     for path, insertions in planned_insertions(suggestions).items():
-        # Decoded with "utf-8", not "utf-8-sig": a BOM stays and is written back.
-        old = workspace.read_bytes(path).decode("utf-8")
+        old = texts[path]
         new = insert_tags(old, insertions)
         if new != old:
-            changes[path] = (old, new)
-    if not changes:
-        return [], 0
-    paths = sorted(changes)
-    workspace.ensure_clean(paths, allow_dirty=allow_dirty)
-    for path in paths:
-        if (workspace.root / path).read_bytes() != workspace.read_bytes(path):
-            raise WorkspaceError("changed on disk since it was read; run verify again", path)
-    written = workspace.apply(Edit(path, changes[path][1], changes[path][0]) for path in paths)
-    inserted = sum(
-        len(split_lines(changes[path][1])) - len(split_lines(changes[path][0])) for path in written
-    )
-    return written, inserted
+            edits[path] = Edit(path, new, old)
+    return edits
+
+
+def inserted_count(edits: Iterable[Edit]) -> int:
+    """How many tag lines the edits insert."""
+    return sum(len(split_lines(e.new_text or "")) - len(split_lines(e.old_text)) for e in edits)
 
 
 def _ending(line: str) -> str:
