@@ -243,14 +243,14 @@ class BlockEditor(cst.CSTTransformer):
         rebuilt = self._rebuild(original_node.body, updated_node.body)
         if rebuilt is None:
             return updated_node
-        footer = [*_comments_only_tail(rebuilt.carry_after), *updated_node.footer]
+        footer = [*comments_only_tail(rebuilt.carry_after), *updated_node.footer]
         return updated_node.with_changes(body=rebuilt.statements, footer=footer)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         rebuilt = self._rebuild(original_node.body, updated_node.body)
         if rebuilt is None:
             return updated_node
-        footer = [*_comments_only_tail(rebuilt.carry_after), *updated_node.footer]
+        footer = [*comments_only_tail(rebuilt.carry_after), *updated_node.footer]
         return updated_node.with_changes(body=rebuilt.statements, footer=footer)
 
     def _rebuild(
@@ -321,7 +321,7 @@ class BlockEditor(cst.CSTTransformer):
         return self._aliases(original_node, updated_node)
 
 
-def _comments_only_tail(lines: Sequence[cst.EmptyLine]) -> Lines:
+def comments_only_tail(lines: Sequence[cst.EmptyLine]) -> Lines:
     """Carried lines that end a block: nothing if blank only, else without trailing blanks."""
     if not has_comment(lines):
         return []

@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
-from compatlint.codemods.blocks import StatementStream, has_comment
+from compatlint.codemods.blocks import StatementStream, comments_only_tail
 from compatlint.codemods.inline.exports import without_exports
 from compatlint.codemods.sequences import remove_aliases
 from compatlint.codemods.sorting import Anchor, BlockEdit
@@ -127,7 +127,7 @@ class _ImporterRewriter(cst.CSTTransformer):
         statements, carry = rebuilt
         if not statements:  # every statement of the block was an import of the deleted shim
             statements = [cst.SimpleStatementLine(body=[cst.Pass()])]
-        footer = [*_comments_only(carry), *updated_node.footer]
+        footer = [*comments_only_tail(carry), *updated_node.footer]
         return updated_node.with_changes(body=statements, footer=footer)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
@@ -135,7 +135,7 @@ class _ImporterRewriter(cst.CSTTransformer):
         if rebuilt is None:
             return updated_node
         statements, carry = rebuilt
-        footer = [*_comments_only(carry), *updated_node.footer]
+        footer = [*comments_only_tail(carry), *updated_node.footer]
         return updated_node.with_changes(body=statements, footer=footer)
 
     def _suite(
@@ -227,12 +227,3 @@ def _imported_from(statements: Sequence[cst.BaseStatement]) -> set[tuple[str, st
                 name = get_full_name_for_node(alias.name) or ""
                 found.add((module, name, alias.evaluated_alias if alias.asname else None))
     return found
-
-
-def _comments_only(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
-    if not has_comment(lines):
-        return []
-    end = len(lines)
-    while lines[end - 1].comment is None:
-        end -= 1
-    return list(lines[:end])
