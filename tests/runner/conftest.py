@@ -18,7 +18,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from walk_helpers import PY, STUB, TAG_VAR, port_is_free, set_gpus, tagged_pids, wait_for
+from walk_helpers import (
+    PATIENCE,
+    PY,
+    STUB,
+    TAG_VAR,
+    port_is_free,
+    set_gpus,
+    tagged_pids,
+    wait_for,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +90,7 @@ def bystanders() -> Iterator[list[subprocess.Popen[bytes]]]:
     yield started
     for process in started:
         process.kill()
-        process.wait(timeout=5)
+        process.wait(timeout=PATIENCE)
 
 
 @pytest.fixture
@@ -102,4 +111,4 @@ def stub() -> Iterator[Callable[..., str]]:
     yield start
     for process in started:
         process.kill()
-        process.wait(timeout=5)
+        process.wait(timeout=PATIENCE)

@@ -77,7 +77,8 @@ def copy_example(root: Path, port: int) -> Path:
 
 def run_walk(root: Path, *args: str) -> Result:
     config = str(root / "pyproject.toml")
-    arguments = ["--config", config, "--format", "json", "--timeout", "20", *args]
+    # Generous: a passing script ends as soon as its probe answers; only a busy machine needs it.
+    arguments = ["--config", config, "--format", "json", "--timeout", "240", *args]
     return CliRunner().invoke(walk, arguments, catch_exceptions=False)
 
 
