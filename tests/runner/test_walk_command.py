@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -287,6 +288,14 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
+WALK_AS_AT_A_TERMINAL = """\
+import signal
+signal.signal(signal.SIGINT, signal.default_int_handler)
+from compatlint.runner.command import walk
+walk()
+"""
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupt_tears_down_the_running_script(
@@ -301,13 +310,19 @@ def test_interrupt_tears_down_the_running_script(
         """,
         {"wait.sh": "( setsid sleep 600 & echo $! > {root}/child.pid )\nsleep 600\n"},
     )
-    command = [sys.executable, "-c", "from compatlint.runner.command import walk; walk()"]
+    # Ctrl-C at a terminal: Python turns SIGINT into KeyboardInterrupt unless the signal
+    # arrived ignored, so the walker is given the terminal's disposition explicitly.
+    command = [sys.executable, "-c", WALK_AS_AT_A_TERMINAL]
     walker = subprocess.Popen(
         [*command, "--config", str(root / "pyproject.toml"), "--format", "json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
         env=dict(os.environ),
+        # As when the suite runs as a background job (nohup, `cmd &` in a script, some CI
+        # runners): SIGINT arrives ignored, and the ignore is inherited across exec. The
+        # walker must still get Ctrl-C as at a terminal (WALK_AS_AT_A_TERMINAL).
+        preexec_fn=functools.partial(signal.signal, signal.SIGINT, signal.SIG_IGN),
     )
     try:
         pid_file = root / "child.pid"
