@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hypothesis import settings
+
 from compatlint.analysis.project import ProjectFacts, analyze_project
 from compatlint.checker import run_rules
 from compatlint.config import Config, parse_config
@@ -37,3 +39,10 @@ def diagnostics(
     rules: tuple[type[Rule], ...] = ALL_RULES,
 ) -> list[Diagnostic]:
     return run_rules(analyze(files, overrides), rules)
+
+
+def examples(quick: int, profile: settings | None = None) -> int:
+    """How many examples a property test with its own ``max_examples`` runs: ``quick`` in
+    `make test`, more when the hypothesis profile (default: the loaded one) asks for more
+    (``explore``), which a per-test setting would otherwise cap."""
+    return max(quick, (profile or settings.default).max_examples)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from helpers import diagnostics
+from helpers import diagnostics, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +23,9 @@ def _parses(text: str) -> bool:
     return True
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
+)
 @given(st.sets(st.integers(min_value=0, max_value=len(LINES) - 1), max_size=25))
 def test_any_parsable_cut_of_the_example_shim_is_analysed(dropped: set[int]) -> None:
     text = "".join(line for i, line in enumerate(LINES) if i not in dropped)
@@ -33,7 +35,7 @@ def test_any_parsable_cut_of_the_example_shim_is_analysed(dropped: set[int]) -> 
     assert all(d.path == "pkg/_compat.py" and d.line >= 1 for d in found)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.lists(
         st.sampled_from(

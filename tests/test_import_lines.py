@@ -5,7 +5,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-from helpers import analyze, diagnostics, make_config
+from helpers import analyze, diagnostics, examples, make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -108,7 +108,7 @@ _LINES = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(_LINES, max_size=12))
 def test_generated_modules_agree(lines: list[str]) -> None:
     text = "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ of floors — fate, CL102, CL203, the sites report, prune — must agree with it
 from __future__ import annotations
 
 import pytest
-from helpers import analyze, diagnostics
+from helpers import analyze, diagnostics, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import Version
@@ -96,7 +96,7 @@ _NAMES = st.sampled_from([None, "sglang", "scipy", "numpy"])
 _TRACKS = st.sampled_from([None, "xpu", "npu"])
 
 
-@settings(deadline=None, max_examples=200)
+@settings(deadline=None, max_examples=examples(200))
 @given(tag_upstream=_NAMES, track=_TRACKS, site_upstream=_NAMES, primary=_NAMES)
 def test_governing_follows_the_precedence(
     tag_upstream: str | None, track: str | None, site_upstream: str | None, primary: str | None

@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import make_config
+from helpers import examples, make_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sorting_helpers import FIRST_PARTY, pkg_sorter
@@ -24,7 +24,7 @@ from compatlint.ruff_sorter import find_ruff
 
 RUFF = find_ruff()
 SHIM = "pkg/_compat.py"
-EXAMPLES = int(os.environ.get("COMPATLINT_INLINE_EXAMPLES", "120"))
+EXAMPLES = int(os.environ.get("COMPATLINT_INLINE_EXAMPLES") or examples(120))
 # The isort settings a project may have, as ruff options.
 SETTINGS = {
     "default": (),

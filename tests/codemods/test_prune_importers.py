@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from prune_helpers import SHIM, dedent, prune
@@ -332,7 +333,7 @@ def _use(kind: str, ref: str, number: int) -> str:
     }[kind]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=examples(30), deadline=None)
 @given(
     st.lists(
         st.tuples(st.sampled_from(sorted(FORMS)), st.lists(st.sampled_from(USES), max_size=3)),

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
-from helpers import make_config
+from helpers import examples, make_config
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +25,7 @@ from compatlint.versions import parse_floor_options
 SHIM = "pkg/_compat.py"
 HANDLER = "pkg/handler.py"
 VERSIONS = ["0.5.8", "0.5.9", "0.5.10", "0.5.11", "0.5.12", "0.5.13"]
-EXAMPLES = 200
+EXAMPLES = examples(200)
 
 
 @dataclass

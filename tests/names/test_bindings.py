@@ -7,6 +7,7 @@ import sys
 import textwrap
 
 import pytest
+from helpers import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -403,7 +404,7 @@ def _programs(draw: st.DrawFn) -> tuple[str, bool]:
     return "\n".join(["__all__ = ['a']"] * with_all + lines) + "\n", branches
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(program=_programs())
 def test_names_match_what_exec_binds(program: tuple[str, bool]) -> None:
     """The reader's names are every name some run binds; exactly those without branches."""
