@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install bench clean
+.PHONY: demo test test-stress lint install bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,12 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The whole suite STRESS_RUNS times, each beside two CPU-burning processes and with its own
+# PYTHONHASHSEED; stops at the first failing run and names its seed and tests.
+STRESS_RUNS ?= 5
+test-stress: $(STAMP)
+	$(BIN)/python tests/stress.py --runs $(STRESS_RUNS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
