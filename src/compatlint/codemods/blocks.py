@@ -36,12 +36,17 @@ class Replacement:
 
 @dataclass
 class EditActions:
-    """Edits keyed by ``id()`` of nodes of the tree being transformed (its original nodes)."""
+    """Edits keyed by the original nodes of the tree being transformed.
 
-    remove: set[int] = field(default_factory=set)
-    drop_comments: set[int] = field(default_factory=set)
-    remove_elements: set[int] = field(default_factory=set)
-    remove_aliases: set[int] = field(default_factory=set)
+    The keys are the node objects themselves (libcst nodes hash and compare by identity),
+    never their ``id()``: a set of nodes keeps them alive, so no node created during the
+    transform can take over the address of one the set still means.
+    """
+
+    remove: set[cst.CSTNode] = field(default_factory=set)
+    drop_comments: set[cst.CSTNode] = field(default_factory=set)
+    remove_elements: set[cst.CSTNode] = field(default_factory=set)
+    remove_aliases: set[cst.CSTNode] = field(default_factory=set)
 
     def is_empty(self) -> bool:
         return not (
@@ -184,21 +189,21 @@ class BlockEditor(cst.CSTTransformer):
     def __init__(self, actions: EditActions) -> None:
         super().__init__()
         self.actions = actions
-        self.replacements: dict[int, Replacement] = {}
+        self.replacements: dict[cst.CSTNode, Replacement] = {}
 
     # comments ---------------------------------------------------------------------------
 
     def leave_EmptyLine(
         self, original_node: cst.EmptyLine, updated_node: cst.EmptyLine
     ) -> cst.EmptyLine | cst.RemovalSentinel:
-        if id(original_node) in self.actions.drop_comments:
+        if original_node in self.actions.drop_comments:
             return cst.RemovalSentinel.REMOVE
         return updated_node
 
     def leave_TrailingWhitespace(
         self, original_node: cst.TrailingWhitespace, updated_node: cst.TrailingWhitespace
     ) -> cst.TrailingWhitespace:
-        if id(original_node) in self.actions.drop_comments and updated_node.comment is not None:
+        if original_node in self.actions.drop_comments and updated_node.comment is not None:
             return updated_node.with_changes(whitespace=cst.SimpleWhitespace(""), comment=None)
         return updated_node
 
@@ -208,14 +213,14 @@ class BlockEditor(cst.CSTTransformer):
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine:
         remove = self.actions.remove
-        if id(original_node) in remove:
-            self.replacements[id(original_node)] = Replacement([], list(updated_node.leading_lines))
+        if original_node in remove:
+            self.replacements[original_node] = Replacement([], list(updated_node.leading_lines))
             return updated_node
         kept = _kept_small(original_node.body, updated_node.body, remove)
         if kept is None:
             return updated_node
         if not kept:
-            self.replacements[id(original_node)] = Replacement([], list(updated_node.leading_lines))
+            self.replacements[original_node] = Replacement([], list(updated_node.leading_lines))
             return updated_node
         return updated_node.with_changes(body=kept)
 
@@ -231,10 +236,10 @@ class BlockEditor(cst.CSTTransformer):
         result = super().on_leave(original_node, updated_node)
         if (
             isinstance(original_node, cst.BaseCompoundStatement)
-            and id(original_node) in self.actions.remove
+            and original_node in self.actions.remove
             and isinstance(result, cst.BaseCompoundStatement)
         ):
-            self.replacements[id(original_node)] = Replacement([], list(result.leading_lines))
+            self.replacements[original_node] = Replacement([], list(result.leading_lines))
         return result
 
     def leave_IndentedBlock(
@@ -256,11 +261,11 @@ class BlockEditor(cst.CSTTransformer):
     def _rebuild(
         self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]
     ) -> Replacement | None:
-        if not any(id(statement) in self.replacements for statement in original):
+        if not any(statement in self.replacements for statement in original):
             return None
         stream = StatementStream(block_start=True)
         for before, after in zip(original, updated, strict=True):
-            replacement = self.replacements.pop(id(before), None)
+            replacement = self.replacements.pop(before, None)
             if replacement is None:
                 stream.add([after])
                 continue
@@ -278,7 +283,7 @@ class BlockEditor(cst.CSTTransformer):
         drop = [
             index
             for index, element in enumerate(original_node.elements)  # type: ignore[attr-defined]
-            if id(element) in self.actions.remove_elements
+            if element in self.actions.remove_elements
         ]
         if not drop:
             return updated_node
@@ -299,12 +304,12 @@ class BlockEditor(cst.CSTTransformer):
         drop = [
             index
             for index, alias in enumerate(original_node.names)  # type: ignore[arg-type]
-            if id(alias) in self.actions.remove_aliases
+            if alias in self.actions.remove_aliases
         ]
         if not drop:
             return updated_node
         if len(drop) == len(original_node.names):  # type: ignore[arg-type]
-            self.actions.remove.add(id(original_node))
+            self.actions.remove.add(original_node)
             return updated_node
         return remove_aliases(updated_node, drop)
 
@@ -334,14 +339,12 @@ def comments_only_tail(lines: Sequence[cst.EmptyLine]) -> Lines:
 def _kept_small(
     original: Sequence[cst.BaseSmallStatement],
     updated: Sequence[cst.BaseSmallStatement],
-    remove: set[int],
+    remove: set[cst.CSTNode],
 ) -> list[cst.BaseSmallStatement] | None:
     """The small statements that stay on a line, or None when none is removed."""
-    if not any(id(statement) in remove for statement in original):
+    if not any(statement in remove for statement in original):
         return None
-    kept = [
-        after for before, after in zip(original, updated, strict=True) if id(before) not in remove
-    ]
+    kept = [after for before, after in zip(original, updated, strict=True) if before not in remove]
     if kept and kept[-1].semicolon is not cst.MaybeSentinel.DEFAULT:
         kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
     return kept

@@ -158,11 +158,11 @@ class CallSiteScanner:
         done: list[CallSiteEdit] = []
         for name, use in uses.items():
             for statement in use.bare_calls:
-                actions.remove.add(id(statement))
+                actions.remove.add(statement)
                 line = parsed.index.line_of(statement)
                 done.append(CallSiteEdit(path, line, "bare call removed", name))
             for alias in use.aliases:
-                actions.remove_aliases.add(id(alias))
+                actions.remove_aliases.add(alias)
                 done.append(CallSiteEdit(path, parsed.index.line_of(alias), "import removed", name))
         new_module = parsed.index.module.visit(BlockEditor(actions))
         return new_module.code, sorted(done, key=lambda edit: (edit.line, edit.action))

@@ -52,8 +52,8 @@ def _bound_names(node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> s
 def _import_uses(wrapper: MetadataWrapper) -> Iterator[_ImportUse]:
     """Every import alias of a module with its scope, its text and whether anything uses it."""
     scopes = wrapper.resolve(ScopeProvider)
-    used: dict[int, bool] = {}
-    where: dict[int, tuple[tuple[str, ...], cst.Import | cst.ImportFrom]] = {}
+    used: dict[cst.ImportAlias, bool] = {}
+    where: dict[cst.ImportAlias, tuple[tuple[str, ...], cst.Import | cst.ImportFrom]] = {}
     for scope in {scope for scope in scopes.values() if scope is not None}:
         for assignment in scope.assignments:
             node = getattr(assignment, "node", None)
@@ -63,22 +63,22 @@ def _import_uses(wrapper: MetadataWrapper) -> Iterator[_ImportUse]:
                 continue
             for alias in node.names:
                 if assignment.name in _bound_names(node, alias):
-                    used[id(alias)] = used.get(id(alias), False) or bool(assignment.references)
-                    where[id(alias)] = (_scope_path(scope), node)
+                    used[alias] = used.get(alias, False) or bool(assignment.references)
+                    where[alias] = (_scope_path(scope), node)
     for statement_node in _imports(wrapper.module):
         if isinstance(statement_node.names, cst.ImportStar):
             continue
         for alias in statement_node.names:
-            if id(alias) not in where:
+            if alias not in where:
                 continue
-            scope_path, node = where[id(alias)]
+            scope_path, node = where[alias]
             if isinstance(node, cst.ImportFrom) and _module_of(node) == "__future__":
                 continue
             source = _module_of(node) if isinstance(node, cst.ImportFrom) else "import"
             name = "".join(
                 _EMPTY.code_for_node(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT)).split()
             )
-            yield _ImportUse((scope_path, source, name), alias, used.get(id(alias), False))
+            yield _ImportUse((scope_path, source, name), alias, used.get(alias, False))
 
 
 def _module_of(node: cst.ImportFrom) -> str:
@@ -136,7 +136,7 @@ def cleanup(
             continue
         if not use.key[0] and (bound in keep or bound.split(".")[0] in keep):
             continue
-        actions.remove_aliases.add(id(use.alias))
+        actions.remove_aliases.add(use.alias)
         removed_imports.append(f"{bound} (line {index.line_of(use.alias)})")
 
     stale = _stale_exports(original, current)
@@ -145,13 +145,13 @@ def cleanup(
         value = index.at(line, column, cst.SimpleString)
         element = index.parent(value) if value is not None else None
         if isinstance(element, cst.Element):
-            actions.remove_elements.add(id(element))
+            actions.remove_elements.add(element)
             removed_exports.append(name)
         elif isinstance(element, cst.Arg):  # __all__.append("name"): the statement goes
             call = index.parent(element)
             statement = index.parent(call) if call is not None else None
             if isinstance(statement, cst.Expr):
-                actions.remove.add(id(statement))
+                actions.remove.add(statement)
                 removed_exports.append(name)
     if actions.is_empty():
         return current, [], []

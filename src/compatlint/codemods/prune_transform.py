@@ -26,18 +26,18 @@ class PruneTransformer(SentinelFolder, BlockEditor):
         self.actions: PruneActions = actions
         self.init_folding()
         self.index = index
-        self.if_outcomes: dict[int, tuple[bool, cst.If]] = {}
+        self.if_outcomes: dict[cst.If, tuple[bool, cst.If]] = {}
 
     # try ----------------------------------------------------------------------------------
 
     def leave_Try(self, original_node: cst.Try, updated_node: cst.Try) -> cst.Try:
-        promotion = self.actions.promote.get(id(original_node))
+        promotion = self.actions.promote.get(original_node)
         if promotion is not None:
             return self._promote(original_node, updated_node, promotion)
         removed = [
             index
             for index, handler in enumerate(original_node.handlers)
-            if id(handler) in self.actions.remove_handlers
+            if handler in self.actions.remove_handlers
         ]
         if not removed:
             return updated_node
@@ -57,7 +57,7 @@ class PruneTransformer(SentinelFolder, BlockEditor):
         if updated_node.orelse is not None:
             stream.lines(updated_node.orelse.leading_lines)
             stream.suite(updated_node.orelse.body)
-        self.replacements[id(original_node)] = stream.finish()
+        self.replacements[original_node] = stream.finish()
         return updated_node
 
     def _shrink(
@@ -99,13 +99,13 @@ class PruneTransformer(SentinelFolder, BlockEditor):
             orelse = None
         result = updated.with_changes(body=body, handlers=kept, orelse=orelse, finalbody=finalbody)
         if carry:
-            self.replacements[id(original)] = _replacement([result], carry)
+            self.replacements[original] = _replacement([result], carry)
         return result
 
     def _promote(self, original: cst.Try, updated: cst.Try, promotion: Promotion) -> cst.Try:
         """A temporary try: the handler's body (without its guard) replaces the try."""
         position = next(
-            i for i, handler in enumerate(original.handlers) if id(handler) == promotion.handler
+            i for i, handler in enumerate(original.handlers) if handler is promotion.handler
         )
         handler = updated.handlers[position]
         statements, header, footer = suite_statements(handler.body)
@@ -123,7 +123,7 @@ class PruneTransformer(SentinelFolder, BlockEditor):
         stream.lines(footer)
         result = stream.finish()
         if updated.finalbody is None:
-            self.replacements[id(original)] = result
+            self.replacements[original] = result
             return updated
         body = cst.IndentedBlock(body=result.statements, footer=result.carry_after)
         return updated.with_changes(body=body, handlers=[], orelse=None)
@@ -132,7 +132,7 @@ class PruneTransformer(SentinelFolder, BlockEditor):
 
     def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.If:
         updated_node = self._resolve_orelse(original_node, updated_node)
-        if id(original_node) in self.actions.drop_branch:
+        if original_node in self.actions.drop_branch:
             outcome: bool | None = False
         else:
             outcome = self.value_of(updated_node.test)
@@ -140,7 +140,7 @@ class PruneTransformer(SentinelFolder, BlockEditor):
             return updated_node
         parent = self.index.parent(original_node)
         if isinstance(parent, cst.If) and parent.orelse is original_node:
-            self.if_outcomes[id(original_node)] = (outcome, updated_node)
+            self.if_outcomes[original_node] = (outcome, updated_node)
             return updated_node
         stream = StatementStream()
         stream.lines(updated_node.leading_lines)
@@ -154,7 +154,7 @@ class PruneTransformer(SentinelFolder, BlockEditor):
             stream.suite(orelse.body)
         replacement = stream.finish()
         replacement.terminal = ends_flow(replacement.statements)
-        self.replacements[id(original_node)] = replacement
+        self.replacements[original_node] = replacement
         return updated_node
 
     def leave_While(self, original_node: cst.While, updated_node: cst.While) -> cst.While:
@@ -166,15 +166,15 @@ class PruneTransformer(SentinelFolder, BlockEditor):
         if updated_node.orelse is not None:
             stream.lines(updated_node.orelse.leading_lines)
             stream.suite(updated_node.orelse.body)
-        self.replacements[id(original_node)] = stream.finish()
+        self.replacements[original_node] = stream.finish()
         return updated_node
 
     def _resolve_orelse(self, original: cst.If, updated: cst.If) -> cst.If:
         """Apply the decided outcome of an ``elif`` branch to its parent ``if``."""
         child = original.orelse
-        if not isinstance(child, cst.If) or id(child) not in self.if_outcomes:
+        if not isinstance(child, cst.If) or child not in self.if_outcomes:
             return updated
-        value, resolved = self.if_outcomes.pop(id(child))
+        value, resolved = self.if_outcomes.pop(child)
         if value:
             new_orelse: cst.If | cst.Else | None = cst.Else(
                 body=resolved.body,

@@ -2,7 +2,8 @@
 
 When the removed fallback assigned ``X = None`` and the try body binds ``X``, X is never
 None any more: ``X is not None`` is True and ``X is None`` is False. The constants this
-module creates are tracked by identity, so only they fold further (``True and Y`` → ``Y``,
+module creates are tracked as node objects (kept alive, so no later node can take one's
+address), so only they fold further (``True and Y`` → ``Y``,
 ``if False: B else: C`` → ``C``); a literal ``True`` already in the source is never touched.
 ``Y and True`` becomes ``Y`` only where the expression is used for its truth (a test).
 Which names are the sentinel is decided by scope analysis in the removal step
@@ -26,45 +27,47 @@ class SentinelFolder(cst.CSTTransformer):
     actions: PruneActions
 
     def init_folding(self) -> None:
-        self.constants: dict[int, bool] = {}
+        # Keyed by the nodes themselves, never by id(): a folded constant that a parent
+        # replaces is let go, and a later unrelated node could be born at its address.
+        self.constants: dict[cst.CSTNode, bool] = {}
         self.folds = 0
-        self._truth_tested: set[int] = set()
+        self._truth_tested: set[cst.CSTNode] = set()
 
     # Only where an expression is used for its truth may ``Y and True`` become ``Y``.
 
     def visit_If(self, node: cst.If) -> bool:
-        self._truth_tested.add(id(node.test))
+        self._truth_tested.add(node.test)
         return True
 
     def visit_While(self, node: cst.While) -> bool:
-        self._truth_tested.add(id(node.test))
+        self._truth_tested.add(node.test)
         return True
 
     def visit_IfExp(self, node: cst.IfExp) -> bool:
-        self._truth_tested.add(id(node.test))
+        self._truth_tested.add(node.test)
         return True
 
     def visit_Assert(self, node: cst.Assert) -> bool:
-        self._truth_tested.add(id(node.test))
+        self._truth_tested.add(node.test)
         return True
 
     def visit_UnaryOperation(self, node: cst.UnaryOperation) -> bool:
         if isinstance(node.operator, cst.Not):
-            self._truth_tested.add(id(node.expression))
+            self._truth_tested.add(node.expression)
         return True
 
     def visit_BooleanOperation(self, node: cst.BooleanOperation) -> bool:
-        if id(node) in self._truth_tested:
-            self._truth_tested.update((id(node.left), id(node.right)))
+        if node in self._truth_tested:
+            self._truth_tested.update((node.left, node.right))
         return True
 
     def constant(self, value: bool) -> cst.Name:
         node = cst.Name("True" if value else "False")
-        self.constants[id(node)] = value
+        self.constants[node] = value
         return node
 
     def value_of(self, node: cst.CSTNode | None) -> bool | None:
-        return None if node is None else self.constants.get(id(node))
+        return None if node is None else self.constants.get(node)
 
     def leave_Comparison(
         self, original_node: cst.Comparison, updated_node: cst.Comparison
@@ -76,7 +79,7 @@ class SentinelFolder(cst.CSTTransformer):
             return updated_node
         names = self.actions.sentinel_names
         left, right = original_node.left, target.comparator
-        if (id(left) in names and _is_none(right)) or (id(right) in names and _is_none(left)):
+        if (left in names and _is_none(right)) or (right in names and _is_none(left)):
             self.folds += 1
             return self.constant(isinstance(target.operator, cst.IsNot))
         return updated_node
@@ -100,7 +103,7 @@ class SentinelFolder(cst.CSTTransformer):
             return _keep_parens(updated_node, right)
         if left_value is absorbing:
             return left
-        if right_value is neutral and id(original_node) in self._truth_tested:
+        if right_value is neutral and original_node in self._truth_tested:
             return _keep_parens(updated_node, left)
         return updated_node
 
@@ -112,7 +115,7 @@ class SentinelFolder(cst.CSTTransformer):
 
     def leave_Assert(self, original_node: cst.Assert, updated_node: cst.Assert) -> cst.Assert:
         if self.value_of(updated_node.test) is True:
-            self.actions.remove.add(id(original_node))
+            self.actions.remove.add(original_node)
         return updated_node
 
 

@@ -51,22 +51,22 @@ def find_module_uses(file: ResolvedFile, target: str, modules: ModuleLookup) -> 
         module = _bound_module(file, assignment, node, modules)
         if module is not None and reaches(module, {target}):
             bound[assignment] = module
-    found: dict[int, ModuleBinding] = {}
-    seen: set[int] = set()
+    found: dict[cst.ImportAlias, ModuleBinding] = {}
+    seen: set[cst.CSTNode] = set()
     for assignment, module in bound.items():
         node = assignment.node
         alias = alias_for(node, assignment.name)
         assert alias is not None and isinstance(node, (cst.Import, cst.ImportFrom))
-        binding = found.get(id(alias))
+        binding = found.get(alias)
         if binding is None:
             local = alias.evaluated_alias or get_full_name_for_node(alias.name) or ""
-            binding = found[id(alias)] = ModuleBinding(alias, node, local, False)
+            binding = found[alias] = ModuleBinding(alias, node, local, False)
         binding.names_target |= module == target
         root = isinstance(node, cst.Import) and alias.asname is None and local != assignment.name
         for access in assignment.references:
-            if id(access.node) in seen:
+            if access.node in seen:
                 continue
-            seen.add(id(access.node))
+            seen.add(access.node)
             ambiguous = any(bound.get(r) != module for r in access.referents)  # type: ignore[call-overload]
             if "." in assignment.name:
                 shadowing = head_shadowing(file.scopes, access.node, assignment.name.split(".")[0])

@@ -136,18 +136,18 @@ def find_uses(file: ResolvedFile, aliases: frozenset[Alias], modules: ModuleLook
         target = _target_of(file, assignment, node, aliases, alias_modules, modules)
         if target is not None:
             targets[assignment] = target
-    seen: set[int] = set()
+    seen: set[cst.CSTNode] = set()
     for assignment, (kind, value) in targets.items():
         if kind == "name":
             alias = alias_for(assignment.node, assignment.name)
-            if alias is not None and id(alias) not in seen:
-                seen.add(id(alias))
+            if alias is not None and alias not in seen:
+                seen.add(alias)
                 uses.imports.append(alias)
         for access in assignment.references:
             node = access.node
-            if id(node) in seen:
+            if node in seen:
                 continue
-            seen.add(id(node))
+            seen.add(node)
             referents = {_target(targets, referent) for referent in access.referents}
             ambiguous = referents != {(kind, value)}
             if "." in assignment.name:
@@ -315,5 +315,5 @@ def unbound_uses(file: ResolvedFile, name: str) -> list[int]:
 
 
 def _scopes(file: ResolvedFile) -> list[Scope]:
-    unique = {id(scope): scope for scope in file.scopes.values() if scope is not None}
-    return list(unique.values())
+    # Scopes hash by identity; dict.fromkeys keeps the first-seen order.
+    return list(dict.fromkeys(scope for scope in file.scopes.values() if scope is not None))

@@ -24,7 +24,7 @@ def conflicts(importer: Importer, facts: ShimFacts, used: set[str]) -> list[Reas
     if importer.file is None:
         return []
     file = importer.file
-    shim_direct = {id(d.statement) for d in importer.direct}
+    shim_direct: set[cst.CSTNode] = {d.statement for d in importer.direct}
     found: list[Reason] = []
     for module in importer.modules:
         for name, reads in sorted(module.binding.reads.items()):
@@ -45,7 +45,11 @@ def conflicts(importer: Importer, facts: ShimFacts, used: set[str]) -> list[Reas
 
 
 def _conflict(
-    file: ResolvedFile, module: ModuleImport, name: str, export: ReExport, shim_direct: set[int]
+    file: ResolvedFile,
+    module: ModuleImport,
+    name: str,
+    export: ReExport,
+    shim_direct: set[cst.CSTNode],
 ) -> str | None:
     """Why ``module.name`` cannot become a bare ``name`` in this file (None: it can)."""
     found: list[tuple[int, str]] = []
@@ -53,7 +57,7 @@ def _conflict(
         node = binding.node
         ok = False
         if binding.scope is module.scope and isinstance(node, cst.ImportFrom):
-            if id(node) in shim_direct:
+            if node in shim_direct:
                 ok = _imports_exactly(node, name, name)
             elif not node.relative and node.module is not None:
                 source = get_full_name_for_node(node.module)

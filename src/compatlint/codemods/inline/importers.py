@@ -114,7 +114,7 @@ class _Scan:
         self.module = facts.module
         self.candidates = facts.candidates
         self.found: dict[str, Importer] = {}
-        self.seen: set[int] = set()
+        self.seen: set[cst.CSTNode] = set()
 
     def importer(self, path: str) -> Importer:
         if path not in self.found:
@@ -144,11 +144,11 @@ class _Scan:
             file = importer.file
             for alias in find_uses(file, aliases, self.index).imports:
                 statement = file.parents.get(alias)
-                if id(alias) in self.seen or not isinstance(statement, cst.ImportFrom):
+                if alias in self.seen or not isinstance(statement, cst.ImportFrom):
                     continue
                 if file.source_of(statement) != self.module:
                     continue  # bound from a re-exporter: that file is rewritten instead
-                self.seen.add(id(alias))
+                self.seen.add(alias)
                 line = _statement_line(file.parents, statement)
                 if line is None:
                     importer.blocked.append((file.line_of(statement), "", SHARED_LINE))

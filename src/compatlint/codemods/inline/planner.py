@@ -312,10 +312,8 @@ def _rewrite(
         if direct.name not in used:
             continue
         export = facts.candidates[direct.name]
-        plan.remove_aliases[id(direct.statement)].add(direct.index)
-        plan.additions[id(direct.line)].append(
-            NewName(export.module, export.original, direct.bound)
-        )
+        plan.remove_aliases[direct.statement].add(direct.index)
+        plan.additions[direct.line].append(NewName(export.module, export.original, direct.bound))
         action = f"import now {_statement(export.module, export.original, direct.bound)}"
         reports[direct.name].append(ImporterEdit(importer.path, direct.lineno, action))
     for module in importer.modules:
@@ -327,9 +325,9 @@ def _rewrite(
             export = facts.candidates[name]
             reads = sorted(reads, key=file.line_of)
             for read in reads:
-                plan.attributes[id(read)] = name
+                plan.attributes[read] = name
             rewritten += len(reads)
-            plan.additions[id(module.line)].append(NewName(export.module, export.original, name))
+            plan.additions[module.line].append(NewName(export.module, export.original, name))
             count = f"{len(reads)} use{'s' if len(reads) != 1 else ''}"
             action = f"{binding.local}.{name} -> {name} ({count}); " + _statement(
                 export.module, export.original, name
@@ -337,7 +335,7 @@ def _rewrite(
             reports[name].append(ImporterEdit(importer.path, file.line_of(reads[0]), action))
         unused = not _other_uses(module, used) and not binding.root_uses
         if binding.names_target and unused and (rewritten or delete):
-            plan.remove_aliases[id(binding.statement)].add(module.index)
+            plan.remove_aliases[binding.statement].add(module.index)
             at_module_level = isinstance(module.scope, GlobalScope)
             if delete and "." not in binding.local and at_module_level:
                 plan.all_entries.add(binding.local)

@@ -41,16 +41,16 @@ class FilePlan:
     """What to change in one importer: aliases to drop (per statement, by index), attributes
     to turn into bare names, lines to add after an import line, ``__all__`` entries to drop."""
 
-    remove_aliases: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    attributes: dict[int, str] = field(default_factory=dict)
-    additions: dict[int, list[NewName]] = field(default_factory=lambda: defaultdict(list))
+    remove_aliases: dict[cst.CSTNode, set[int]] = field(default_factory=lambda: defaultdict(set))
+    attributes: dict[cst.CSTNode, str] = field(default_factory=dict)
+    additions: dict[cst.CSTNode, list[NewName]] = field(default_factory=lambda: defaultdict(list))
     all_entries: set[str] = field(default_factory=set)
 
     def touches(self, statement: cst.BaseStatement) -> bool:
-        if id(statement) in self.additions:
+        if statement in self.additions:
             return True
         if isinstance(statement, cst.SimpleStatementLine):
-            return any(id(small) in self.remove_aliases for small in statement.body)
+            return any(small in self.remove_aliases for small in statement.body)
         return False
 
     def __bool__(self) -> bool:
@@ -91,7 +91,7 @@ class _ImporterRewriter(cst.CSTTransformer):
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.BaseExpression:
-        name = self.plan.attributes.get(id(original_node))
+        name = self.plan.attributes.get(original_node)
         if name is None:
             return updated_node
         return cst.Name(name, lpar=updated_node.lpar, rpar=updated_node.rpar)
@@ -148,7 +148,7 @@ class _ImporterRewriter(cst.CSTTransformer):
         stream = StatementStream(block_start=True)
         for before, after in zip(original, updated, strict=True):
             kept = self._without_shim_names(before, after)
-            added = self._new_lines(plan.additions.get(id(before), ()), present)
+            added = self._new_lines(plan.additions.get(before, ()), present)
             if kept is None and not added:
                 if not stream.statements:
                     stream.removed()
@@ -190,7 +190,7 @@ class _ImporterRewriter(cst.CSTTransformer):
     ) -> cst.BaseStatement | None:
         if not isinstance(before, cst.SimpleStatementLine):
             return after
-        drops = [self.plan.remove_aliases.get(id(small)) for small in before.body]
+        drops = [self.plan.remove_aliases.get(small) for small in before.body]
         if not any(drops):
             return after
         assert isinstance(after, cst.SimpleStatementLine)

@@ -107,6 +107,6 @@ def shim_without(facts: ShimFacts, names: Collection[str]) -> str:
     assert facts.file is not None
     actions = EditActions()
     for name in names:
-        actions.remove_aliases.add(id(facts.aliases[name]))
+        actions.remove_aliases.add(facts.aliases[name])
     edited = facts.file.module.visit(BlockEditor(actions))
     return edited.visit(DropExports(set(names))).code

@@ -34,18 +34,18 @@ class Unhandled(Exception):
 class Promotion:
     """A temporary try: the handler whose body replaces the try, minus its guard lines."""
 
-    handler: int
+    handler: cst.ExceptHandler
     skip: int
 
 
 @dataclass
 class PruneActions(EditActions):
-    """Everything one prune pass will do to one shim, keyed by original node ids."""
+    """Everything one prune pass will do to one shim, keyed by its original nodes."""
 
-    remove_handlers: set[int] = field(default_factory=set)
-    promote: dict[int, Promotion] = field(default_factory=dict)
-    drop_branch: set[int] = field(default_factory=set)
-    sentinel_names: set[int] = field(default_factory=set)
+    remove_handlers: set[cst.CSTNode] = field(default_factory=set)
+    promote: dict[cst.CSTNode, Promotion] = field(default_factory=dict)
+    drop_branch: set[cst.CSTNode] = field(default_factory=set)
+    sentinel_names: set[cst.CSTNode] = field(default_factory=set)
 
     def is_empty(self) -> bool:
         return super().is_empty() and not (
@@ -81,8 +81,8 @@ class RemovalContext:
     definitions: dict[str, DefinitionDecision] = field(default_factory=dict)
     protected_lines: set[int] = field(default_factory=set)
     notes: list[tuple[Site, str]] = field(default_factory=list)
-    _drops: dict[int, int] = field(default_factory=dict)
-    _tries: dict[int, tuple[cst.Try, Site]] = field(default_factory=dict)
+    _drops: dict[cst.CSTNode, int] = field(default_factory=dict)
+    _tries: dict[cst.Try, Site] = field(default_factory=dict)
     _scopes: Mapping[cst.CSTNode, Scope | None] | None = None
 
     # -- helpers ------------------------------------------------------------------------
@@ -110,7 +110,7 @@ class RemovalContext:
         tag_lines = _comment_tag_lines(site)
         for node in nodes:
             if _comment_of(node) is not None and self.index.line_of(node) in tag_lines:
-                self._drops[id(node)] = self.index.line_of(node)
+                self._drops[node] = self.index.line_of(node)
 
     def drop_leading(self, lines: Sequence[cst.EmptyLine], site: Site, *, paragraph: bool) -> None:
         """Drop ``site``'s tag among ``lines`` (the lines above a statement or clause) and,
@@ -132,10 +132,10 @@ class RemovalContext:
         if any(self.index.line_of(line) in self.protected_lines for line in run):
             return
         if run and _only_old_versions([line.comment.value for line in run], floor):  # type: ignore[union-attr]
-            self._drops.update((id(line), self.index.line_of(line)) for line in run)
+            self._drops.update((line, self.index.line_of(line)) for line in run)
 
     def note_try(self, node: cst.Try, site: Site) -> None:
-        self._tries.setdefault(id(node), (node, site))
+        self._tries.setdefault(node, site)
 
     def protect(self, site: Site) -> None:
         """Keep ``site``'s tag comment wherever another removal would drop it."""
@@ -144,8 +144,8 @@ class RemovalContext:
     def finalize(self) -> None:
         """Decide what happens to the comments above tries that lost handlers, and which
         comment lines go: never the tag of a site that stays."""
-        for node, site in self._tries.values():
-            removed = [h for h in node.handlers if id(h) in self.actions.remove_handlers]
+        for node, site in self._tries.items():
+            removed = [h for h in node.handlers if h in self.actions.remove_handlers]
             unwrapped = len(removed) == len(node.handlers) and node.finalbody is None
             self.drop_leading(node.leading_lines, site, paragraph=unwrapped)
         self.actions.drop_comments.update(
@@ -154,8 +154,7 @@ class RemovalContext:
 
     def unwrapped(self, node: cst.Try) -> bool:
         return (
-            all(id(h) in self.actions.remove_handlers for h in node.handlers)
-            and node.finalbody is None
+            all(h in self.actions.remove_handlers for h in node.handlers) and node.finalbody is None
         )
 
 

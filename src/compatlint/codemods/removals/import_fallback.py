@@ -55,7 +55,7 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
     node = ctx.index.parent(handler)
     if not isinstance(node, cst.Try):
         raise Unhandled("the except clause is not part of a plain try")
-    ctx.actions.remove_handlers.add(id(handler))
+    ctx.actions.remove_handlers.add(handler)
     ctx.removed_handler_lines.add(site.line)
     ctx.drop_leading(handler.leading_lines, site, paragraph=True)
     ctx.note_try(node, site)
@@ -64,7 +64,7 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
         if ctx.unwrapped(node):
             return "except branch removed, try unwrapped"
         if node.finalbody is not None and not any(
-            id(h) not in ctx.actions.remove_handlers for h in node.handlers
+            h not in ctx.actions.remove_handlers for h in node.handlers
         ):
             return "except branch removed, try kept for its finally"
         return "except branch removed"

@@ -72,7 +72,7 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
     parent = ctx.index.parent(node)
     is_elif = isinstance(node, cst.If) and isinstance(parent, cst.If) and parent.orelse is node
     if isinstance(node, cst.If) and (inside or is_elif):
-        ctx.actions.drop_branch.add(id(node))
+        ctx.actions.drop_branch.add(node)
         ctx.drop_leading(node.leading_lines, site, paragraph=is_elif)
         if is_elif:
             return "elif branch removed"
@@ -82,11 +82,11 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
         return f"first branch removed; its {kind} promoted"
     if isinstance(node, cst.BaseSmallStatement):
         line = ctx.index.line_statement(node)
-        ctx.actions.remove.add(id(node))
+        ctx.actions.remove.add(node)
         if isinstance(line, cst.SimpleStatementLine):
             ctx.drop_leading(line.leading_lines, site, paragraph=True)
             ctx.drop_tag_comments([line.trailing_whitespace], site)
         return "statement removed"
-    ctx.actions.remove.add(id(node))
+    ctx.actions.remove.add(node)
     ctx.drop_leading(node.leading_lines, site, paragraph=True)
     return "statement removed"

@@ -44,7 +44,7 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
     if not isinstance(element, cst.Element):
         raise Unhandled("the path is not an element of a literal")
     container = ctx.index.parent(element)
-    ctx.actions.remove_elements.add(id(element))
+    ctx.actions.remove_elements.add(element)
     if container is not None:
         lines = m.findall(container, m.EmptyLine() | m.TrailingWhitespace())
         ctx.drop_tag_comments(lines, site)

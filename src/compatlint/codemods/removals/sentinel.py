@@ -81,7 +81,7 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
                 ctx.notes.append((site, reason))
                 return "removed with its except branch"
         accesses += [access.node for a in assignments for access in a.references]
-    ctx.actions.sentinel_names.update(id(node) for node in accesses)
+    ctx.actions.sentinel_names.update(accesses)
     return f"removed with its except branch; tests of {names} against None folded"
 
 

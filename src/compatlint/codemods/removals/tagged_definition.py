@@ -75,10 +75,10 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
         raise Unhandled("its uses were not analysed")
     if decision.blocked:
         raise Unhandled(decision.blocked)
-    ctx.actions.remove.add(id(node))
+    ctx.actions.remove.add(node)
     ctx.drop_leading(node.leading_lines, site, paragraph=True)
     for call in decision.bare_calls:
-        ctx.actions.remove.add(id(call))
+        ctx.actions.remove.add(call)
     calls = len(decision.bare_calls)
     shim_note = (
         f"; {calls} bare call{'s' if calls != 1 else ''} in the shim removed" if calls else ""

@@ -80,7 +80,7 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
             raise Unhandled(f"the except body uses the exception {name.value!r}")
     if skip == len(statements):
         raise Unhandled("the except body holds nothing but its guard")
-    ctx.actions.promote[id(node)] = Promotion(id(handler), skip)
+    ctx.actions.promote[node] = Promotion(handler, skip)
     if isinstance(node.body, cst.IndentedBlock):
         ctx.drop_tag_comments([node.body.header], site)
     ctx.drop_leading(node.leading_lines, site, paragraph=True)
