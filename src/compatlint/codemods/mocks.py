@@ -15,7 +15,7 @@ from typing import Any
 from compatlint.analysis.mocklist import MockEntry, required_modules, under
 from compatlint.analysis.project import ProjectFacts
 from compatlint.analysis.shapes import root_of
-from compatlint.codemods.stubs import add_stub_entries
+from compatlint.codemods.stubs import add_stub_entries, stub_imports
 from compatlint.model import Edit
 
 
@@ -43,7 +43,8 @@ class MocksPlan:
 
 
 def required_stubs(project: ProjectFacts) -> set[str]:
-    """Every module the stub list must hold (CL202's requirement, as one set)."""
+    """Every module the stub list must hold (CL202's requirement, as one set; an import
+    under ``# compatlint: ignore[CL202]`` requires nothing, as in ``check``)."""
     mocks = project.config.mocks
     if mocks is None:
         return set()
@@ -51,9 +52,8 @@ def required_stubs(project: ProjectFacts) -> set[str]:
     for path, facts in project.files.items():
         if not under(path, mocks.collect):
             continue
-        for fact in facts.imports:
-            if fact.unconditional and root_of(fact.module) in project.upstream_roots:
-                needed.update(required_modules(fact.module))
+        for fact in stub_imports(facts, project.upstream_roots):
+            needed.update(required_modules(fact.module))
     return needed
 
 

@@ -21,9 +21,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from compatlint.analysis.mocklist import read_mock_list
-from compatlint.analysis.project import grammar_for, shim_model, suppressed_lines
+from compatlint.analysis.project import grammar_for, shim_model, suppressed_lines, suppresses
 from compatlint.analysis.shim import ShimModel
-from compatlint.analysis.source import ALL_CODES, parse_python
+from compatlint.analysis.source import parse_python
 from compatlint.codemods.bindings_guard import (
     lost_imports,
     safety_net,
@@ -56,6 +56,8 @@ _FOLLOW_UP_REASONS = {
     Fate.UNTAGGED: "untagged: add a removal tag (or remove it by hand)",
     Fate.NO_FLOOR: "no floor for {track}; kept",
 }
+_EXPIRED_RULE = "CL102"
+_SUPPRESSED = f"suppressed (# compatlint: ignore[{_EXPIRED_RULE}]): kept"
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -69,6 +71,14 @@ def _signature(site: Site) -> tuple[object, ...]:
 def _tag_key(site: Site) -> tuple[object, ...]:
     """A looser identity for tagged sites whose names change when an inner try collapses."""
     return (site.kind, site.tag.raw if site.tag else None)
+
+
+def _suppressed(site: Site, suppressed: Mapping[int, frozenset[str]]) -> bool:
+    """Whether ``check`` would not report ``site`` as expired (CL102 is suppressed on its
+    line), so prune leaves it alone. A site that shares its handler's tag (a polyfill, a
+    sentinel) has no CL102 of its own: it stays when its handler does."""
+    line = site.line if needs_tag(site) else site.parent_line
+    return line is not None and suppresses(suppressed.get(line, frozenset()), _EXPIRED_RULE)
 
 
 def _follow_up_reason(site: Site, fate: Fate, governing: str) -> str | None:
@@ -141,9 +151,11 @@ class _Planner:
             fate = self.fate(site)
             governing = self.floors.governing_words(site.tag, site.upstream, self.config.primary)
             reason = _follow_up_reason(site, fate, governing)
-            codes = suppressed.get(site.line, frozenset())
-            if _FOLLOW_UP_RULES.get(fate) in codes or ALL_CODES in codes:
+            rule = _FOLLOW_UP_RULES.get(fate)
+            if rule is not None and suppresses(suppressed.get(site.line, frozenset()), rule):
                 continue
+            if fate is Fate.EXPIRED and needs_tag(site) and _suppressed(site, suppressed):
+                reason = _SUPPRESSED
             if reason and remaining[_signature(site)] > 0:
                 self.plan.follow_ups.append(FollowUp.of(site, reason))
         # A site left alone in one pass may have gone in a later one.
@@ -163,10 +175,16 @@ class _Planner:
         an importer needs is held back (and the pass planned again without it)."""
         text = result.text
         model = self.model(shim, text)
-        expired = [site for site in model.sites if self.fate(site) is Fate.EXPIRED]
+        suppressed = suppressed_lines(text)
+        expired: list[Site] = []
+        live: list[Site] = []
+        for site in model.sites:
+            if self.fate(site) is Fate.EXPIRED and not _suppressed(site, suppressed):
+                expired.append(site)
+            else:
+                live.append(site)
         if not expired:
             return False
-        live = [site for site in model.sites if self.fate(site) is not Fate.EXPIRED]
         held: dict[tuple[object, ...], str] = {}
         tree = ast.parse(text)
         for _ in range(len(expired) + 1):

@@ -134,7 +134,7 @@ class _Planner:
         removable = used - needed
         new_shim = shim_without(facts, removable)
         remaining = _remaining_references(scanned, alone, used)
-        delete = not remaining and is_trivial(ast.parse(new_shim))
+        delete = not remaining and not facts.suppressed and is_trivial(ast.parse(new_shim))
         if delete:
             self.texts[shim] = None
             self.plan.deleted.append(shim)

@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper
 
-from compatlint.analysis.project import grammar_for, shim_model
+from compatlint.analysis.project import grammar_for, shim_model, suppressed_lines, suppresses
 from compatlint.analysis.shapes import root_of
 from compatlint.codemods.blocks import BlockEditor, EditActions
 from compatlint.codemods.inline.exports import DropExports
@@ -20,6 +20,9 @@ from compatlint.model import SiteKind
 from compatlint.names.uses import ResolvedFile, bindings_of
 
 __all__ = ["ReExport", "ShimFacts", "parse", "shim_facts", "shim_without"]
+
+_TRIVIAL_RULE = "CL108"
+_SUPPRESSED = f"suppressed (# compatlint: ignore[{_TRIVIAL_RULE}]): kept in the shim"
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,8 @@ class ReExport:
 @dataclass
 class ShimFacts:
     """The shim's trivial re-exports (``candidates``, with their import aliases) and the
-    re-exports it keeps (``kept``, with the reason)."""
+    re-exports it keeps (``kept``, with the reason). ``suppressed``: a
+    ``# compatlint: ignore[CL108]`` keeps a name (or the whole shim), so the shim stays."""
 
     path: str
     module: str
@@ -44,6 +48,7 @@ class ShimFacts:
     aliases: dict[str, cst.ImportAlias] = field(default_factory=dict)
     kept: dict[str, KeptName] = field(default_factory=dict)
     file: ResolvedFile | None = None
+    suppressed: bool = False
 
 
 def parse(text: str, path: str) -> cst.Module:
@@ -63,6 +68,15 @@ def shim_facts(config: Config, path: str, text: str, shim_module: str) -> ShimFa
     file = ResolvedFile(MetadataWrapper(parse(text, path)), None)
     facts.file = file
     upstream_roots = {root_of(upstream) for upstream in config.upstreams}
+    suppressed = suppressed_lines(text)
+
+    def kept_by_comment(*lines: int) -> bool:
+        """``check`` reports CL108 on line 1: a suppression there keeps the whole shim;
+        one on a re-export's line keeps that name."""
+        return any(
+            suppresses(suppressed.get(line, frozenset()), _TRIVIAL_RULE) for line in (1, *lines)
+        )
+
     for statement in file.module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -81,6 +95,9 @@ def shim_facts(config: Config, path: str, text: str, shim_module: str) -> ShimFa
                 bound = alias.evaluated_alias or original
                 where = file.line_of(alias)
                 reason = _shim_use(file, bound, small)
+                if kept_by_comment(file.line_of(statement), where):
+                    facts.suppressed = True
+                    reason = reason or _SUPPRESSED
                 if reason is not None:
                     facts.kept[bound] = KeptName(path, where, bound, reason)
                     continue
