@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from compatlint.analysis.project import ProjectFacts, is_suppressed
-from compatlint.analysis.source import ALL_CODES
+from compatlint.analysis.project import ProjectFacts, is_suppressed, suppresses
 from compatlint.model import Diagnostic, SiteKind
 from compatlint.verify.evidence import Evidence, Fallback, collect_evidence
 from compatlint.verify.judge import (
@@ -107,7 +106,7 @@ def suggest_tags(context: VerifyContext) -> list[Suggestion]:
         if site.tag is not None and not site.tag.is_vague:
             continue
         facts = context.project.files.get(site.path)
-        if facts is not None and facts.suppressed_codes(site.line) & {ALL_CODES, _UNTAGGED_CODE}:
+        if facts is not None and suppresses(facts.suppressed_codes(site.line), _UNTAGGED_CODE):
             continue
         tag, reason = context.supported_tag(fallback)
         suggestions.append(Suggestion(fallback, tag, reason))
