@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from walk_helpers import (
+    BYSTANDER_MARKER,
     PATIENCE,
     PY,
     STUB,
@@ -82,9 +83,10 @@ def free_port() -> Callable[[], int]:
 
 @pytest.fixture
 def bystanders() -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Processes started outside any walk; one even carries a (different) walk marker."""
+    """Processes started outside any walk; one even carries a (different) walk marker,
+    ``walk_helpers.BYSTANDER_MARKER``."""
     plain = subprocess.Popen(["sleep", "60"])
-    env = {**os.environ, "COMPATLINT_WALK_MARKER": uuid.uuid4().hex}
+    env = {**os.environ, "COMPATLINT_WALK_MARKER": BYSTANDER_MARKER}
     marked = subprocess.Popen(["sleep", "60"], env=env, start_new_session=True)
     started = [plain, marked]
     yield started

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from walk_helpers import (
+    BYSTANDER_MARKER,
     PATIENCE,
     PY,
     STUB,
@@ -119,7 +120,6 @@ def test_script_gets_its_env_and_marker_and_cwd(tmp_path: Path) -> None:
 
 def test_find_marked_ignores_other_markers(bystanders: list[subprocess.Popen[bytes]]) -> None:
     other = bystanders[1]
-    environ = Path(f"/proc/{other.pid}/environ").read_bytes().split(b"\0")
-    marker = next(e for e in environ if e.startswith(b"COMPATLINT_WALK_MARKER="))
-    assert find_marked(marker.split(b"=", 1)[1].decode()) == [other.pid]
+    # Until the child has exec'd, /proc shows the parent's environment: wait for it.
+    assert wait_for(lambda: find_marked(BYSTANDER_MARKER) == [other.pid])
     assert find_marked("not-a-marker-anyone-has") == []

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,6 +63,10 @@ def pgid_of(pid: int) -> int:
     """The process group of ``pid``."""
     stat = Path(f"/proc/{pid}/stat").read_bytes()
     return int(stat[stat.rfind(b")") + 2 :].split()[2])
+
+
+#: The walk marker the ``bystanders`` fixture gives its marked process.
+BYSTANDER_MARKER = uuid.uuid4().hex
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = PATIENCE) -> bool:
