@@ -21,7 +21,13 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import Assignment
 
 from compatlint.names.importers import reaches
-from compatlint.names.uses import ModuleLookup, ResolvedFile, alias_for, head_shadowing
+from compatlint.names.uses import (
+    ModuleLookup,
+    ResolvedFile,
+    alias_for,
+    head_shadowing,
+    import_binding,
+)
 
 __all__ = ["ModuleBinding", "find_module_uses"]
 
@@ -84,15 +90,8 @@ def _bound_module(
     modules: ModuleLookup,
 ) -> str | None:
     """The module an import binding binds (None: it binds something else)."""
-    alias = alias_for(node, assignment.name)
-    if alias is None:
-        return None
-    full = get_full_name_for_node(alias.name) or ""
-    if isinstance(node, cst.ImportFrom):
-        source = file.source_of(node)
-        return None if source is None else modules.submodule(source, full)
-    # `import a.b.c` binds `a` (and, for libcst, `a.b.c`); `import a.b as c` binds `a.b`.
-    return full if alias.asname is not None else assignment.name
+    found = import_binding(file, assignment, node, modules)
+    return None if found is None else found[2]
 
 
 def _classify(

@@ -166,6 +166,28 @@ def find_uses(file: ResolvedFile, aliases: frozenset[Alias], modules: ModuleLook
     return uses
 
 
+def import_binding(
+    file: ResolvedFile,
+    assignment: Assignment,
+    node: cst.Import | cst.ImportFrom,
+    modules: ModuleLookup,
+) -> tuple[str | None, str, str | None] | None:
+    """What one import binding binds: the source module of a from-import (None for
+    ``import``), the dotted name it imports, and the project module it binds, if any."""
+    alias = alias_for(node, assignment.name)
+    if alias is None:
+        return None
+    full = get_full_name_for_node(alias.name) or ""
+    if isinstance(node, cst.ImportFrom):
+        source = file.source_of(node)
+        if source is None:
+            return None
+        return source, full, modules.submodule(source, full)
+    # `import a.b.c` binds `a` and (for libcst) the dotted prefixes it names;
+    # `import a.b as c` binds the module `a.b` to `c`.
+    return None, full, full if alias.asname is not None else assignment.name
+
+
 def _target_of(
     file: ResolvedFile,
     assignment: Assignment,
@@ -175,21 +197,12 @@ def _target_of(
     modules: ModuleLookup,
 ) -> _Target | None:
     """What one import binding stands for, if it leads to one of ``aliases``."""
-    alias = alias_for(node, assignment.name)
-    if alias is None:
+    found = import_binding(file, assignment, node, modules)
+    if found is None:
         return None
-    full = get_full_name_for_node(alias.name) or ""
-    if isinstance(node, cst.ImportFrom):
-        source = file.source_of(node)
-        if source is None:
-            return None
-        if (source, full) in aliases:
-            return ("name", "")  # every alias is the same binding
-        bound = modules.submodule(source, full)
-    else:
-        # `import a.b.c` binds `a` and (for libcst) the dotted prefixes it names;
-        # `import a.b as c` binds the module `a.b` to `c`.
-        bound = full if alias.asname is not None else assignment.name
+    source, full, bound = found
+    if source is not None and (source, full) in aliases:
+        return ("name", "")  # every alias is the same binding
     if bound is not None and any(m == bound or m.startswith(bound + ".") for m in alias_modules):
         return ("module", bound)
     return None
