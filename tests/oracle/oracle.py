@@ -2,7 +2,8 @@
 
 One subprocess per (project, upstream version, before/after) imports every module and
 prints, per module, either its public names with stable labels and its ``RESULT`` values,
-or the exception. :func:`judge` then holds the codemods to their first rule: a module
+or the exception; for the modules asked, also what each function defined there returns
+(or raises) on a few inputs. :func:`judge` then holds the codemods to their first rule: a module
 that imported before imports after with the same names and results, unless the report
 lists it for a person (or says it removed or added that very name there).
 """
@@ -14,7 +15,7 @@ import json
 import subprocess
 import sys
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,29 @@ def label(value):
     return "instance of " + kind.__module__ + "." + kind.__qualname__
 
 
+# What each public function of a module returns or raises on a few inputs; a list
+# argument is shown after the call too, so that work done on it counts.
+def calls(module):
+    found = {}
+    for key, value in sorted(vars(module).items()):
+        if key.startswith("_") or not isinstance(value, types.FunctionType):
+            continue
+        if value.__module__ != module.__name__:
+            continue
+        outcomes = {}
+        for text, make in INPUTS:
+            argument = make()
+            try:
+                outcome = label(value(argument))
+            except Exception as exc:
+                outcome = "raises " + type(exc).__name__
+            outcomes[text] = [outcome, label(argument)] if text == "[]" else outcome
+        found[key] = outcomes
+    return found
+
+
+INPUTS = (("1", lambda: 1), ("2", lambda: 2), ("[]", list))
+called = set(json.loads(sys.argv[4])) if len(sys.argv) > 4 else set()
 report = {}
 for name in json.loads(sys.argv[3]):
     try:
@@ -62,6 +86,8 @@ for name in json.loads(sys.argv[3]):
     }
     result = {key: label(value) for key, value in getattr(module, "RESULT", {}).items()}
     report[name] = {"names": names, "result": result}
+    if name in called:
+        report[name]["calls"] = calls(module)
 print(json.dumps(report))
 """
 
@@ -86,8 +112,11 @@ def modules_of(files: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-def import_all(project: Path, upstream: Path, modules: list[str]) -> Imports:
-    """Import every module in one fresh interpreter and read what each one holds."""
+def import_all(
+    project: Path, upstream: Path, modules: list[str], call: Sequence[str] = ()
+) -> Imports:
+    """Import every module in one fresh interpreter and read what each one holds; call
+    the functions of the modules in ``call``."""
     completed = subprocess.run(
         [
             sys.executable,
@@ -99,6 +128,7 @@ def import_all(project: Path, upstream: Path, modules: list[str]) -> Imports:
             str(project),
             str(upstream),
             json.dumps(modules),
+            json.dumps(list(call)),
         ],
         capture_output=True,
         text=True,
@@ -144,7 +174,8 @@ def judge(
     before: Imports, after: Imports, allowances: Allowances, paths: Mapping[str, str]
 ) -> list[str]:
     """The silent breaks: modules that no longer import, or hold other names or results,
-    that the reports do not list. The shim may lose names (its importers are the judges)."""
+    or whose functions return other values, that the reports do not list. The shim may
+    lose names (its importers are the judges)."""
     problems: list[str] = []
     for module, old in sorted(before.items()):
         path = paths[module]
@@ -173,7 +204,18 @@ def judge(
             was, now = old["result"].get(key), new["result"].get(key)
             if was != now:
                 problems.append(f"{path}: RESULT[{key!r}] was {was!r}, now {now!r}")
+        problems += _changed_calls(path, old.get("calls", {}), new.get("calls", {}))
     return problems
+
+
+def _changed_calls(path: str, old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Functions in both runs that return (or raise, or leave in a list) something else."""
+    return [
+        f"{path}: {function}({argument}) was {outcome!r}, now {new[function][argument]!r}"
+        for function in sorted(old.keys() & new.keys())
+        for argument, outcome in old[function].items()
+        if new[function].get(argument) != outcome
+    ]
 
 
 def apply(files: Mapping[str, str], plan: PrunePlan | InlinePlan) -> dict[str, str]:
