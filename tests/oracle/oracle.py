@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 from collections import defaultdict
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import make_config
+from hypothesis import settings
 
 from compatlint.analysis.project import module_name
 from compatlint.codemods.inline import InlinePlan, plan_inline
@@ -29,6 +31,18 @@ from compatlint.codemods.prune import plan_prune
 from oracle.upstream import VERSIONS, Upstream
 
 SHIM = "pkg/_compat.py"
+
+
+def example_count(quick: int) -> int:
+    """How many examples an oracle property runs: ``COMPATLINT_ORACLE_EXAMPLES`` wins; a
+    hypothesis profile that asks for more than hypothesis' default of 100 is honoured;
+    otherwise ``quick``, the count ``make test`` runs."""
+    wanted = os.environ.get("COMPATLINT_ORACLE_EXAMPLES")
+    if wanted:
+        return int(wanted)
+    profile = settings.default.max_examples
+    return profile if profile > 100 else quick
+
 
 DRIVER = r"""
 import importlib, json, sys, types

@@ -8,29 +8,17 @@ hypothesis' default (see docs/testing.md).
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from oracle.oracle import check_project
+from oracle.oracle import check_project, example_count
 from oracle.projects import Project, projects
 
 QUICK = 12
 
-
-def _examples() -> int:
-    """``COMPATLINT_ORACLE_EXAMPLES`` wins; a profile that asks for more examples than
-    hypothesis' default of 100 is honoured; otherwise a quick run."""
-    wanted = os.environ.get("COMPATLINT_ORACLE_EXAMPLES")
-    if wanted:
-        return int(wanted)
-    profile = settings.default.max_examples
-    return profile if profile > 100 else QUICK
-
-
-EXAMPLES = _examples()
+EXAMPLES = example_count(QUICK)
 # A quick run reports the first failing project as generated: shrinking one costs minutes.
 PHASES = tuple(Phase) if EXAMPLES > QUICK else tuple(p for p in Phase if p is not Phase.shrink)
 
