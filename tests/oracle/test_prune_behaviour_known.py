@@ -1,4 +1,4 @@
-"""Five ways prune is known to change what a program does, each a small project run
+"""Ways prune is known to change what a program does, each a small project run
 through the behaviour oracle at every supported version of the fake upstream (feature 0
 of :func:`oracle.guards.add_feature` appears at 0.5.10: ``sglang.api.Engine0.attr0``,
 ``sglang.api.sig0(a, b=None)``, ``sglang.srt.feat0``), and checks of the judge itself."""
@@ -167,6 +167,119 @@ def test_prune_decides_the_same_under_every_hash_seed(tmp_path: Path) -> None:
     with prune_workers() as workers:
         for attempt in range(2):  # on main, each run breaks an ``if`` two times in three
             check_behaviour(files, _upstream(), tmp_path / str(attempt), workers)
+
+
+# -- found by the generated run ------------------------------------------------------------
+
+
+def _call(shim: str, tmp_path: Path, upstream: Upstream | None = None) -> None:
+    """The shim and a caller that keeps what ``call`` returns on 1 and on a list."""
+    caller = """
+        from pkg._compat import call
+
+        RESULT = {"call": [call(1), call([])]}
+        """
+    check_behaviour(_project(shim, caller=caller), upstream or _upstream(), tmp_path)
+
+
+def test_a_tag_above_an_early_return_gate_keeps_the_new_path(tmp_path: Path) -> None:
+    """The tag above ``if <new>: return new`` removed the whole gate, so the code after
+    it (the old path) ran at every version."""
+    shim = f'''
+        """Compat shim for sglang."""
+
+        import sglang.api
+
+
+        def call(x):
+            {EXPIRED}
+            if getattr(sglang.api, "fn0", None) is not None:
+                return sglang.api.fn0(x)
+            return ("old", x)
+        '''
+    _call(shim, tmp_path)
+
+
+def test_a_tag_above_a_ternary_keeps_the_statement(tmp_path: Path) -> None:
+    """The tag above ``return old if <probe> else new`` removed the return statement:
+    ``call`` returned None."""
+    shim = f'''
+        """Compat shim for sglang."""
+
+        import sglang.api
+
+
+        def call(x):
+            {EXPIRED}
+            return ("old", x) if getattr(sglang.api, "fn0", None) is None else sglang.api.fn0(x)
+        '''
+    _call(shim, tmp_path)
+
+
+def test_a_tag_above_a_flag_keeps_the_flag_its_tests_read(tmp_path: Path) -> None:
+    """The tag above ``HAS_FN = callable(getattr(...))`` removed the assignment and left
+    ``if HAS_FN:`` in place: importing the shim raised NameError."""
+    shim = f'''
+        """Compat shim for sglang."""
+
+        import sglang.api
+
+        {EXPIRED}
+        HAS_FN = callable(getattr(sglang.api, "fn0", None))
+
+
+        def call(x):
+            if HAS_FN:
+                return sglang.api.fn0(x)
+            return ("old", x)
+        '''
+    _call(shim, tmp_path)
+
+
+def test_a_tag_above_an_elif_keeps_the_branch_its_condition_takes(tmp_path: Path) -> None:
+    """The tag between an ``if`` arm and ``elif <new>:`` dropped the ``elif`` branch, the
+    one new versions take, and promoted the old ``else``."""
+    shim = f'''
+        """Compat shim for sglang."""
+
+        import sglang.api
+
+
+        def call(x):
+            if x == 0:
+                return "zero"
+            {EXPIRED}
+            elif getattr(sglang.api, "fn0", None) is not None:
+                return sglang.api.fn0(x)
+            else:
+                return ("old", x)
+        '''
+    _call(shim, tmp_path)
+
+
+def test_a_tag_that_names_an_earlier_version_than_the_condition_acts_on_neither(
+    tmp_path: Path,
+) -> None:
+    """The condition says 0.5.10 still takes the ``else`` arm; the tag in it says 0.5.9.
+    Prune removed the arm's ``return`` (``call`` returned None at 0.5.10) where the code
+    says it is live."""
+    shim = f'''
+        """Compat shim for sglang."""
+
+        import sglang.api
+        from packaging.version import Version
+
+
+        def call(x):
+            if Version(sglang.__version__) >= Version("0.5.11"):
+                return sglang.api.sig0(x, b=1)
+            else:
+                {EXPIRED}
+                return sglang.api.sig0(x)
+        '''
+    upstream = Upstream()
+    add_feature(upstream, 0, "0.5.11")
+    _call(shim, tmp_path, upstream)
 
 
 # -- the judge ------------------------------------------------------------------------------
