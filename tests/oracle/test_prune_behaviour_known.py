@@ -282,6 +282,40 @@ def test_a_tag_that_names_an_earlier_version_than_the_condition_acts_on_neither(
     _call(shim, tmp_path, upstream)
 
 
+def test_a_tag_after_one_fallback_does_not_expire_the_next(tmp_path: Path) -> None:
+    """The tag written after the first handler's import (at its indentation) was read as
+    the tag of the next, untagged ``try/except AttributeError``, whose fallback 0.5.10
+    still needs (``fn0`` comes at 0.5.11): prune removed it and the shim stopped
+    importing at 0.5.10."""
+    shim = f'''
+        """Compat shim for sglang."""
+
+        import sglang.api
+
+        try:
+            from sglang.srt.feat1 import make1
+        except ModuleNotFoundError:
+            from sglang.legacy.feat1 import make1
+            {EXPIRED}
+
+
+        try:
+            make0 = sglang.api.fn0
+        except AttributeError:
+            def make0(x):
+                return ("polyfill", x)
+        '''
+    upstream = Upstream()
+    add_feature(upstream, 0, "0.5.11")
+    add_feature(upstream, 1, "0.5.10")
+    caller = """
+        from pkg._compat import make0, make1
+
+        RESULT = {"made": [make0(1), make1(1)]}
+        """
+    check_behaviour(_project(shim, caller=caller), upstream, tmp_path)
+
+
 # -- the judge ------------------------------------------------------------------------------
 
 
