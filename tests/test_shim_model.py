@@ -272,14 +272,28 @@ def test_probe_branch_led_by_a_tag_in_the_if_body() -> None:
     site = only(
         f"""
         def info(engine):
-            if callable(getattr(engine, "get_server_info", None)):
+            if not callable(getattr(engine, "info", None)):
                 {T9}
                 return engine.get_server_info()
             return engine.info
         """,
         SiteKind.PROBE_BRANCH,
     )
-    assert (site.line, removal(site)) == (3, Version("0.5.10"))
+    assert (site.line, removal(site), site.outcome) == (3, Version("0.5.10"), False)
+
+
+def test_a_tag_in_the_arm_a_probe_takes_when_present_is_a_contradiction() -> None:
+    model = shim(
+        f"""
+        def info(engine):
+            if callable(getattr(engine, "get_server_info", None)):
+                {T9}
+                return engine.get_server_info()
+            return engine.info
+        """
+    )
+    assert [s for s in model.sites if s.tag is not None] == []
+    assert [(m.line, "contradiction" in m.reason) for m in model.misplaced] == [(4, True)]
 
 
 def test_fall_through_statement_led_by_a_tag() -> None:

@@ -29,15 +29,26 @@ from compatlint import __version__
 from compatlint.analysis.imports import FileFacts, Span
 from compatlint.analysis.mocklist import MockEntry, MockList
 from compatlint.analysis.shim import ShimModel
-from compatlint.model import CoverOp, ImportFact, Site, SiteKind, Tag
+from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, Tag
 from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
-FORMAT = 2  # 2: __all__ in every written form; sites in match cases and except*
+FORMAT = 3  # 3: guards (site outcomes, misplaced tags); 2: __all__ in every written form
 
 _RECORDS: dict[str, type] = {
     cls.__name__: cls
-    for cls in (FileFacts, Span, ImportFact, ShimModel, Site, Tag, AllEntry, MockList, MockEntry)
+    for cls in (
+        FileFacts,
+        Span,
+        ImportFact,
+        ShimModel,
+        Site,
+        Tag,
+        MisplacedTag,
+        AllEntry,
+        MockList,
+        MockEntry,
+    )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (SiteKind, CoverOp)}
 

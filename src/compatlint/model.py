@@ -91,7 +91,13 @@ class Fate(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Site:
-    """One piece of compat code in a shim, with the tag that governs it (if any)."""
+    """One piece of compat code in a shim, with the tag that governs it (if any).
+
+    ``outcome``: for a guarded ``if``, the value its test takes on every version the tag's
+    claim leaves (True: the body stays, the other arm goes). ``undecided``: why prune may
+    not act on the site even once its tag expires (a version gate, a wrapper that does
+    work); the site is listed with it instead.
+    """
 
     kind: SiteKind
     path: str
@@ -104,6 +110,20 @@ class Site:
     upstream: str | None = None
     detail: str = ""
     parent_line: int | None = None
+    outcome: bool | None = None
+    undecided: str = ""
+
+
+@dataclass(frozen=True)
+class MisplacedTag:
+    """A tag that governs no guarded choice (or contradicts its guard), and why."""
+
+    tag: Tag
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -478,7 +478,7 @@ def test_probe_if_whose_body_starts_with_the_tag_goes() -> None:
     source = """
         def info(engine):
             \"\"\"State of the engine.\"\"\"
-            if callable(getattr(engine, "get_server_info", None)):
+            if not callable(getattr(engine, "get_internal_state", None)):
                 # Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+
                 return dict(engine.get_server_info())
             return dict(engine.get_internal_state())
@@ -634,7 +634,8 @@ def test_tagged_definition_goes_with_all_entry_bare_calls_and_unused_imports() -
 
             Remove this compatibility override when the minimum supported SGLang release is 0.5.10+.
             \"\"\"
-            functools.reduce(max, [1])
+            if not hasattr(functools, "cache"):
+                functools.reduce(max, [1])
 
 
         ensure_patch()

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from compatlint.analysis.guard_sites import GuardSites, last_line
+from compatlint.analysis.guards import Guard, bound_flags, is_empty_body, sentinel_flags
 from compatlint.analysis.shapes import (
     TRY_TYPES,
     binds,
@@ -25,7 +28,7 @@ from compatlint.analysis.shapes import (
     string_elements,
 )
 from compatlint.analysis.source import CommentBlock, Comments, docstring_of
-from compatlint.model import Site, SiteKind, Tag
+from compatlint.model import MisplacedTag, Site, SiteKind, Tag
 from compatlint.names.bindings import AllEntry, import_bound_names, read_bindings
 from compatlint.tags import TagGrammar
 
@@ -48,6 +51,7 @@ class ShimModel:
     defined: frozenset[str]
     star_import: bool
     trivial: bool
+    misplaced: tuple[MisplacedTag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,10 +63,13 @@ class _Context:
     module_level: bool = True
     fallback_line: int | None = None
     owner_tag: Tag | None = None
+    flags: Mapping[str, Guard] = field(default_factory=dict)
+    previous: ast.stmt | None = None
+    last: bool = True
 
 
 @dataclass
-class _ShimAnalyzer:
+class _ShimAnalyzer(GuardSites):
     path: str
     tree: ast.Module
     comments: Comments
@@ -72,6 +79,7 @@ class _ShimAnalyzer:
     consumed: set[int] = field(default_factory=set)
     block_tags: dict[int, Tag | None] = field(default_factory=dict)
     doc_tags: dict[int, Tag] = field(default_factory=dict)
+    misplaced: list[MisplacedTag] = field(default_factory=list)
 
     # -- tags ---------------------------------------------------------------------------
 
@@ -109,18 +117,51 @@ class _ShimAnalyzer:
         return next((b for b in blocks if b is not None), None)
 
     def leading(self, node: ast.stmt, after: int) -> CommentBlock | None:
-        return self.comments.block_above(first_line(node), after=after)
+        """The comment block above ``node``, at its indentation. A block at another
+        indentation, or one that touches the code above and is parted from ``node`` by a
+        blank line, belongs to the code above instead."""
+        line = first_line(node)
+        block = self.comments.block_above(line, after=after)
+        if block is None or block.column != node.col_offset:
+            return None
+        if block.end != line - 1 and after > 0 and block.start == after + 1:
+            return None
+        return block
+
+    def misplace(self, block: CommentBlock, reason: str) -> None:
+        """Report the tag of ``block`` as governing nothing prune may act on (CL110)."""
+        tag = self.take(block)
+        if tag is None:
+            return
+        column = block.column + 1
+        self.misplaced.append(MisplacedTag(tag, block.start, column, block.end, column, reason))
 
     # -- walking ------------------------------------------------------------------------
 
     def run(self) -> None:
-        self.walk(self.tree.body, _Context(after=0))
+        self.module_flags = bound_flags(self.tree.body, sentinel_flags(self.tree))
+        self.walk(self.tree.body, _Context(after=0, flags=sentinel_flags(self.tree)))
+        for block in self.comments.blocks:
+            if block.start not in self.consumed and self.tag_of(block) is not None:
+                self.misplace(
+                    block,
+                    "the tag leads no statement (a blank line or a dedent "
+                    "separates it from the code below)",
+                )
 
     def walk(self, body: list[ast.stmt], ctx: _Context) -> None:
         after = ctx.after
-        for statement in body:
-            self.statement(statement, replace(ctx, after=after))
+        flags = ctx.flags
+        previous: ast.stmt | None = None
+        for position, statement in enumerate(body):
+            last = position == len(body) - 1
+            self.statement(
+                statement,
+                replace(ctx, after=after, flags=flags, previous=previous, last=last),
+            )
             after = statement.end_lineno or statement.lineno
+            previous = statement
+            flags = bound_flags([statement], flags)
 
     def statement(self, node: ast.stmt, ctx: _Context) -> None:
         lead = self.leading(node, ctx.after)
@@ -130,12 +171,10 @@ class _ShimAnalyzer:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.definition(node, lead, ctx)
             return
-        tag = self.tag_of(lead)
-        if tag is not None:
-            self.take(lead)
-            self.add(SiteKind.PROBE_BRANCH, node, tag, detail=_describe(node))
-        elif isinstance(node, ast.If):
-            self.if_statement(node, ctx)
+        if isinstance(node, ast.If):
+            self.if_statement(node, ctx, lead)
+        elif lead is not None and self.tag_of(lead) is not None:
+            self.tagged_statement(node, lead, ctx)
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             self.probe_paths(node)
         if ctx.module_level and isinstance(node, ast.ImportFrom):
@@ -147,31 +186,17 @@ class _ShimAnalyzer:
         if isinstance(node, ast.If):
             self.walk(node.body, replace(inner, after=node.test.end_lineno or node.lineno))
             if node.orelse:
-                self.walk(node.orelse, replace(inner, after=_last_line(node.body)))
+                self.walk(node.orelse, replace(inner, after=last_line(node.body)))
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             self.walk(node.body, replace(inner, after=node.lineno))
             if node.orelse:
-                self.walk(node.orelse, replace(inner, after=_last_line(node.body)))
+                self.walk(node.orelse, replace(inner, after=last_line(node.body)))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             self.walk(node.body, replace(inner, after=node.lineno))
         elif isinstance(node, ast.Match):
             for case in node.cases:
                 header = case.guard or case.pattern
                 self.walk(case.body, replace(inner, after=header.end_lineno or header.lineno))
-
-    def if_statement(self, node: ast.If, ctx: _Context) -> None:
-        """An ``if`` whose body is led by a tag, or an untagged ``hasattr``/``getattr`` probe."""
-        header = node.test.end_lineno or node.lineno
-        block = self.tagged(
-            self.comments.trailing_on(header),
-            self.comments.block_above(node.body[0].lineno, after=header),
-        )
-        tag = self.tag_of(block)
-        if tag is not None:
-            self.take(block)
-            self.add(SiteKind.PROBE_BRANCH, node, tag, detail=_describe(node))
-        elif _is_probe_test(node.test) and not (ctx.scope_tag or ctx.fallback_tag or ctx.owner_tag):
-            self.add(SiteKind.PROBE_BRANCH, node, None, detail=_describe(node))
 
     def try_statement(self, node: ast.Try, lead: CommentBlock | None, ctx: _Context) -> None:
         """Import fallbacks (and tagged probes of other exceptions) of one ``try``."""
@@ -181,6 +206,7 @@ class _ShimAnalyzer:
         body_block = self.tagged(
             self.comments.trailing_on(node.lineno),
             self.comments.block_above(node.body[0].lineno, after=node.lineno),
+            self.try_arm_tail(node),
         )
         body_tag = self.tag_of(body_block) if handlers else None
         upstream = self.upstream_of(node)
@@ -189,12 +215,12 @@ class _ShimAnalyzer:
             names = _names_bound(node.body)
             self.add(SiteKind.TEMPORARY_TRY, node, body_tag, names=names, upstream=upstream)
 
-        previous_end = _last_line(node.body)
+        previous_end = last_line(node.body)
         above_try_used = False
         handler_tags: dict[int, Tag | None] = {}
         for handler in node.handlers:
             own_end = previous_end
-            previous_end = _last_line(handler.body)
+            previous_end = last_line(handler.body)
             if handler not in handlers:
                 continue
             header = handler.type.end_lineno if handler.type else handler.lineno
@@ -234,9 +260,19 @@ class _ShimAnalyzer:
                 ),
             )
         if node.orelse:
-            self.walk(node.orelse, replace(inner, after=_last_line(node.body)))
+            self.walk(node.orelse, replace(inner, after=last_line(node.body)))
         if node.finalbody:
-            self.walk(node.finalbody, replace(inner, after=_last_line(node.body)))
+            self.walk(node.finalbody, replace(inner, after=last_line(node.body)))
+
+    def try_arm_tail(self, node: ast.Try) -> CommentBlock | None:
+        """A comment block after the try body, before the first ``except``, indented as the
+        body: it sits in the try arm, so it claims that arm (a temporary try)."""
+        if not node.handlers:
+            return None
+        block = self.comments.block_above(node.handlers[0].lineno, after=last_line(node.body))
+        if block is None or block.column <= node.col_offset:
+            return None
+        return block
 
     def add_fallback(
         self, node: ast.Try, handler: ast.ExceptHandler, tag: Tag | None, upstream: str | None
@@ -282,7 +318,13 @@ class _ShimAnalyzer:
             if tag is None and doc_tag is not None and _TARGETS_DEFINITION.search(doc_tag.raw):
                 tag = doc_tag
             if tag is not None:
-                self.add(SiteKind.TAGGED_DEFINITION, node, tag, names=(node.name,))
+                self.add(
+                    SiteKind.TAGGED_DEFINITION,
+                    node,
+                    tag,
+                    names=(node.name,),
+                    undecided=self.does_work(node, ctx),
+                )
                 owner = tag
             elif doc_tag is not None:
                 scope = doc_tag
@@ -302,6 +344,18 @@ class _ShimAnalyzer:
                 module_level=False,
             ),
         )
+
+    def does_work(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: _Context
+    ) -> str:
+        """Why a tagged function may not go with its calls: its body does work on new
+        versions (it does not fold to nothing once its probes are decided)."""
+        if isinstance(node, ast.ClassDef):
+            return ""
+        body = node.body[1:] if docstring_of(node) else node.body
+        if is_empty_body(body, {**self.module_flags, **ctx.flags}):
+            return ""
+        return "it does work on new versions too (its body does not fold to nothing)"
 
     def probe_paths(self, node: ast.Assign | ast.AnnAssign) -> None:
         elements = string_elements(node.value) if node.value is not None else None
@@ -364,6 +418,8 @@ class _ShimAnalyzer:
         upstream: str | None = None,
         detail: str = "",
         parent_line: int | None = None,
+        outcome: bool | None = None,
+        undecided: str = "",
     ) -> None:
         line = first_line(node) if isinstance(node, ast.stmt) else node.lineno
         self.sites.append(
@@ -379,6 +435,8 @@ class _ShimAnalyzer:
                 upstream=upstream,
                 detail=detail,
                 parent_line=parent_line,
+                outcome=outcome,
+                undecided=undecided,
             )
         )
 
@@ -403,6 +461,7 @@ def analyze_shim(
         defined=bindings.defined_names,
         star_import=bool(bindings.star_imports),
         trivial=is_trivial(tree),
+        misplaced=tuple(sorted(analyzer.misplaced, key=lambda m: m.line)),
     )
 
 
@@ -465,24 +524,3 @@ def _does_something(body: list[ast.stmt]) -> bool:
 
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
-
-
-def _is_probe_test(test: ast.expr) -> bool:
-    """``hasattr(x, "y")``, ``getattr(x, "y", default)`` or ``callable(getattr(...))``."""
-    for node in ast.walk(test):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id == "hasattr":
-                return True
-            if node.func.id == "getattr" and len(node.args) == 3:
-                return True
-    return False
-
-
-def _describe(node: ast.stmt) -> str:
-    """The statement's first line, for reports."""
-    return ast.unparse(node).splitlines()[0][:80]
-
-
-def _last_line(body: list[ast.stmt]) -> int:
-    last = body[-1]
-    return last.end_lineno or last.lineno

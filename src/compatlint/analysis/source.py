@@ -51,6 +51,7 @@ class CommentBlock:
     end: int
     text: str
     trailing: bool = False
+    column: int = 0
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Comments:
     """Every comment of a file, by line, and grouped into blocks."""
 
     by_line: dict[int, str] = field(default_factory=dict)
+    columns: dict[int, int] = field(default_factory=dict)
     own_line: set[int] = field(default_factory=set)
     blocks: list[CommentBlock] = field(default_factory=list)
     _block_ending: dict[int, CommentBlock] = field(default_factory=dict)
@@ -103,16 +105,21 @@ def read_comments(text: str) -> Comments:
             continue
         line = token.start[0]
         comments.by_line[line] = token.string
+        comments.columns[line] = token.start[1]
         if not token.line[: token.start[1]].strip():
             comments.own_line.add(line)
         else:
-            block = CommentBlock(line, line, token.string, trailing=True)
+            block = CommentBlock(line, line, token.string, trailing=True, column=token.start[1])
             comments._trailing[line] = block
     run: list[int] = []
     for line in [*sorted(comments.own_line), 0]:
         if run and line != run[-1] + 1:
             block = CommentBlock(
-                run[0], run[-1], "\n".join(comments.by_line[n] for n in run), trailing=False
+                run[0],
+                run[-1],
+                "\n".join(comments.by_line[n] for n in run),
+                trailing=False,
+                column=comments.columns[run[0]],
             )
             comments.blocks.append(block)
             comments._block_ending[run[-1]] = block

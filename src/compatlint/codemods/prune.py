@@ -279,6 +279,8 @@ class _Planner:
                 lines = ", ".join(str(line) for line in use.value_uses)
                 return DefinitionDecision(f"its value is used at {path}:{lines}")
         calls = sum(len(use.bare_calls) for use in uses.values())
+        if site.undecided and (calls or local.bare_calls):
+            return DefinitionDecision(f"{site.undecided}: its calls stay")
         note = f"; {calls} call site{'s' if calls != 1 else ''} edited" if uses else ""
         return DefinitionDecision(None, tuple(local.bare_calls), note)
 

@@ -45,11 +45,16 @@ class PruneActions(EditActions):
     remove_handlers: set[cst.CSTNode] = field(default_factory=set)
     promote: dict[cst.CSTNode, Promotion] = field(default_factory=dict)
     drop_branch: set[cst.CSTNode] = field(default_factory=set)
+    keep_branch: set[cst.CSTNode] = field(default_factory=set)
     sentinel_names: set[cst.CSTNode] = field(default_factory=set)
 
     def is_empty(self) -> bool:
         return super().is_empty() and not (
-            self.remove_handlers or self.promote or self.drop_branch or self.sentinel_names
+            self.remove_handlers
+            or self.promote
+            or self.drop_branch
+            or self.keep_branch
+            or self.sentinel_names
         )
 
 

@@ -30,7 +30,8 @@ def ensure_patch() -> None:
 
     Remove this compatibility override when the minimum supported SGLang release is 0.5.10+.
     \"\"\"
-    functools.reduce(max, [1])
+    if not hasattr(functools, "cache"):
+        functools.reduce(max, [1])
 
 
 ensure_patch()
