@@ -188,7 +188,7 @@ def load_processor_base() -> type:
 
 def get_scheduler_info(engine: Any) -> dict[str, Any]:
     """Scheduler and memory-pool state of a running engine."""
-    if callable(getattr(engine, "get_server_info", None)):
+    if not callable(getattr(engine, "get_internal_state", None)):
         # Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+
         return dict(engine.get_server_info())
     return dict(engine.get_internal_state())
