@@ -14,6 +14,7 @@ from compatlint.rules.cl105_version_gate import VersionGate
 from compatlint.rules.cl106_eager_heavy_import import EagerHeavyImport
 from compatlint.rules.cl107_stale_all import StaleAll
 from compatlint.rules.cl108_trivial_shim import TrivialShim
+from compatlint.rules.cl110_misplaced_tag import MisplacedTag
 from compatlint.rules.cl201_inline_fallback import InlineFallback
 from compatlint.rules.cl202_unmocked_import import UnmockedImport
 from compatlint.rules.cl203_stale_policy_doc import StalePolicyDoc
@@ -27,6 +28,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     EagerHeavyImport,
     StaleAll,
     TrivialShim,
+    MisplacedTag,
     InlineFallback,
     UnmockedImport,
     StalePolicyDoc,
