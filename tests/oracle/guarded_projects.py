@@ -56,9 +56,10 @@ def guards(draw: st.DrawFn, index: int) -> Guard:
     where the code itself says which arm is new (an ``if`` on a probe or a version)."""
     kind = draw(st.sampled_from(GUARD_KINDS))
     shape = draw(st.sampled_from(IF_SHAPES)) if kind in IF_KINDS else "if-else"
-    # Above a try, or before its ``except`` line, a tag is the handler's by the documented
-    # convention; with the try arm as the old one that reading is a question of policy.
-    positions = ("inside", "trailing", "none") if kind == "temporary-try" else POSITIONS
+    # A tag above a try claims the handler (the arm that runs when the import fails), so a
+    # temporary try, whose try arm is the old one, is tagged in its try arm: first in it,
+    # trailing ``try:``, or after its last line (indented as the arm, before ``except``).
+    positions = ("inside", "trailing", "after", "none") if kind == "temporary-try" else POSITIONS
     position = draw(st.sampled_from(positions))
     since = draw(st.sampled_from(("0.5.10", "0.5.11")))
     claims = ["true"]
