@@ -16,8 +16,9 @@ import ast
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from compatlint.analysis.guards import Guard, GuardKind, classify_test
+from compatlint.analysis.guards import Guard, GuardKind, classify_test, is_empty_body
 from compatlint.analysis.shapes import first_line
+from compatlint.analysis.source import docstring_of
 from compatlint.analysis.versions_eval import read_version_test, value_from
 from compatlint.model import CoverOp, SiteKind, Tag
 
@@ -145,6 +146,28 @@ class GuardSites:
                 f"`{read.subject} {read.op} {read.bound}`: acted on by nobody"
             )
         return ("else" if value else "body"), ""
+
+    def try_arm_tail(self, node: ast.Try) -> CommentBlock | None:
+        """A comment block after the try body, before the first ``except``, indented as the
+        body: it sits in the try arm, so it claims that arm (a temporary try)."""
+        if not node.handlers:
+            return None
+        block = self.comments.block_above(node.handlers[0].lineno, after=last_line(node.body))
+        if block is None or block.column <= node.col_offset:
+            return None
+        return block
+
+    def does_work(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: Any
+    ) -> str:
+        """Why a tagged function may not go with its calls: its body does work on new
+        versions (it does not fold to nothing once its probes are decided)."""
+        if isinstance(node, ast.ClassDef):
+            return ""
+        body = node.body[1:] if docstring_of(node) else node.body
+        if is_empty_body(body, {**self.module_flags, **ctx.flags}):
+            return ""
+        return "it does work on new versions too (its body does not fold to nothing)"
 
     def code_line_before(self, line: int, after: int) -> int:
         """The last line before ``line`` (and after ``after``) that holds code: an

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from compatlint.analysis.guard_sites import GuardSites, last_line
-from compatlint.analysis.guards import Guard, bound_flags, is_empty_body, sentinel_flags
+from compatlint.analysis.guards import Guard, bound_flags, sentinel_flags
 from compatlint.analysis.shapes import (
     TRY_TYPES,
     binds,
@@ -264,16 +264,6 @@ class _ShimAnalyzer(GuardSites):
         if node.finalbody:
             self.walk(node.finalbody, replace(inner, after=last_line(node.body)))
 
-    def try_arm_tail(self, node: ast.Try) -> CommentBlock | None:
-        """A comment block after the try body, before the first ``except``, indented as the
-        body: it sits in the try arm, so it claims that arm (a temporary try)."""
-        if not node.handlers:
-            return None
-        block = self.comments.block_above(node.handlers[0].lineno, after=last_line(node.body))
-        if block is None or block.column <= node.col_offset:
-            return None
-        return block
-
     def add_fallback(
         self, node: ast.Try, handler: ast.ExceptHandler, tag: Tag | None, upstream: str | None
     ) -> None:
@@ -344,18 +334,6 @@ class _ShimAnalyzer(GuardSites):
                 module_level=False,
             ),
         )
-
-    def does_work(
-        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: _Context
-    ) -> str:
-        """Why a tagged function may not go with its calls: its body does work on new
-        versions (it does not fold to nothing once its probes are decided)."""
-        if isinstance(node, ast.ClassDef):
-            return ""
-        body = node.body[1:] if docstring_of(node) else node.body
-        if is_empty_body(body, {**self.module_flags, **ctx.flags}):
-            return ""
-        return "it does work on new versions too (its body does not fold to nothing)"
 
     def probe_paths(self, node: ast.Assign | ast.AnnAssign) -> None:
         elements = string_elements(node.value) if node.value is not None else None
