@@ -52,8 +52,10 @@ def test_2_a_tag_in_the_new_arm_is_a_contradiction_and_nothing_goes() -> None:
             else:
                 return engine.old_api()
         """
-    assert pruned(shim) == dedent(shim)
+    plan = prune(dedent(shim))
+    assert plan.new_text(SHIM, dedent(shim)) == dedent(shim)
     assert ["contradiction" in reason for reason in _misplaced(shim)] == [True]
+    assert [(item.line, item.kind) for item in plan.follow_ups] == [(3, "tag")]
 
 
 def test_3_a_tagged_wrapper_that_does_work_keeps_its_calls() -> None:

@@ -33,7 +33,7 @@ from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
 from compatlint.codemods.edits import EditPlan, check_parses
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.locate import NodeIndex, parse_module
-from compatlint.codemods.plan import FollowUp, PrunePlan, RemovedSite, StubAddition
+from compatlint.codemods.plan import FollowUp, PrunePlan, RemovedSite, StubAddition, tag_text
 from compatlint.codemods.prune_transform import PruneTransformer
 from compatlint.codemods.removals import (
     ORDER,
@@ -158,6 +158,14 @@ class _Planner:
                 reason = _SUPPRESSED
             if reason and remaining[_signature(site)] > 0:
                 self.plan.follow_ups.append(FollowUp.of(site, reason))
+        for misplaced in first_model.misplaced:
+            fate = self.floors.fate(misplaced.tag, None, self.config.primary)
+            codes = suppressed.get(misplaced.line, frozenset())
+            if fate is Fate.EXPIRED and not codes & {"CL110", ALL_CODES}:
+                reason = f"misplaced tag (CL110): {misplaced.reason}"
+                self.plan.follow_ups.append(
+                    FollowUp(shim, misplaced.line, "tag", reason, tag_text(misplaced.tag))
+                )
         # A site left alone in one pass may have gone in a later one.
         self.plan.follow_ups += [
             item for site, item in result.unhandled.values() if tagged_remaining[_tag_key(site)]
