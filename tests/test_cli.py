@@ -249,7 +249,7 @@ def test_report_track_without_floor_is_kept(example: Path) -> None:
 
 def test_rule_command() -> None:
     table = run("rule").output
-    assert table.count("\n") == 15
+    assert table.count("\n") == 16
     assert "CL202" in table
     doc = run("rule", "cl101").output
     assert doc.startswith("# CL101 untagged-fallback")
