@@ -115,7 +115,7 @@ class GuardSites:
             )
             return
         outcome = None if dead is None else dead == "else"
-        if not undecided and node is not None and not isinstance(node, ast.If) and not ctx.last:
+        if not undecided and not isinstance(node, ast.If) and not ctx.last:
             undecided = "the code after the gate is more than one statement"
         self.take(block)
         self.add(
