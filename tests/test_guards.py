@@ -31,7 +31,7 @@ def _guard(test: str, flags_source: str = ""):
         ('callable(getattr(m, "fn", None))', GuardKind.PROBE, True),
         ('"b" in inspect.signature(f).parameters', GuardKind.PROBE, True),
         ('"b" not in inspect.signature(f).parameters', GuardKind.PROBE, False),
-        ('hasattr(m, "old_api")', GuardKind.PROBE, False),  # the name says it is the old one
+        ('hasattr(m, "old_api")', GuardKind.PROBE, None),  # never decided by how a name looks
         ('hasattr(m, "new") and x', GuardKind.PROBE, None),  # another term: undecidable
         ('Version(sglang.__version__) >= Version("0.5.10")', GuardKind.VERSION, None),
         ("sys.version_info >= (3, 12)", GuardKind.VERSION, None),

@@ -18,7 +18,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-#: A probed name that says it is the old API: present means an old upstream.
+#: A probed name that may be the *old* API. Prune never decides from what a name looks
+#: like: such a probe's polarity is unknown, and a site on it is listed for a person.
 _OLD_NAME = re.compile(r"(?:^|_)(?:old|legacy|deprecated)(?:_|$)", re.IGNORECASE)
 _VERSION_CALLS = frozenset({"Version", "parse_version", "parse", "LooseVersion", "version"})
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError"})
@@ -83,7 +84,8 @@ def _attribute_name(node: ast.Call) -> str:
 
 def _probe_call(node: ast.expr) -> Guard | None:
     """``hasattr(x, "n")``, ``getattr(x, "n", None)``, ``callable(getattr(...))``: true when
-    the attribute is there (or, for a name that says it is old, when the upstream is old)."""
+    the attribute is there, read as the new side — unless the name may be the old API
+    (``old``, ``legacy``, ``deprecated``): then which side is new cannot be told."""
     if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
         return None
     name = node.func.id
@@ -96,7 +98,7 @@ def _probe_call(node: ast.expr) -> Guard | None:
     if not attribute:
         return None
     subject = f"{dotted(node.args[0])}.{attribute}"
-    return Guard(GuardKind.PROBE, not _OLD_NAME.search(attribute), subject)
+    return Guard(GuardKind.PROBE, None if _OLD_NAME.search(attribute) else True, subject)
 
 
 def _signature_parameters(node: ast.expr) -> str:

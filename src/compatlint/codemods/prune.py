@@ -161,7 +161,7 @@ class _Planner:
         for misplaced in first_model.misplaced:
             fate = self.floors.fate(misplaced.tag, None, self.config.primary)
             codes = suppressed.get(misplaced.line, frozenset())
-            if fate is Fate.EXPIRED and not codes & {"CL110", ALL_CODES}:
+            if fate is Fate.EXPIRED and not suppresses(codes, "CL110"):
                 reason = f"misplaced tag (CL110): {misplaced.reason}"
                 self.plan.follow_ups.append(
                     FollowUp(shim, misplaced.line, "tag", reason, tag_text(misplaced.tag))

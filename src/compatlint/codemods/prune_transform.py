@@ -134,7 +134,7 @@ class PruneTransformer(SentinelFolder, BlockEditor):
         updated_node = self._resolve_orelse(original_node, updated_node)
         if original_node in self.actions.drop_branch:
             outcome: bool | None = False
-        elif id(original_node) in self.actions.keep_branch:
+        elif original_node in self.actions.keep_branch:
             outcome = True
         else:
             outcome = self.value_of(updated_node.test)
