@@ -314,3 +314,38 @@ def test_prune_never_removes_every_arm_nor_changes_what_new_versions_run(
     assert "return" in after.split("def call(e):", 1)[1]
     for flag in (0, 1):
         assert _run(after, flag) == _run(text, flag), after
+
+
+# -- a probe's name never decides which side is new ------------------------------------------
+
+
+def test_a_tag_above_a_probe_on_a_possibly_old_name_is_listed_not_folded() -> None:
+    """`hasattr(engine, "legacy_run")` may be the old API or the new one: the name cannot
+    say, so a tag above the `if` claims no arm and prune lists the site."""
+    shim = f"""
+        def run(engine):
+            {T9}
+            if hasattr(engine, "legacy_run"):
+                return engine.legacy_run()
+            else:
+                return engine.run()
+        """
+    plan = prune(dedent(shim))
+    assert not plan.changed
+    assert any("which side of the probe is new" in item.reason for item in plan.follow_ups)
+
+
+def test_a_tag_in_the_arm_of_such_a_probe_decides_by_its_claim_alone() -> None:
+    shim = f"""
+        def run(engine):
+            if hasattr(engine, "legacy_run"):
+                {T9}
+                return engine.legacy_run()
+            return engine.run()
+        """
+    assert pruned(shim) == dedent(
+        """
+        def run(engine):
+            return engine.run()
+        """
+    )

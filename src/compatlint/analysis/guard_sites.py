@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from compatlint.analysis.source import CommentBlock, Comments
 
 VERSION_GATE = "version gate: decided by arithmetic, not by its tag; not evaluated"
+UNKNOWN_SIDE = (
+    "which side of the probe is new is not known, and a tag above it claims no arm: "
+    "put the tag in the arm it covers"
+)
 MIXED_TEST = "the test mixes the probe with other terms: which arm runs is not the probe's alone"
 
 
@@ -102,8 +106,10 @@ class GuardSites:
             return
         if guard.kind is GuardKind.VERSION:
             dead, undecided = self.version_dead_arm(test, tag)
+        elif guard.positive is None and guard.claim_decides and arm != "above":
+            dead, undecided = arm, ""  # no polarity to contradict: the claim alone decides
         elif guard.positive is None:
-            dead, undecided = None, MIXED_TEST
+            dead, undecided = None, UNKNOWN_SIDE if guard.claim_decides else MIXED_TEST
         else:
             dead, undecided = ("else" if guard.positive else "body"), ""
         claimed = arm if arm != "above" else dead

@@ -41,10 +41,13 @@ class Guard:
     kind: GuardKind
     positive: bool | None = None
     subject: str = ""
+    #: The probe is the test alone but which side is new cannot be told (a name that may be
+    #: the old API): a tag *in* an arm decides by its claim alone; one above decides nothing.
+    claim_decides: bool = False
 
     def negated(self) -> Guard:
         flipped = None if self.positive is None else not self.positive
-        return Guard(self.kind, flipped, self.subject)
+        return Guard(self.kind, flipped, self.subject, self.claim_decides)
 
     @property
     def decidable_by_tag(self) -> bool:
@@ -98,7 +101,9 @@ def _probe_call(node: ast.expr) -> Guard | None:
     if not attribute:
         return None
     subject = f"{dotted(node.args[0])}.{attribute}"
-    return Guard(GuardKind.PROBE, None if _OLD_NAME.search(attribute) else True, subject)
+    if _OLD_NAME.search(attribute):
+        return Guard(GuardKind.PROBE, None, subject, claim_decides=True)
+    return Guard(GuardKind.PROBE, True, subject)
 
 
 def _signature_parameters(node: ast.expr) -> str:
@@ -188,7 +193,7 @@ def flag_value(value: ast.expr, flags: Mapping[str, Guard]) -> Guard | None:
         return None
     if guard.kind is GuardKind.VERSION:
         return guard
-    return Guard(GuardKind.FLAG, guard.positive, guard.subject)
+    return Guard(GuardKind.FLAG, guard.positive, guard.subject, guard.claim_decides)
 
 
 def bound_flags(body: list[ast.stmt], flags: Mapping[str, Guard]) -> dict[str, Guard]:
