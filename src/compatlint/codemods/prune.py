@@ -45,7 +45,7 @@ from compatlint.codemods.removals import (
 from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
 from compatlint.model import Fate, Site, SiteKind
-from compatlint.names.importers import ImporterIndex, ImportOf
+from compatlint.names.importers import ImporterIndex, ImportOf, LazyImports
 from compatlint.sitekinds import needs_tag, site_fate
 from compatlint.versions import Floors
 
@@ -129,7 +129,9 @@ class _Planner:
         original = self.texts[shim]
         importers = ImporterIndex(self.texts, self.config.src)
         shim_module = importers.module_of(shim)
-        imported = importers.imported_names(shim_module, exclude=shim) if shim_module else {}
+        imported = LazyImports(
+            lambda: importers.imported_names(shim_module, exclude=shim) if shim_module else {}
+        )
         scanner = CallSiteScanner(self.config, self.texts, shim, importers)
         result = _ShimResult(original)
         for _ in range(_MAX_PASSES):
@@ -301,7 +303,9 @@ class _Planner:
         for path, uses in sorted(per_file.items()):
             edited, edits = scanner.edit(path, uses)
             module = importers.module_of(path)
-            keep = importers.imported_names(module, exclude=path) if module else {}
+            keep = LazyImports(
+                lambda m=module, p=path: importers.imported_names(m, exclude=p) if m else {}
+            )
             cleaned, _, _ = cleanup(self.sources[path], edited, path, keep=keep)
             self.texts[path] = cleaned
             for name in uses:

@@ -17,6 +17,7 @@ deletes when the handler ends.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from compatlint.names.modules import resolve_relative
@@ -28,6 +29,7 @@ __all__ = [
     "StarImport",
     "import_bound_names",
     "read_bindings",
+    "statements",
 ]
 
 
@@ -290,7 +292,7 @@ class _Reader:
 
     def scan_globals(self, tree: ast.Module) -> None:
         """Names bound through ``global`` in functions; module-level ``globals()`` writes."""
-        for node in ast.walk(tree):
+        for node in statements(tree.body):
             if isinstance(node, ast.Global):
                 self.global_names.update(node.names)
         for statement in tree.body:
@@ -305,6 +307,26 @@ class _Reader:
                 ):
                     self.writes_globals = True
                     return
+
+
+def statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of ``body`` and of the blocks inside it, in any scope — without
+    walking a single expression (a statement never sits inside one), which makes it several
+    times cheaper than ``ast.walk`` for finding imports or ``global`` declarations."""
+    stack = list(reversed(body))
+    while stack:
+        statement = stack.pop()
+        yield statement
+        inner: list[ast.stmt] = []
+        for field_name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, field_name, None)
+            if isinstance(block, list):
+                inner += [item for item in block if isinstance(item, ast.stmt)]
+        for handler in getattr(statement, "handlers", None) or []:
+            inner += handler.body
+        for case in getattr(statement, "cases", None) or []:
+            inner += case.body
+        stack.extend(reversed(inner))
 
 
 def _is_all(targets: list[ast.expr]) -> bool:

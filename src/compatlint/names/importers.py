@@ -12,10 +12,10 @@ files the (expensive) concrete-tree use finder has to parse at all.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from compatlint.names.bindings import ModuleBindings, read_bindings
+from compatlint.names.bindings import ModuleBindings, read_bindings, statements
 from compatlint.names.modules import module_name, resolve_relative
 
 __all__ = ["Alias", "ImportOf", "ImporterIndex", "RawImport", "reaches"]
@@ -39,6 +39,29 @@ class ImportOf:
     module: str
     name: str | None
     star: bool = False
+
+
+class LazyImports(Mapping[str, "ImportOf"]):
+    """:meth:`ImporterIndex.imported_names`, computed on the first question: a prune whose
+    removals drop no binding (the common case) never parses the importers at all."""
+
+    def __init__(self, compute: Callable[[], Mapping[str, ImportOf]]) -> None:
+        self._compute = compute
+        self._value: Mapping[str, ImportOf] | None = None
+
+    def _names(self) -> Mapping[str, ImportOf]:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+    def __getitem__(self, name: str) -> ImportOf:
+        return self._names()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
 
 
 @dataclass(frozen=True)
@@ -178,7 +201,7 @@ class ImporterIndex:
             found: list[RawImport] = []
             if parsed is not None:
                 package = _package(parsed.module, path)
-                for node in ast.walk(parsed.tree):
+                for node in statements(parsed.tree.body):
                     if isinstance(node, ast.ImportFrom):
                         source = (
                             resolve_relative(node.module, node.level, package)
