@@ -18,3 +18,19 @@ def text_console(*, color: bool, width: int):
         highlight=False,
     )
     return console, buffer
+
+
+def print_reasons(console, title: str, label: str, rows) -> None:
+    """Print a ``location | <label> | why`` table: the shape of every list of things a
+    codemod kept or left for a person. ``rows`` are (location, label, reason) strings."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, box=box.SIMPLE_HEAD)
+    table.add_column("location", no_wrap=True)
+    table.add_column(label, no_wrap=True)
+    table.add_column("why", overflow="fold")
+    for cells in rows:
+        table.add_row(*(Text(cell) for cell in cells))
+    console.print(table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from compatlint.codemods.edits import diff_edits
-from compatlint.report.console import text_console
+from compatlint.report.console import print_reasons, text_console
 
 if TYPE_CHECKING:
     from compatlint.codemods.inline.plan import InlinePlan
@@ -58,20 +58,10 @@ def render_text(plan: InlinePlan, verb: str, *, color: bool = False, width: int 
     for path in plan.deleted:
         console.print(f"Deleted {path}: the shim was left trivial", markup=False)
     if plan.kept:
-        table = Table(title="Re-exports kept in the shim", box=box.SIMPLE_HEAD)
-        table.add_column("location", no_wrap=True)
-        table.add_column("name", no_wrap=True)
-        table.add_column("why", overflow="fold")
-        for kept in plan.kept:
-            table.add_row(Text(f"{kept.shim}:{kept.line}"), Text(kept.name), Text(kept.reason))
-        console.print(table)
+        kept = [(f"{k.shim}:{k.line}", k.name, k.reason) for k in plan.kept]
+        print_reasons(console, "Re-exports kept in the shim", "name", kept)
     if plan.manual:
-        table = Table(title="Manual follow-ups", box=box.SIMPLE_HEAD)
-        table.add_column("location", no_wrap=True)
-        table.add_column("name", no_wrap=True)
-        table.add_column("why", overflow="fold")
-        for item in plan.manual:
-            table.add_row(Text(f"{item.path}:{item.line}"), Text(item.name), Text(item.reason))
-        console.print(table)
+        manual = [(f"{m.path}:{m.line}", m.name, m.reason) for m in plan.manual]
+        print_reasons(console, "Manual follow-ups", "name", manual)
     console.print(summary_line(plan, verb), markup=False, soft_wrap=True)
     return buffer.getvalue()

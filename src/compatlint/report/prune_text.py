@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compatlint.codemods.plan import PrunePlan
-from compatlint.report.console import text_console
+from compatlint.report.console import print_reasons, text_console
 
 
 def summary_line(plan: PrunePlan, verb: str) -> str:
@@ -64,12 +64,7 @@ def render_text(plan: PrunePlan, verb: str, *, color: bool = False, width: int =
         for stub in plan.stubs:
             console.print(f"  + {stub.module}", markup=False)
     if plan.follow_ups:
-        table = Table(title="Manual follow-ups", box=box.SIMPLE_HEAD)
-        table.add_column("location", no_wrap=True)
-        table.add_column("kind", no_wrap=True)
-        table.add_column("why", overflow="fold")
-        for item in plan.follow_ups:
-            row(table, f"{item.path}:{item.line}", item.kind, item.reason)
-        console.print(table)
+        follow_ups = [(f"{f.path}:{f.line}", f.kind, f.reason) for f in plan.follow_ups]
+        print_reasons(console, "Manual follow-ups", "kind", follow_ups)
     console.print(summary_line(plan, verb), markup=False, soft_wrap=True)
     return buffer.getvalue()
