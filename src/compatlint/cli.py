@@ -23,8 +23,27 @@ EXIT_ERROR = 2
 _LAZY_COMMANDS: dict[str, str] = {}
 
 
+class _Analysis(click.Command):
+    """A command that reads Python runs with room to recurse (:mod:`compatlint.deepstack`):
+    deeply nested valid code is analysed, and where even that runs out, it is one line."""
+
+    def invoke(self, ctx: click.Context):
+        from compatlint.deepstack import TOO_DEEP, run_deep
+
+        try:
+            return run_deep(super().invoke, ctx)
+        except RecursionError:  # a walk no per-file guard covers: still one line, exit 2
+            raise CompatlintError(f"{TOO_DEEP}: a file nests deeper than it can follow") from None
+
+
 class _Group(click.Group):
-    """A group that turns a user's mistake into one line on stderr and exit 2."""
+    """A group that turns a user's mistake into one line on stderr and exit 2.
+
+    Its commands are :class:`_Analysis` commands; ``walk`` (its own class) keeps the main
+    thread, where it handles signals.
+    """
+
+    command_class = _Analysis
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})

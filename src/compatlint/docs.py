@@ -6,8 +6,9 @@ Run ``python -m compatlint.docs`` to rewrite both; a test fails when they drift.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
+
+import click
 
 from compatlint.catalog import documented_rules, runs_under_verify
 
@@ -40,12 +41,30 @@ def with_table(readme: str) -> str:
     return pattern.sub(lambda _: f"{TABLE_START}\n{rules_table()}{TABLE_END}", readme)
 
 
-def main(root: Path) -> int:
+def write_docs(root: Path) -> None:
+    """Rewrite the table in ``root/README.md`` and the whole of ``root/docs/rules.md``."""
     readme = root / "README.md"
     readme.write_text(with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
     (root / "docs" / "rules.md").write_text(rules_reference(), encoding="utf-8")
-    return 0
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument(
+    "root",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+def main(root: Path | None) -> None:
+    """Regenerate the rules table in ROOT/README.md and ROOT/docs/rules.md from the rules.
+
+    ROOT is the repository (default: the current directory).
+    """
+    root = root if root is not None else Path.cwd()
+    for needed in (root / "README.md", root / "docs"):
+        if not needed.exists():
+            raise click.UsageError(f"{needed}: not found; ROOT must be the compatlint repository")
+    write_docs(root)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path.cwd()))
+    main(prog_name="python -m compatlint.docs")

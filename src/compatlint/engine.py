@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from compatlint.analysis.imports import FileFacts
 from compatlint.analysis.mocklist import read_mock_list
@@ -24,9 +24,10 @@ from compatlint.analysis.project import (
     policy_doc_tags,
     shim_model,
 )
-from compatlint.analysis.source import parse_python
+from compatlint.analysis.source import nesting_guard, parse_python
 from compatlint.cache import FactCache, content_hash
 from compatlint.config import Config
+from compatlint.deepstack import run_deep
 from compatlint.names.modules import module_name
 from compatlint.workspace import Workspace
 
@@ -80,21 +81,24 @@ def gather_facts(
     for shim in config.shims:
         model = cached("shim", shim)
         if model is None:
-            model = shim_model(config, shim, workspace.read(shim), grammar)
+            with nesting_guard(shim):
+                model = shim_model(config, shim, workspace.read(shim), grammar)
             remember("shim", shim, model)
         project.shims[shim] = model
     if config.mocks is not None:
         rel = config.mocks.file
         mock_list = cached("mocks", rel)
         if mock_list is None:
-            tree = parse_python(workspace.read(rel), rel)
-            mock_list = read_mock_list(rel, tree, config.mocks.name)
+            with nesting_guard(rel):
+                tree = parse_python(workspace.read(rel), rel)
+                mock_list = read_mock_list(rel, tree, config.mocks.name)
             remember("mocks", rel, mock_list)
         project.mock_list = mock_list
     for doc in config.policy_docs:
         tags = cached("doc", doc)
         if tags is None:
-            tags = policy_doc_tags(workspace.read(doc), grammar)
+            with nesting_guard(doc):
+                tags = policy_doc_tags(workspace.read(doc), grammar)
             remember("doc", doc, tags)
         project.doc_tags[doc] = tuple(tags)
     if cache is not None:
@@ -109,26 +113,38 @@ def _compute(
     size = sum(len(text) for _, text in texts)
     if show_progress is None:
         show_progress = len(texts) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-    work: Callable[[tuple[str, str]], FileFacts] = _Worker(config)
+    work = _Worker(config)
     if len(texts) >= POOL_MIN_FILES and size >= POOL_MIN_BYTES and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
+        step = max(1, len(texts) // 32)
+        chunks = [texts[start : start + step] for start in range(0, len(texts), step)]
         with ProcessPoolExecutor() as pool:
-            results = pool.map(work, texts, chunksize=max(1, len(texts) // 32))
+            results = (facts for chunk in pool.map(work, chunks) for facts in chunk)
             yield from _with_progress(results, len(texts), show_progress)
     else:
-        yield from _with_progress(map(work, texts), len(texts), show_progress)
+        # Here the command's own thread already has room to recurse (cli._Analysis).
+        yield from _with_progress(map(work.facts_of, texts), len(texts), show_progress)
 
 
 class _Worker:
-    """Picklable per-file job for the pool."""
+    """Picklable job for the pool: the facts of a chunk of files.
+
+    A pool worker's main thread has the default stack and recursion limit, so the chunk
+    runs with room to recurse (:func:`~compatlint.deepstack.run_deep`), like the command.
+    """
 
     def __init__(self, config: Config) -> None:
         self.config = config
 
-    def __call__(self, item: tuple[str, str]) -> FileFacts:
+    def __call__(self, items: list[tuple[str, str]]) -> list[FileFacts]:
+        return run_deep(lambda: [self.facts_of(item) for item in items])
+
+    def facts_of(self, item: tuple[str, str]) -> FileFacts:
+        """One file's facts; running out of recursion on it is an error naming it."""
         rel, text = item
-        return facts_for_file(self.config, rel, text, force=rel in self.config.shims)
+        with nesting_guard(rel):
+            return facts_for_file(self.config, rel, text, force=rel in self.config.shims)
 
 
 def _with_progress(results: Iterable[FileFacts], total: int, show: bool) -> Iterable[FileFacts]:

@@ -13,8 +13,11 @@ import io
 import re
 import tokenize
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from compatlint.deepstack import TOO_DEEP
 from compatlint.errors import SourceError
 
 _BOM = b"\xef\xbb\xbf"
@@ -32,7 +35,8 @@ def decode_source(data: bytes, path: str) -> str:
 
 
 def parse_python(text: str, path: str) -> ast.Module:
-    """The ``ast`` of ``text``; a syntax error becomes a :class:`SourceError` naming the line."""
+    """The ``ast`` of ``text``; a syntax error becomes a :class:`SourceError` naming the line,
+    a file the parser gives up on (it nests too deep for it) one naming the file."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SyntaxWarning)
@@ -41,6 +45,21 @@ def parse_python(text: str, path: str) -> ast.Module:
         raise SourceError(f"cannot parse: {exc.msg}", path, exc.lineno) from None
     except ValueError as exc:  # e.g. source with NUL bytes
         raise SourceError(f"cannot parse: {exc}", path) from None
+    except (RecursionError, MemoryError):  # the parser's own stack ran out
+        raise SourceError(TOO_DEEP, path) from None
+
+
+@contextmanager
+def nesting_guard(path: str) -> Iterator[None]:
+    """Turn the analysis of ``path`` running out of recursion into an error naming ``path``.
+
+    Caught further out, a RecursionError has lost which file it came from; caught by a
+    broad handler, it could even read as "no findings". Wrap each file's analysis in this.
+    """
+    try:
+        yield
+    except RecursionError:
+        raise SourceError(TOO_DEEP, path) from None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import ast
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from compatlint.deepstack import TOO_DEEP
+from compatlint.errors import SourceError
 from compatlint.names.bindings import ModuleBindings, read_bindings, statements
 from compatlint.names.modules import module_name, resolve_relative
 
@@ -114,6 +116,8 @@ class ImporterIndex:
                 tree = ast.parse(self.sources[path])
             except (SyntaxError, ValueError):
                 self._parsed[path] = None
+            except (RecursionError, MemoryError):  # the parser gave up: never "no importer"
+                raise SourceError(TOO_DEEP, path) from None
             else:
                 bindings = read_bindings(tree, module, is_package=is_package)
                 self._parsed[path] = _Parsed(module, bindings, tree)
