@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from compatlint import transaction
+from compatlint.commands import fix as fix_command
 from compatlint.commands import prune as prune_command
 from tests.badinput.harness import (
     SHIM,
@@ -203,21 +204,20 @@ def test_a_hook_that_rejects_silently_still_leaves_the_tree(tmp_path: Path) -> N
     assert _state(root) == before
 
 
+@pytest.mark.parametrize("step", ["add", "commit"])
 def test_a_full_disk_during_the_commit_leaves_the_tree(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     root = _repo(tmp_path / "p")
     _with_path(
         monkeypatch,
         _fake_git(
-            tmp_path / "bin",
-            fails="commit",
-            stderr="fatal: write error: No space left on device",
+            tmp_path / "bin", fails=step, stderr="fatal: write error: No space left on device"
         ),
     )
     before = _state(root)
     ran = run_in_process(root, [*PRUNE, "--commit"])
-    assert_refused(ran, says="No space left on device")
+    assert_refused(ran, says=f"git {step} failed: write error: No space left on device")
     assert _state(root) == before
 
 
@@ -262,11 +262,20 @@ def test_a_write_that_fails_removes_the_directories_it_made(
 # -- the files are not what the plan was made from ---------------------------------------
 
 
-def test_a_file_edited_while_prune_runs_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+# The planner each command calls, to wrap with a concurrent edit.
+PLANNERS = {
+    "prune": (prune_command, "plan_prune", [*PRUNE, "--allow-dirty"]),
+    "check-fix": (fix_command, "plan_fixes", ["check", "--fix"]),
+}
+
+
+@pytest.mark.parametrize("command", sorted(PLANNERS))
+def test_a_file_edited_while_the_command_runs_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
     root = write_project(tmp_path / "p")
-    real_plan = prune_command.plan_prune
+    module, planner, args = PLANNERS[command]
+    real_plan = getattr(module, planner)
     taken: dict[str, object] = {}
 
     def plan_then_someone_edits(*args, **kwargs):
@@ -276,17 +285,18 @@ def test_a_file_edited_while_prune_runs_is_refused(
         taken["after"] = snapshot(root)
         return plan
 
-    monkeypatch.setattr(prune_command, "plan_prune", plan_then_someone_edits)
-    ran = run_in_process(root, [*PRUNE, "--allow-dirty"])
+    monkeypatch.setattr(module, planner, plan_then_someone_edits)
+    ran = run_in_process(root, args)
     assert_refused(ran, names="pkg/_compat.py", says="changed on disk since it was read")
     assert snapshot(root) == taken["after"]
 
 
-def test_a_read_only_shim_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [[*PRUNE, "--allow-dirty"], ["check", "--fix"]])
+def test_a_read_only_shim_is_refused(tmp_path: Path, args: list[str]) -> None:
     root = write_project(tmp_path / "p")
     (root / "pkg/_compat.py").chmod(0o444)  # refused by its mode, even when run as root
     before = snapshot(root)
-    ran = run_in_process(root, [*PRUNE, "--allow-dirty"])
+    ran = run_in_process(root, args)
     assert_refused(ran, names="pkg/_compat.py", says="make it writable first")
     assert snapshot(root) == before
 
