@@ -15,8 +15,9 @@ their targets. Only then are the targets changed:
   deleted link is the link, never its target.
 
 If a step fails, or the caller's follow-up does (a git commit a hook rejects), every
-target changed gets its original bytes back, deleted files come back (renamed aside, so
-the same inode), directories made for new files are removed and temporary files deleted.
+target changed gets its original back — the same inode, renamed back from a second name
+kept during the run (a restore that needs no disk space), or its bytes where hard links are
+not allowed — directories made for new files are removed and temporary files deleted.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ class _Target:
     original: bytes | None  # None: the file did not exist
     info: os.stat_result | None
     in_place: bool = False
-    temp: Path | None = None  # the staged new bytes (rename writes) or the deleted file
+    temp: Path | None = None  # the staged new bytes (rename writes)
+    aside: Path | None = None  # the original, kept under another name until the end
     done: bool = False
 
 
@@ -69,23 +71,19 @@ def write_all(writes: Sequence[Write], then: Callable[[], T] | None = None) -> T
     raise, undo every write before the error goes on. Returns what ``then`` returned."""
     targets = _prepare(writes)
     made: list[Path] = []
+    current: _Target | None = None
     try:
-        for target in targets:
-            _stage(target, made)
-    except OSError as exc:
-        _undo(targets, made)
-        raise WorkspaceError(f"cannot write: {exc.strerror or exc}", target.write.label) from None
-    try:
-        for target in targets:
-            _replace(target)
-    except OSError as exc:
-        _undo(targets, made)
-        reason = f"cannot write: {exc.strerror or exc}; no file was changed"
-        raise WorkspaceError(reason, target.write.label) from None
-    try:
+        for current in targets:
+            _stage(current, made)
+        for current in targets:
+            _replace(current)
+        current = None
         result = then() if then is not None else None
-    except BaseException:
+    except BaseException as exc:  # a write failed, the follow-up refused, an interrupt
         _undo(targets, made)
+        if isinstance(exc, OSError) and current is not None:
+            reason = f"cannot write: {exc.strerror or exc}; no file was changed"
+            raise WorkspaceError(reason, current.write.label) from None
         raise
     _discard(targets)
     return result
@@ -177,6 +175,8 @@ def _stage(target: _Target, made: list[Path]) -> None:
     """Put the new bytes beside the target (rename writes); in-place writes and deletions
     stage nothing."""
     data = target.write.data
+    if data is None and target.info is not None:
+        target.aside = _link_aside(target.real)
     if data is None or target.in_place:
         return
     _make_parents(target.real.parent, made)
@@ -190,15 +190,19 @@ def _stage(target: _Target, made: list[Path]) -> None:
         target.in_place = True
         return
     os.chmod(temp, mode)
+    if info is not None:
+        target.aside = _link_aside(target.real)
 
 
 def _replace(target: _Target) -> None:
     data = target.write.data
     if data is None:
-        if target.info is not None:
-            aside = _aside(target.real)
-            os.replace(target.real, aside)
-            target.temp = aside
+        if target.aside is not None:
+            os.unlink(target.real)
+        elif target.info is not None:  # no second name allowed: move the file aside
+            aside = _free_name(target.real)
+            os.rename(target.real, aside)
+            target.aside = aside
     elif target.in_place:
         target.done = True  # a partial write must be undone too
         _write_in_place(target.real, data)
@@ -223,12 +227,12 @@ def _undo(targets: Sequence[_Target], made: list[Path]) -> None:
 
 
 def _restore(target: _Target) -> None:
-    if target.write.data is None:
-        if target.temp is not None:
-            os.replace(target.temp, target.real)
-            target.temp = None
+    if target.aside is not None:  # the original inode: needs no space, keeps everything
+        os.replace(target.aside, target.real)
+        target.aside = None
+    elif target.write.data is None:
         return
-    if target.original is None:
+    elif target.original is None:
         os.unlink(target.real)
     elif target.in_place:
         _write_in_place(target.real, target.original)
@@ -241,12 +245,13 @@ def _restore(target: _Target) -> None:
 
 
 def _discard(targets: Sequence[_Target]) -> None:
-    """Delete the temporary files: staged bytes never used, files deleted for good."""
+    """Delete the temporary files: staged bytes never used, originals no longer needed."""
     for target in targets:
-        if target.temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(target.temp)
-            target.temp = None
+        for temporary in (target.temp, target.aside):
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+        target.temp = target.aside = None
 
 
 # -- file helpers ---------------------------------------------------------------------------
@@ -284,11 +289,27 @@ def _write_in_place(path: Path, data: bytes) -> None:
         os.fsync(stream.fileno())
 
 
-def _aside(path: Path) -> Path:
-    """A free name beside ``path`` to move it to until the write is final."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent)
-    os.close(handle)
-    return Path(name)
+def _free_name(path: Path) -> Path:
+    """A name beside ``path`` that nothing uses, for the original until the end."""
+    while True:
+        aside = path.with_name(f".{path.name}.{os.urandom(4).hex()}.old")
+        if not os.path.lexists(aside):
+            return aside
+
+
+def _link_aside(path: Path) -> Path | None:
+    """A second name for the original file, to rename back over a failed write; None
+    where hard links are not allowed (the original's bytes are written back instead)."""
+    for _ in range(100):
+        aside = _free_name(path)
+        try:
+            os.link(path, aside, follow_symlinks=False)  # a link to delete: the link itself
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+        return aside
+    return None
 
 
 def _give_owner(temp: Path, info: os.stat_result) -> bool:
