@@ -138,3 +138,12 @@ def test_a_file_deleted_since_the_plan_is_refused(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match=r"gone\.py: was deleted since it was read"):
         write_all([gone])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_file_under_two_names_is_not_written_twice(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_bytes(b"a\n")
+    os.link(tmp_path / "a.py", tmp_path / "b.py")
+    writes = [Write(name, tmp_path / name, b"new\n") for name in ("a.py", "b.py")]
+    with pytest.raises(WorkspaceError, match=r"b\.py: is the same file as a\.py"):
+        write_all(writes)
+    assert (tmp_path / "a.py").read_bytes() == b"a\n"

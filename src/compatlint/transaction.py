@@ -95,10 +95,11 @@ def write_all(writes: Sequence[Write], then: Callable[[], T] | None = None) -> T
 def _prepare(writes: Sequence[Write]) -> list[_Target]:
     """Check every target (nothing is written): see the module docstring for what."""
     targets: list[_Target] = []
-    seen: dict[Path, str] = {}
+    seen: dict[object, str] = {}
     for write in writes:
         target = _target(write)
-        key = Path(os.path.realpath(target.real))
+        info = target.info  # one file under two names (hard links): the same inode
+        key = (info.st_dev, info.st_ino) if info else Path(os.path.realpath(target.real))
         if key in seen:
             raise WorkspaceError(
                 f"is the same file as {seen[key]} (a link); compatlint will not write it twice",
