@@ -23,19 +23,29 @@ EXIT_FINDINGS = 1
 def checked_files(
     workspace: Workspace, paths: Sequence[Path], changed_since: str | None
 ) -> tuple[list[str], set[str] | None]:
-    """The files to check (and to report on: None means the whole project)."""
+    """The Python files to check, and the files to report on (None: the whole project).
+
+    A configured policy doc among ``paths`` (or changed since ``changed_since``) is
+    reported on too (CL203): the pre-commit hook passes the changed docs with the code.
+    Any other file that is not Python is passed over, as a hook's file list may hold it.
+    """
+    given = [workspace.relative(p) for p in paths]
+    docs = {rel for rel in given if rel in workspace.config.policy_docs}
+    given = [rel for rel in given if rel not in docs]
     if changed_since is not None:
         from compatlint.vcs import changed_files
 
         changed = changed_files(workspace.root, changed_since)
         checked = [rel for rel in workspace.python_files() if rel in changed]
         if paths:
-            given = set(workspace.python_files([workspace.relative(p) for p in paths]))
-            checked = [rel for rel in checked if rel in given]
-        return checked, set(checked)
+            chosen = set(workspace.python_files(given))
+            checked = [rel for rel in checked if rel in chosen]
+        else:
+            docs = {doc for doc in workspace.config.policy_docs if doc in changed}
+        return checked, {*checked, *(doc for doc in docs if doc in changed)}
     if paths:
-        checked = workspace.python_files([workspace.relative(p) for p in paths])
-        return checked, set(checked)
+        checked = workspace.python_files(given)
+        return checked, {*checked, *docs}
     return workspace.python_files(), None
 
 
@@ -81,7 +91,7 @@ def run_check(
             workspace, checked, only, diagnostics = lint(config)
     result = CheckResult(
         diagnostics=tuple(diagnostics),
-        files=len(checked),
+        files=len(checked) if only is None else len(only),
         floors=config.floors.to_json(),
         rules=tuple(RuleInfo(r.code, r.name, r.summary) for r in rules),
         changed=tuple(sorted(only or ())),
