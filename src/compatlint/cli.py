@@ -173,12 +173,20 @@ def _text_color(output_format: str) -> bool:
 def _finish(outcome, color: bool = False) -> None:
     """Print a command outcome (stderr notices, stdout, then stderr lines) and exit with
     its code."""
+    _write_undecodable_names_as_bytes(sys.stdout)
     for notice in outcome.notices:
         click.echo(notice, err=True)
     click.echo(outcome.output, nl=False, color=color or None)
     for message in outcome.messages:
         click.echo(message, err=True)
     sys.exit(outcome.exit_code)
+
+
+def _write_undecodable_names_as_bytes(stream) -> None:
+    """A file name that is not valid UTF-8 is printed as its bytes on disk, as ``ls``
+    does, instead of failing the whole output (stdout is strict in a UTF-8 locale)."""
+    if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+        stream.reconfigure(errors="surrogateescape")
 
 
 def _split_codes(values: tuple[str, ...]) -> list[str]:

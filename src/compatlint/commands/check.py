@@ -77,18 +77,22 @@ def run_check(
         project = gather_facts(workspace, checked, use_cache=use_cache)
         return workspace, checked, only, run_rules(project, rules, only_paths=only)
 
-    notices: list[str] = []
     workspace, checked, only, diagnostics = lint(config)
+    warnings = workspace.warnings  # the files a walk skipped
+    notices: list[str] = []
     if fix or show_diff:
         from compatlint.commands.fix import apply_fixes
 
         fixed = apply_fixes(workspace, diagnostics, write=not show_diff)
+        warnings = workspace.warnings
         if show_diff:
-            return Outcome(fixed.diff, exit_code=EXIT_FINDINGS if fixed.edits else EXIT_CLEAN)
+            exit_code = EXIT_FINDINGS if fixed.edits else EXIT_CLEAN
+            return Outcome(fixed.diff, exit_code=exit_code, notices=warnings)
         if fixed.edits:
             notices.append(fixed.summary)
             config = reload()
             workspace, checked, only, diagnostics = lint(config)
+            warnings = list(dict.fromkeys([*warnings, *workspace.warnings]))
     result = CheckResult(
         diagnostics=tuple(diagnostics),
         files=len(checked) if only is None else len(only),
@@ -105,4 +109,4 @@ def run_check(
         max_annotations=max_annotations,
     )
     exit_code = EXIT_FINDINGS if diagnostics else EXIT_CLEAN
-    return Outcome(rendered, exit_code=exit_code, notices=notices)
+    return Outcome(rendered, exit_code=exit_code, notices=[*warnings, *notices])
