@@ -329,8 +329,10 @@ def _check_paths_exist(config: Config, text: str) -> None:
             reader.fail(key, f"{key!r} names {rel!r}, which is outside the project root")
         if not (config.root / rel).exists():
             reader.fail(key, f"{key!r} names {rel!r}, which does not exist")
-        if regular and file_problem(config.root / rel, None) in _NOT_A_FILE:
-            reader.fail(key, f"{key!r} names {rel!r}, which is not a regular file")
+        problem = file_problem(config.root / rel, None) if regular else None
+        if problem in _NOT_A_FILE:
+            what = problem if problem.startswith("is ") else f"is {problem}"
+            reader.fail(key, f"{key!r} names {rel!r}, which {what}")
 
 
 def _outside(root: Path, rel: str) -> bool:
