@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from compatlint.analysis.source import decode_source
+from compatlint.analysis.source import decode_source, text_encoding
 from compatlint.config import DEFAULT_EXCLUDES, Config
 from compatlint.errors import SourceError, WorkspaceError
 from compatlint.model import Edit
+from compatlint.reading import UnreadableFile, file_problem, read_regular
 from compatlint.transaction import Write, write_all
 from compatlint.vcs import GitError, Repository, repository
 
@@ -33,6 +34,7 @@ class Workspace:
     config: Config
     _texts: dict[str, str] = field(default_factory=dict)
     _bytes: dict[str, bytes] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -47,23 +49,29 @@ class Workspace:
             raise SourceError("is outside the project root", str(path)) from None
 
     def read_bytes(self, rel: str) -> bytes:
-        """The contents of ``rel`` (read once)."""
+        """The contents of ``rel`` (read once): a regular file within ``max-file-size``."""
         if rel not in self._bytes:
             try:
-                self._bytes[rel] = (self.root / rel).read_bytes()
-            except FileNotFoundError:
-                raise SourceError("no such file", rel) from None
-            except IsADirectoryError:
-                raise SourceError("is a directory", rel) from None
-            except OSError as exc:
-                raise SourceError(f"cannot read: {exc.strerror}", rel) from None
+                self._bytes[rel] = read_regular(self.root / rel, self.config.max_file_size)
+            except UnreadableFile as exc:
+                raise SourceError(exc.reason, rel) from None
         return self._bytes[rel]
 
     def read(self, rel: str) -> str:
-        """The text of ``rel``: UTF-8 (a BOM is dropped), anything else is an error."""
+        """The text of ``rel``: a ``.py`` file in the encoding its coding declaration names,
+        anything else UTF-8 (a BOM is dropped); bytes that do not decode are an error."""
         if rel not in self._texts:
-            self._texts[rel] = decode_source(self.read_bytes(rel), rel)
+            data = self.read_bytes(rel)
+            self._texts[rel] = decode_source(data, rel, python=_is_python(rel))
         return self._texts[rel]
+
+    @property
+    def warnings(self) -> list[str]:
+        """One stderr line per file a walk skipped, and why."""
+        return [
+            f"compatlint: warning: {rel}: skipped: {reason}"
+            for rel, reason in sorted(self.skipped.items())
+        ]
 
     def excluded(self, rel: str) -> bool:
         parts = PurePosixPath(rel).parts
@@ -75,20 +83,34 @@ class Workspace:
         )
 
     def python_files(self, roots: Iterable[str] | None = None) -> list[str]:
-        """Every ``.py`` file under ``roots`` (default: the import roots), sorted, not excluded."""
+        """Every ``.py`` file under ``roots`` (default: the import roots), sorted, not excluded.
+
+        Only regular files within ``max-file-size`` are listed; a pipe, a device, a broken
+        link or a file over the cap is left out and recorded in :attr:`skipped`.
+        """
         found: set[str] = set()
         for root in roots if roots is not None else self.config.src:
-            base = (self.root / root).resolve()
-            if base.is_file():
-                rel = self.relative(base)
-                if rel.endswith(".py") and not self.excluded(rel):
-                    found.add(rel)
-                continue
-            if not base.exists():
+            path = self.root / root
+            if not os.path.lexists(path):
                 raise SourceError("no such file or directory", root)
-            for rel in self._walk(base):
+            if path.is_dir():
+                found.update(self._walk(path.resolve()))
+                continue
+            rel = self._file_relative(path)
+            if rel.endswith(".py") and not self.excluded(rel) and self._readable(rel):
                 found.add(rel)
         return sorted(found)
+
+    def _file_relative(self, path: Path) -> str:
+        """``path`` relative to the root, its directory resolved but not a link it is."""
+        directory = self.relative(path.parent)
+        return path.name if directory == "." else f"{directory}/{path.name}"
+
+    def _readable(self, rel: str) -> bool:
+        problem = file_problem(self.root / rel, self.config.max_file_size)
+        if problem is not None:
+            self.skipped.setdefault(rel, problem)
+        return problem is None
 
     def _walk(self, base: Path) -> Iterator[str]:
         prefix = self.relative(base)
@@ -101,7 +123,7 @@ class Workspace:
             for name in files:
                 if name.endswith(".py"):
                     rel = f"{prefix}{inner}{name}"
-                    if not self.excluded(rel):
+                    if not self.excluded(rel) and self._readable(rel):
                         yield rel
 
     def context_files(self) -> list[str]:
@@ -118,10 +140,25 @@ class Workspace:
     # -- writing ---------------------------------------------------------------------------
 
     def encode(self, rel: str, text: str) -> bytes:
-        """The bytes to write for ``text``: UTF-8, with the BOM the file was read with."""
+        """The bytes to write for ``text``: in the encoding its coding declaration names
+        (``.py`` files), else UTF-8, with the BOM the file was read with. A text the
+        encoding cannot hold is a :class:`WorkspaceError` naming the line."""
         read = self._bytes.get(rel)
         bom = (read is not None and read.startswith(_BOM)) or text.startswith("\ufeff")
-        data = text.removeprefix("\ufeff").encode("utf-8")
+        body = text.removeprefix("\ufeff")
+        declared = text_encoding(body, rel) if _is_python(rel) else None
+        encoding = "utf-8" if declared is None else declared.codec
+        try:
+            data = body.encode(encoding)
+        except UnicodeEncodeError as exc:
+            line = body[: exc.start].count("\n") + 1
+            character = body[exc.start]
+            raise WorkspaceError(
+                f"cannot write {character!r} in {declared.name if declared else encoding}, "
+                "the file's declared encoding; no file was changed",
+                rel,
+                line,
+            ) from None
         return _BOM + data if bom else data
 
     def apply(
@@ -232,6 +269,10 @@ class Workspace:
             _put_back(index, saved)
             raise
         return repo.git("rev-parse", "HEAD").strip()
+
+
+def _is_python(rel: str) -> bool:
+    return rel.endswith((".py", ".pyi"))
 
 
 def _put_back(path: Path, saved: bytes | None) -> None:

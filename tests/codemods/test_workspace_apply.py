@@ -191,6 +191,9 @@ def test_commit_takes_only_the_files_prune_touched(repo: Path) -> None:
 
 
 def test_commit_message_names_track_floors(repo: Path) -> None:
+    with (repo / "pyproject.toml").open("a") as config:
+        config.write('[tool.compatlint.tracks]\nxpu = "0.5.11"\n')
+    _git(repo, "commit", "-q", "-am", "an xpu track")
     result = _prune(repo, "--floor", "xpu=0.5.19", "--commit")
     assert result.exit_code == 0, result.output
     assert _git(repo, "log", "-1", "--format=%s").strip() == (

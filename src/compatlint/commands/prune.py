@@ -62,7 +62,7 @@ def run_prune(
     # searched, and says so, but does not stop the run.
     sources, unreadable = project_sources(workspace)
     plan = plan_prune(config, sources, config.floors, shims=shims)
-    outcome = Outcome("", plan=plan)
+    outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):
         outcome.messages.append(unreadable_warning("call sites", unreadable))
     # The worklog is written with the edits, all or nothing; alone in --diff/--check.
