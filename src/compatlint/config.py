@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
 from compatlint.errors import ConfigError
 from compatlint.versions import Floors, VersionError, parse_version
 
@@ -37,6 +40,7 @@ KNOWN_KEYS = (
     "mocks",
     "exclude",
     "walk",
+    "predicates",
 )
 MOCKS_KEYS = ("file", "name", "collect")
 
@@ -64,6 +68,31 @@ class MocksConfig:
     collect: tuple[str, ...]
 
 
+#: The comparison operators a version predicate may apply.
+PREDICATE_OPS = ("<", "<=", ">", ">=", "==", "!=")
+PREDICATE_KEYS = ("upstream", "upstream-arg", "op", "op-arg", "version-arg", "optional")
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A project function that tests an upstream's version, configured by qualified name:
+    ``vllm_version_is("0.22.1")`` is ``version(vllm) == 0.22.1``.
+
+    Each of upstream, operator and version is fixed here or read from an argument (a
+    position or a keyword name). ``optional``: the upstream may be absent and the call is
+    then false, so a version test that is always true leaves a presence test, never True.
+    """
+
+    name: str
+    upstream: str | None = None
+    upstream_arg: int | str | None = None
+    op: str | None = None
+    op_arg: int | str | None = None
+    #: a position, a keyword name, or both (``(1, "minversion")``)
+    version_arg: int | str | tuple[int, str] = 0
+    optional: bool = False
+
+
 @dataclass(frozen=True)
 class Config:
     """The validated project configuration. Paths are POSIX, relative to ``root``."""
@@ -79,6 +108,9 @@ class Config:
     mocks: MocksConfig | None = None
     exclude: tuple[str, ...] = ()
     walk: Mapping[str, Any] = field(default_factory=dict)
+    predicates: Mapping[str, Predicate] = field(default_factory=dict)
+    #: The lower bound of ``[project] requires-python``: the floor of the ``python`` upstream.
+    python_floor: Version | None = None
 
     @property
     def primary(self) -> str:
@@ -99,6 +131,8 @@ class Config:
             mocks=self.mocks,
             exclude=self.exclude,
             walk=self.walk,
+            predicates=self.predicates,
+            python_floor=self.python_floor,
         )
 
     def digest(self) -> str:
@@ -118,6 +152,8 @@ class Config:
             "collect": None if self.mocks is None else list(self.mocks.collect),
             "exclude": self.exclude,
         }
+        if self.predicates:  # only when set, so existing caches stay valid
+            payload["predicates"] = sorted(repr(p) for p in self.predicates.values())
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -172,15 +208,27 @@ def read_tool_table(path: Path) -> tuple[dict[str, Any], str]:
 def load_config(path: Path) -> Config:
     """Read, validate and check the paths of the configuration in ``path``."""
     table, text = read_tool_table(path)
-    config = parse_config(table, root=path.parent.resolve(), config_path=path, text=text)
+    config = parse_config(
+        table,
+        root=path.parent.resolve(),
+        config_path=path,
+        text=text,
+        requires_python=_requires_python(text),
+    )
     _check_paths_exist(config, text)
     return config
 
 
 def parse_config(
-    table: Mapping[str, Any], *, root: Path, config_path: Path, text: str = ""
+    table: Mapping[str, Any],
+    *,
+    root: Path,
+    config_path: Path,
+    text: str = "",
+    requires_python: str | None = None,
 ) -> Config:
-    """Validate the ``[tool.compatlint]`` table (no file system access)."""
+    """Validate the ``[tool.compatlint]`` table (no file system access). ``requires_python``
+    is the project's ``[project] requires-python``, the default floor of ``python``."""
     reader = _TableReader(str(config_path), text)
     for key in table:
         if key not in KNOWN_KEYS:
@@ -226,6 +274,8 @@ def parse_config(
     if not isinstance(walk, dict):
         reader.fail("walk", "'walk' must be a table")
 
+    predicates = _read_predicates(reader, table.get("predicates", {}))
+
     return Config(
         root=root,
         config_path=config_path,
@@ -238,6 +288,116 @@ def parse_config(
         mocks=mocks,
         exclude=exclude,
         walk=walk,
+        predicates=predicates,
+        python_floor=lower_bound(requires_python) if requires_python else None,
+    )
+
+
+def _requires_python(text: str) -> str | None:
+    """``[project] requires-python`` of a pyproject text that already parsed."""
+    value = tomllib.loads(text).get("project", {}).get("requires-python")
+    return value if isinstance(value, str) else None
+
+
+def lower_bound(specifier: str) -> Version | None:
+    """The lowest release a version specifier admits (``>=3.10,<4`` → 3.10): the highest of
+    its ``>=``, ``>``, ``~=``, ``==`` and ``===`` bounds. ``>3.9`` gives 3.9 — a floor a
+    little low only widens the window. None when it has no lower bound or does not parse."""
+    try:
+        specifiers = SpecifierSet(specifier)
+    except InvalidSpecifier:
+        return None
+    bounds = []
+    for spec in specifiers:
+        if spec.operator in (">=", ">", "~=", "==", "==="):
+            try:
+                bounds.append(parse_version(spec.version.removesuffix(".*")))
+            except VersionError:
+                return None
+    return max(bounds) if bounds else None
+
+
+def _read_predicates(reader: _TableReader, raw: Any) -> dict[str, Predicate]:
+    if not isinstance(raw, dict):
+        reader.fail("predicates", "'predicates' must be a table of qualified name = { ... }")
+    return {name: _read_predicate(reader, name, entry) for name, entry in raw.items()}
+
+
+def _read_predicate(reader: _TableReader, name: str, entry: Any) -> Predicate:
+    """One ``"pkg.mod.func" = { upstream = "x", op = ">=", version-arg = 1 }`` entry."""
+
+    def fail(message: str):
+        reader.fail(name, f"predicate {name!r}: {message}")
+
+    if not _is_module_name(name) or "." not in name:
+        fail("the key must be the function's qualified name, like 'pkg.utils.is_x_version'")
+    if not isinstance(entry, dict):
+        fail('must be a table like { upstream = "x", op = ">=" }')
+    for key in entry:
+        if key not in PREDICATE_KEYS:
+            fail(f"unknown key {key!r}{_did_you_mean(key, PREDICATE_KEYS)}")
+    if ("upstream" in entry) == ("upstream-arg" in entry):
+        fail("give exactly one of 'upstream' and 'upstream-arg'")
+    if ("op" in entry) == ("op-arg" in entry):
+        fail("give exactly one of 'op' and 'op-arg'")
+    upstream = entry.get("upstream")
+    if upstream is not None and (not isinstance(upstream, str) or not _is_module_name(upstream)):
+        fail(f"'upstream' must be a package name, got {upstream!r}")
+    op = entry.get("op")
+    if op is not None and op not in PREDICATE_OPS:
+        fail(f"'op' must be one of {', '.join(PREDICATE_OPS)}, got {op!r}")
+    optional = entry.get("optional", False)
+    if not isinstance(optional, bool):
+        fail(f"'optional' must be true or false, got {optional!r}")
+    arguments: dict[str, Any] = {}
+    for key in ("upstream-arg", "op-arg", "version-arg"):
+        if key in entry:
+            value = entry[key]
+            if key == "version-arg" and _is_position_and_keyword(value):
+                arguments[key] = (value[0], value[1])
+            elif _is_argument(value):
+                arguments[key] = value
+            else:
+                both = ", or both as [1, 'name']" if key == "version-arg" else ""
+                fail(
+                    f"{key!r} must be a position (0, 1, ...) or a keyword name{both}, got {value!r}"
+                )
+    if "version-arg" not in arguments:  # the first position no other argument takes
+        taken = {value for value in arguments.values() if type(value) is int}
+        arguments["version-arg"] = min(set(range(len(taken) + 1)) - taken)
+    places = [
+        place
+        for value in arguments.values()
+        for place in (value if isinstance(value, tuple) else (value,))
+    ]
+    if len(set(places)) < len(places):
+        fail("two of upstream-arg, op-arg and version-arg name the same argument")
+    return Predicate(
+        name=name,
+        upstream=upstream,
+        upstream_arg=arguments.get("upstream-arg"),
+        op=op,
+        op_arg=arguments.get("op-arg"),
+        version_arg=arguments["version-arg"],
+        optional=optional,
+    )
+
+
+def _is_argument(value: Any) -> bool:
+    """A position (``0``, ``1``, ...) or a keyword name."""
+    if type(value) is int:
+        return value >= 0
+    return isinstance(value, str) and value.isidentifier()
+
+
+def _is_position_and_keyword(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and type(value[0]) is int
+        and value[0] >= 0
+        and isinstance(value[1], str)
+        and value[1].isidentifier()
     )
 
 
