@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from compatlint.config import Predicate, load_config, lower_bound
+from compatlint.config import load_config
 from compatlint.errors import ConfigError
+from compatlint.predicates import Predicate, lower_bound
 
 HEAD = """\
 [project]

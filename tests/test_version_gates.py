@@ -16,7 +16,7 @@ from packaging.version import Version
 from compatlint.analysis.gate_windows import Window
 from compatlint.analysis.version_gates import GateEnv, evaluate_gate, windows_from
 from compatlint.analysis.version_subjects import exported_subjects, module_context
-from compatlint.config import Predicate
+from compatlint.predicates import Predicate
 from compatlint.versions import Floors
 
 PREAMBLE = """\

@@ -6,9 +6,9 @@ can be found, and the key itself, so the CLI can print one line and exit 2.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -16,10 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from compatlint.errors import ConfigError
+from compatlint.predicates import Predicate, lower_bound, read_predicates
+from compatlint.reading import (
+    DEFAULT_MAX_FILE_SIZE,
+    MAX_FILE_SIZE_KEY,
+    UnreadableFile,
+    file_problem,
+    parse_size,
+    read_regular,
+)
+from compatlint.spelling import did_you_mean, is_dotted_name
 from compatlint.versions import Floors, VersionError, parse_version
 
 if sys.version_info >= (3, 11):
@@ -41,6 +50,7 @@ KNOWN_KEYS = (
     "exclude",
     "walk",
     "predicates",
+    "max-file-size",
 )
 MOCKS_KEYS = ("file", "name", "collect")
 
@@ -68,31 +78,6 @@ class MocksConfig:
     collect: tuple[str, ...]
 
 
-#: The comparison operators a version predicate may apply.
-PREDICATE_OPS = ("<", "<=", ">", ">=", "==", "!=")
-PREDICATE_KEYS = ("upstream", "upstream-arg", "op", "op-arg", "version-arg", "optional")
-
-
-@dataclass(frozen=True)
-class Predicate:
-    """A project function that tests an upstream's version, configured by qualified name:
-    ``vllm_version_is("0.22.1")`` is ``version(vllm) == 0.22.1``.
-
-    Each of upstream, operator and version is fixed here or read from an argument (a
-    position or a keyword name). ``optional``: the upstream may be absent and the call is
-    then false, so a version test that is always true leaves a presence test, never True.
-    """
-
-    name: str
-    upstream: str | None = None
-    upstream_arg: int | str | None = None
-    op: str | None = None
-    op_arg: int | str | None = None
-    #: a position, a keyword name, or both (``(1, "minversion")``)
-    version_arg: int | str | tuple[int, str] = 0
-    optional: bool = False
-
-
 @dataclass(frozen=True)
 class Config:
     """The validated project configuration. Paths are POSIX, relative to ``root``."""
@@ -111,6 +96,7 @@ class Config:
     predicates: Mapping[str, Predicate] = field(default_factory=dict)
     #: The lower bound of ``[project] requires-python``: the floor of the ``python`` upstream.
     python_floor: Version | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     @property
     def primary(self) -> str:
@@ -133,6 +119,7 @@ class Config:
             walk=self.walk,
             predicates=self.predicates,
             python_floor=self.python_floor,
+            max_file_size=self.max_file_size,
         )
 
     def digest(self) -> str:
@@ -166,40 +153,67 @@ def config_name(config: Config) -> str:
 
 
 def find_config(start: Path) -> Path:
-    """The nearest pyproject.toml at or above ``start`` that has ``[tool.compatlint]``."""
+    """The nearest pyproject.toml at or above ``start`` that has ``[tool.compatlint]``.
+
+    The table is looked for in the bytes, so a file that has one but is not valid UTF-8
+    is found (and then refused for its encoding), not passed over as "not found".
+    """
     start = start.resolve()
     for directory in (start, *start.parents):
         candidate = directory / PYPROJECT
         if candidate.is_file():
             try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                data = read_regular(candidate, DEFAULT_MAX_FILE_SIZE)
+            except UnreadableFile:
                 continue
-            if re.search(r"^\s*\[\s*tool\s*\.\s*compatlint\b", text, re.MULTILINE):
+            if _TOOL_TABLE.search(data):
                 return candidate
     raise ConfigError(
         f"no pyproject.toml with [tool.compatlint] found in {start} or any parent directory"
     )
 
 
+_TOOL_TABLE = re.compile(rb"^\s*\[\s*tool\s*\.\s*compatlint\b", re.MULTILINE)
+_TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$")
+
+
+def toml_error(exc: ValueError, text: str) -> tuple[str, int | None]:
+    """The message of a TOML decoding error without its position, and its line.
+
+    ``lineno`` exists only from Python 3.14; before, the line is read from the message's
+    "(at line N, column M)" (or "(at end of document)": the last line).
+    """
+    shown = str(exc)
+    match = _TOML_POSITION.search(shown)
+    message = shown[: match.start()] if match else shown
+    line = getattr(exc, "lineno", None)
+    if line is None and match is not None:
+        line = int(match.group(1)) if match.group(1) else text.count("\n") + 1
+    return message, line
+
+
 def read_tool_table(path: Path) -> tuple[dict[str, Any], str]:
     """The raw ``[tool.compatlint]`` table of ``path`` and the file's text."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("config file not found", shown) from None
-    except UnicodeDecodeError:
-        raise ConfigError("config file is not valid UTF-8", shown) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file: {exc.strerror}", shown) from None
+        data = read_regular(path, DEFAULT_MAX_FILE_SIZE)
+    except UnreadableFile as exc:
+        if exc.reason == "no such file":
+            raise ConfigError("config file not found", shown) from None
+        reason = exc.reason.removeprefix("cannot read: ")
+        raise ConfigError(f"cannot read config file: {reason}", shown) from None
     try:
-        data = tomllib.loads(text)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError("config file is not valid UTF-8 (TOML must be)", shown, line) from None
+    try:
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = str(exc).split(" (at line")[0]
+        message, line = toml_error(exc, text)
         raise ConfigError(f"invalid TOML: {message}", shown, line) from None
-    table = data.get("tool", {}).get("compatlint")
+    tool = document.get("tool")
+    table = tool.get("compatlint") if isinstance(tool, dict) else None
     if not isinstance(table, dict):
         raise ConfigError("no [tool.compatlint] table", shown)
     return table, text
@@ -232,7 +246,7 @@ def parse_config(
     reader = _TableReader(str(config_path), text)
     for key in table:
         if key not in KNOWN_KEYS:
-            reader.fail(key, f"unknown key {key!r}{_did_you_mean(key, KNOWN_KEYS)}")
+            reader.fail(key, f"unknown key {key!r}{did_you_mean(key, KNOWN_KEYS)}")
 
     upstream = table.get("upstream")
     if isinstance(upstream, str):
@@ -241,7 +255,7 @@ def parse_config(
         upstreams = tuple(upstream)
     else:
         upstreams = ()
-    if not upstreams or not all(_is_module_name(u) for u in upstreams):
+    if not upstreams or not all(is_dotted_name(u) for u in upstreams):
         reader.fail("upstream", "'upstream' must be a package name or a list of package names")
 
     if "shim" not in table:
@@ -263,7 +277,7 @@ def parse_config(
             reader.fail("mocks", "'mocks' must be a table with keys file, name, collect")
         for key in raw:
             if key not in MOCKS_KEYS:
-                reader.fail(key, f"unknown key 'mocks.{key}'{_did_you_mean(key, MOCKS_KEYS)}")
+                reader.fail(key, f"unknown key 'mocks.{key}'{did_you_mean(key, MOCKS_KEYS)}")
         for key in ("file", "name"):
             if not isinstance(raw.get(key), str) or not raw[key]:
                 reader.fail("mocks", f"'mocks.{key}' must be a non-empty string")
@@ -274,7 +288,17 @@ def parse_config(
     if not isinstance(walk, dict):
         reader.fail("walk", "'walk' must be a table")
 
-    predicates = _read_predicates(reader, table.get("predicates", {}))
+    predicates = read_predicates(table.get("predicates", {}), reader.fail)
+    max_file_size = DEFAULT_MAX_FILE_SIZE
+    if MAX_FILE_SIZE_KEY in table:
+        try:
+            max_file_size = parse_size(table[MAX_FILE_SIZE_KEY])
+        except ValueError:
+            reader.fail(
+                MAX_FILE_SIZE_KEY,
+                f"{MAX_FILE_SIZE_KEY!r} must be a positive number of bytes or a size like "
+                f'"10MB", got {table[MAX_FILE_SIZE_KEY]!r}',
+            )
 
     return Config(
         root=root,
@@ -288,6 +312,7 @@ def parse_config(
         mocks=mocks,
         exclude=exclude,
         walk=walk,
+        max_file_size=max_file_size,
         predicates=predicates,
         python_floor=lower_bound(requires_python) if requires_python else None,
     )
@@ -297,108 +322,6 @@ def _requires_python(text: str) -> str | None:
     """``[project] requires-python`` of a pyproject text that already parsed."""
     value = tomllib.loads(text).get("project", {}).get("requires-python")
     return value if isinstance(value, str) else None
-
-
-def lower_bound(specifier: str) -> Version | None:
-    """The lowest release a version specifier admits (``>=3.10,<4`` → 3.10): the highest of
-    its ``>=``, ``>``, ``~=``, ``==`` and ``===`` bounds. ``>3.9`` gives 3.9 — a floor a
-    little low only widens the window. None when it has no lower bound or does not parse."""
-    try:
-        specifiers = SpecifierSet(specifier)
-    except InvalidSpecifier:
-        return None
-    bounds = []
-    for spec in specifiers:
-        if spec.operator in (">=", ">", "~=", "==", "==="):
-            try:
-                bounds.append(parse_version(spec.version.removesuffix(".*")))
-            except VersionError:
-                return None
-    return max(bounds) if bounds else None
-
-
-def _read_predicates(reader: _TableReader, raw: Any) -> dict[str, Predicate]:
-    if not isinstance(raw, dict):
-        reader.fail("predicates", "'predicates' must be a table of qualified name = { ... }")
-    return {name: _read_predicate(reader, name, entry) for name, entry in raw.items()}
-
-
-def _read_predicate(reader: _TableReader, name: str, entry: Any) -> Predicate:
-    """One ``"pkg.mod.func" = { upstream = "x", op = ">=", version-arg = 1 }`` entry."""
-
-    def fail(message: str):
-        reader.fail(name, f"predicate {name!r}: {message}")
-
-    if not _is_module_name(name) or "." not in name:
-        fail("the key must be the function's qualified name, like 'pkg.utils.is_x_version'")
-    if not isinstance(entry, dict):
-        fail('must be a table like { upstream = "x", op = ">=" }')
-    for key in entry:
-        if key not in PREDICATE_KEYS:
-            fail(f"unknown key {key!r}{_did_you_mean(key, PREDICATE_KEYS)}")
-    if ("upstream" in entry) == ("upstream-arg" in entry):
-        fail("give exactly one of 'upstream' and 'upstream-arg'")
-    if ("op" in entry) == ("op-arg" in entry):
-        fail("give exactly one of 'op' and 'op-arg'")
-    upstream = entry.get("upstream")
-    if upstream is not None and (not isinstance(upstream, str) or not _is_module_name(upstream)):
-        fail(f"'upstream' must be a package name, got {upstream!r}")
-    op = entry.get("op")
-    if op is not None and op not in PREDICATE_OPS:
-        fail(f"'op' must be one of {', '.join(PREDICATE_OPS)}, got {op!r}")
-    optional = entry.get("optional", False)
-    if not isinstance(optional, bool):
-        fail(f"'optional' must be true or false, got {optional!r}")
-    arguments: dict[str, Any] = {}
-    for key in ("upstream-arg", "op-arg", "version-arg"):
-        if key in entry:
-            value = entry[key]
-            if key == "version-arg" and _is_position_and_keyword(value):
-                arguments[key] = (value[0], value[1])
-            elif _is_argument(value):
-                arguments[key] = value
-            else:
-                both = ", or both as [1, 'name']" if key == "version-arg" else ""
-                fail(
-                    f"{key!r} must be a position (0, 1, ...) or a keyword name{both}, got {value!r}"
-                )
-    if "version-arg" not in arguments:  # the first position no other argument takes
-        taken = {value for value in arguments.values() if type(value) is int}
-        arguments["version-arg"] = min(set(range(len(taken) + 1)) - taken)
-    places = [
-        place
-        for value in arguments.values()
-        for place in (value if isinstance(value, tuple) else (value,))
-    ]
-    if len(set(places)) < len(places):
-        fail("two of upstream-arg, op-arg and version-arg name the same argument")
-    return Predicate(
-        name=name,
-        upstream=upstream,
-        upstream_arg=arguments.get("upstream-arg"),
-        op=op,
-        op_arg=arguments.get("op-arg"),
-        version_arg=arguments["version-arg"],
-        optional=optional,
-    )
-
-
-def _is_argument(value: Any) -> bool:
-    """A position (``0``, ``1``, ...) or a keyword name."""
-    if type(value) is int:
-        return value >= 0
-    return isinstance(value, str) and value.isidentifier()
-
-
-def _is_position_and_keyword(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) == 2
-        and type(value[0]) is int
-        and value[0] >= 0
-        and isinstance(value[1], str)
-        and value[1].isidentifier()
-    )
 
 
 def _read_floors(reader: _TableReader, table: Mapping[str, Any], upstreams: tuple[str, ...]):
@@ -420,17 +343,35 @@ def _read_floors(reader: _TableReader, table: Mapping[str, Any], upstreams: tupl
     return Floors(primary=upstreams[0], upstreams=ups, tracks=tracks)
 
 
+_NOT_A_FILE = ("is a directory", "not a regular file")
+
+
 def _check_paths_exist(config: Config, text: str) -> None:
+    """Every configured path lies under the root and exists; a shim, the stub list and
+    a policy doc are regular files (a pipe or a device would hang or never end)."""
     reader = _TableReader(str(config.config_path), text)
-    checks: list[tuple[str, str]] = [("shim", p) for p in config.shims]
-    checks += [("src", p) for p in config.src]
-    checks += [("policy-docs", p) for p in config.policy_docs]
+    checks: list[tuple[str, str, bool]] = [("shim", p, True) for p in config.shims]
+    checks += [("src", p, False) for p in config.src]
+    checks += [("policy-docs", p, True) for p in config.policy_docs]
     if config.mocks is not None:
-        checks.append(("file", config.mocks.file))
-        checks += [("collect", p) for p in config.mocks.collect]
-    for key, rel in checks:
+        checks.append(("file", config.mocks.file, True))
+        checks += [("collect", p, False) for p in config.mocks.collect]
+    for key, rel, regular in checks:
+        if _outside(config.root, rel):
+            reader.fail(key, f"{key!r} names {rel!r}, which is outside the project root")
         if not (config.root / rel).exists():
             reader.fail(key, f"{key!r} names {rel!r}, which does not exist")
+        problem = file_problem(config.root / rel, None) if regular else None
+        if problem in _NOT_A_FILE:
+            what = problem if problem.startswith("is ") else f"is {problem}"
+            reader.fail(key, f"{key!r} names {rel!r}, which {what}")
+
+
+def _outside(root: Path, rel: str) -> bool:
+    """Whether ``rel`` leads out of ``root`` by its text (``..``, an absolute path);
+    a link inside the root that points elsewhere is the user's choice."""
+    joined = Path(os.path.normpath(root / rel))
+    return not joined.is_relative_to(root)
 
 
 class _TableReader:
@@ -466,15 +407,6 @@ class _TableReader:
             return parse_version(value)
         except VersionError:
             self.fail(key, f"{key!r}: {value!r} is not a version")
-
-
-def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _is_module_name(name: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*", name))
 
 
 def _posix(path: str) -> str:

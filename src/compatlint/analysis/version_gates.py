@@ -40,7 +40,7 @@ from compatlint.analysis.version_subjects import (
     read_literal,
     read_subject,
 )
-from compatlint.config import Predicate
+from compatlint.predicates import Predicate
 from compatlint.versions import Floors
 
 _OPS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}

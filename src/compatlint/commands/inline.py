@@ -70,7 +70,7 @@ def run_inline(
     sources, unreadable = inline_sources(workspace)
     sorter = sorter if sorter is not None else project_sorter(config, sources)
     plan = plan_inline(config, sources, only or None, shims=shims, sorter=sorter)
-    outcome = Outcome("", plan=plan)
+    outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable:
         outcome.messages.append(unreadable_warning("importers", unreadable))
     for name in plan.unknown_only:
