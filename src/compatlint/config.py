@@ -6,7 +6,6 @@ can be found, and the key itself, so the CLI can print one line and exit 2.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import os
@@ -17,7 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from packaging.version import Version
+
 from compatlint.errors import ConfigError
+from compatlint.predicates import Predicate, lower_bound, read_predicates
 from compatlint.reading import (
     DEFAULT_MAX_FILE_SIZE,
     MAX_FILE_SIZE_KEY,
@@ -26,6 +28,7 @@ from compatlint.reading import (
     parse_size,
     read_regular,
 )
+from compatlint.spelling import did_you_mean, is_dotted_name
 from compatlint.versions import Floors, VersionError, parse_version
 
 if sys.version_info >= (3, 11):
@@ -46,6 +49,7 @@ KNOWN_KEYS = (
     "mocks",
     "exclude",
     "walk",
+    "predicates",
     "max-file-size",
 )
 MOCKS_KEYS = ("file", "name", "collect")
@@ -89,6 +93,9 @@ class Config:
     mocks: MocksConfig | None = None
     exclude: tuple[str, ...] = ()
     walk: Mapping[str, Any] = field(default_factory=dict)
+    predicates: Mapping[str, Predicate] = field(default_factory=dict)
+    #: The lower bound of ``[project] requires-python``: the floor of the ``python`` upstream.
+    python_floor: Version | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     @property
@@ -110,6 +117,8 @@ class Config:
             mocks=self.mocks,
             exclude=self.exclude,
             walk=self.walk,
+            predicates=self.predicates,
+            python_floor=self.python_floor,
             max_file_size=self.max_file_size,
         )
 
@@ -130,6 +139,8 @@ class Config:
             "collect": None if self.mocks is None else list(self.mocks.collect),
             "exclude": self.exclude,
         }
+        if self.predicates:  # only when set, so existing caches stay valid
+            payload["predicates"] = sorted(repr(p) for p in self.predicates.values())
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -211,19 +222,31 @@ def read_tool_table(path: Path) -> tuple[dict[str, Any], str]:
 def load_config(path: Path) -> Config:
     """Read, validate and check the paths of the configuration in ``path``."""
     table, text = read_tool_table(path)
-    config = parse_config(table, root=path.parent.resolve(), config_path=path, text=text)
+    config = parse_config(
+        table,
+        root=path.parent.resolve(),
+        config_path=path,
+        text=text,
+        requires_python=_requires_python(text),
+    )
     _check_paths_exist(config, text)
     return config
 
 
 def parse_config(
-    table: Mapping[str, Any], *, root: Path, config_path: Path, text: str = ""
+    table: Mapping[str, Any],
+    *,
+    root: Path,
+    config_path: Path,
+    text: str = "",
+    requires_python: str | None = None,
 ) -> Config:
-    """Validate the ``[tool.compatlint]`` table (no file system access)."""
+    """Validate the ``[tool.compatlint]`` table (no file system access). ``requires_python``
+    is the project's ``[project] requires-python``, the default floor of ``python``."""
     reader = _TableReader(str(config_path), text)
     for key in table:
         if key not in KNOWN_KEYS:
-            reader.fail(key, f"unknown key {key!r}{_did_you_mean(key, KNOWN_KEYS)}")
+            reader.fail(key, f"unknown key {key!r}{did_you_mean(key, KNOWN_KEYS)}")
 
     upstream = table.get("upstream")
     if isinstance(upstream, str):
@@ -232,7 +255,7 @@ def parse_config(
         upstreams = tuple(upstream)
     else:
         upstreams = ()
-    if not upstreams or not all(_is_module_name(u) for u in upstreams):
+    if not upstreams or not all(is_dotted_name(u) for u in upstreams):
         reader.fail("upstream", "'upstream' must be a package name or a list of package names")
 
     if "shim" not in table:
@@ -254,7 +277,7 @@ def parse_config(
             reader.fail("mocks", "'mocks' must be a table with keys file, name, collect")
         for key in raw:
             if key not in MOCKS_KEYS:
-                reader.fail(key, f"unknown key 'mocks.{key}'{_did_you_mean(key, MOCKS_KEYS)}")
+                reader.fail(key, f"unknown key 'mocks.{key}'{did_you_mean(key, MOCKS_KEYS)}")
         for key in ("file", "name"):
             if not isinstance(raw.get(key), str) or not raw[key]:
                 reader.fail("mocks", f"'mocks.{key}' must be a non-empty string")
@@ -265,6 +288,7 @@ def parse_config(
     if not isinstance(walk, dict):
         reader.fail("walk", "'walk' must be a table")
 
+    predicates = read_predicates(table.get("predicates", {}), reader.fail)
     max_file_size = DEFAULT_MAX_FILE_SIZE
     if MAX_FILE_SIZE_KEY in table:
         try:
@@ -289,7 +313,15 @@ def parse_config(
         exclude=exclude,
         walk=walk,
         max_file_size=max_file_size,
+        predicates=predicates,
+        python_floor=lower_bound(requires_python) if requires_python else None,
     )
+
+
+def _requires_python(text: str) -> str | None:
+    """``[project] requires-python`` of a pyproject text that already parsed."""
+    value = tomllib.loads(text).get("project", {}).get("requires-python")
+    return value if isinstance(value, str) else None
 
 
 def _read_floors(reader: _TableReader, table: Mapping[str, Any], upstreams: tuple[str, ...]):
@@ -375,15 +407,6 @@ class _TableReader:
             return parse_version(value)
         except VersionError:
             self.fail(key, f"{key!r}: {value!r} is not a version")
-
-
-def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _is_module_name(name: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*", name))
 
 
 def _posix(path: str) -> str:

@@ -7,7 +7,6 @@ extension: ``agg.sh`` and ``agg`` both name ``launch/agg.sh``.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Mapping
@@ -17,6 +16,7 @@ from typing import Any, NoReturn
 from urllib.parse import urlparse
 
 from compatlint.errors import ConfigError
+from compatlint.spelling import did_you_mean
 
 PROBE_KINDS = ("chat", "embeddings", "log", "file", "command")
 WALK_KEYS = ("scripts", "order", "env", "timeout", "ready-timeout", "gpus", "log-ignore", "probes")
@@ -135,7 +135,7 @@ def parse_walk_config(
         check.fail("walk", "'walk' must be a table")
     for key in raw:
         if key not in WALK_KEYS:
-            check.fail(key, f"unknown key {key!r}{_did_you_mean(key, WALK_KEYS)}")
+            check.fail(key, f"unknown key {key!r}{did_you_mean(key, WALK_KEYS)}")
 
     scripts = raw.get("scripts", DEFAULT_SCRIPTS)
     if not isinstance(scripts, str) or not scripts.strip():
@@ -199,7 +199,7 @@ def _read_probe(check: _Checker, name: str, raw: Any) -> ProbeConfig:
         check.fail(name, f"'{where}' must be a table with at least 'kind'")
     for key in raw:
         if key not in _ALL_PROBE_KEYS:
-            hint = _did_you_mean(key, _ALL_PROBE_KEYS)
+            hint = did_you_mean(key, _ALL_PROBE_KEYS)
             check.fail(key, f"unknown key '{where}.{key}'{hint}", section=name)
     kind = raw.get("kind")
     if kind not in PROBE_KINDS:
@@ -307,8 +307,3 @@ class _Checker:
         except re.error as exc:
             name = shown or key
             self.fail(key, f"'{name}': {pattern!r} is not a valid regex ({exc})", section=section)
-
-
-def _did_you_mean(key: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
