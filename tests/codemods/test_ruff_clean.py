@@ -19,10 +19,12 @@ from oracle.behaviour import check_behaviour
 from oracle.oracle import SHIM, example_count
 from oracle.upstream import Upstream, before, since
 
+from compatlint import formatters
 from compatlint.cli import main
+from compatlint.codemods.formatting import FormatEdit, touched_lines
 from compatlint.codemods.imports_hoist import import_boundary
 from compatlint.codemods.prune import plan_prune
-from compatlint.formatters import RuffFormatter
+from compatlint.formatters import BlackFormatter, RuffFormatter, project_formatter
 from compatlint.ruff_sorter import RuffSorter, find_ruff, project_settings
 
 RUFF = find_ruff()
@@ -236,3 +238,33 @@ def test_prune_on_generated_projects_leaves_ruff_clean(
             upstream.add(f"sglang.srt.new{j}", f"N{j}", since("0.5.10"))
             upstream.add(f"sglang.srt.old{j}", f"N{j}", before("0.5.10"))
     check_behaviour(files, upstream, root / "oracle")
+
+
+# -- the formatter ----------------------------------------------------------------------------
+
+
+def test_ruff_formats_the_touched_lines_only_of_a_file_that_was_formatted(tmp_path: Path) -> None:
+    formatter = RuffFormatter(tmp_path)
+    before = 'NAMES = (\n    "a",\n    "b",\n)\nx = 1\n'
+    after = 'NAMES = (\n    "a",\n)\nx = 1\n'
+    edit = FormatEdit("m.py", before, after, *touched_lines(before, after))
+    assert formatter.format([edit]) == ['NAMES = ("a",)\nx = 1\n']
+    untidy = before + "y  =  2\n"
+    edit = FormatEdit("m.py", untidy, after + "y  =  2\n", *touched_lines(untidy, after))
+    assert formatter.format([edit]) == [after + "y  =  2\n"]  # not formatted before: as is
+    assert formatter.format([]) == []
+
+
+def test_black_formats_a_black_project_when_it_is_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.black]\nline-length = 88\n", encoding="utf-8")
+    monkeypatch.setattr(formatters.shutil, "which", lambda name: f"/opt/bin/{name}")
+    chosen = project_formatter(tmp_path, pyproject)
+    assert isinstance(chosen, BlackFormatter) and chosen.binary == "/opt/bin/black"
+    monkeypatch.setattr(formatters.shutil, "which", lambda name: None)
+    assert project_formatter(tmp_path, pyproject) is None
+    pyproject.write_text("[tool.black]\n[tool.ruff.format]\n", encoding="utf-8")
+    assert isinstance(project_formatter(tmp_path, pyproject), RuffFormatter)
+    assert isinstance(project_formatter(tmp_path, None), RuffFormatter)

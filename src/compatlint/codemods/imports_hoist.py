@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from compatlint.codemods.import_order import OrderJudge, binders, first_blocker, moved_names
+from compatlint.codemods.sorting import line_starts
 
 _OS_ENVIRON_METHODS = frozenset({"update", "setdefault", "pop", "clear"})
 _TRY_STAR = getattr(ast, "TryStar", ast.Try)  # Python 3.11+
@@ -26,7 +27,7 @@ _OPEN_BLOCKS = (ast.Import, ast.ImportFrom, ast.If, ast.Try, _TRY_STAR, ast.With
 class Hoist:
     """The text after moving, the lines (in it) of the imports an unwrap made top-level —
     moved or not, the blocks the sorter may sort — and why each import left below other
-    statements stayed there (by :func:`import_key`)."""
+    statements stayed there (by :class:`ImportKeys`)."""
 
     text: str
     unwrapped_lines: list[int] = field(default_factory=list)
@@ -34,9 +35,24 @@ class Hoist:
     moved: int = 0
 
 
-def import_key(text: str, node: ast.stmt) -> str:
-    """An import statement's text without whitespace: the same before and after a dedent."""
-    return "".join((ast.get_source_segment(text, node) or "").split())
+class ImportKeys:
+    """An import statement's text without whitespace (the same before and after a dedent),
+    for many statements of one text: ``ast.get_source_segment`` splits the whole text on
+    every call."""
+
+    def __init__(self, text: str) -> None:
+        starts = line_starts(text)
+        ends = [*starts[1:], len(text)]
+        self.lines = [text[start:end] for start, end in zip(starts, ends, strict=True)]
+
+    def __call__(self, node: ast.stmt) -> str:
+        first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        if last >= len(self.lines):  # pragma: no cover - the positions come from this text
+            return ""
+        chunk = [line.encode("utf-8") for line in self.lines[first : last + 1]]
+        chunk[-1] = chunk[-1][: node.end_col_offset]
+        chunk[0] = chunk[0][node.col_offset :]
+        return "".join(b"".join(chunk).decode("utf-8", "replace").split())
 
 
 def _dunder_target(node: ast.expr) -> bool:
@@ -89,29 +105,26 @@ def import_boundary(tree: ast.Module) -> int:
 
 def late_imports(text: str) -> list[tuple[int, str]]:
     """Module-level imports after the statement that ends the import block (ruff's E402),
-    as (line, :func:`import_key`)."""
+    as (line, key: see :class:`ImportKeys`)."""
     tree = ast.parse(text)
     start = import_boundary(tree)
+    key = ImportKeys(text)
     return [
-        (statement.lineno, import_key(text, statement))
+        (statement.lineno, key(statement))
         for statement in tree.body[start:]
         if isinstance(statement, (ast.Import, ast.ImportFrom))
     ]
 
 
-def _new_imports(original: str, tree: ast.Module, text: str) -> list[int]:
-    """Indexes in ``tree.body`` of the module-level imports ``original`` did not have."""
-    try:
-        before = ast.parse(original)
-    except SyntaxError:  # pragma: no cover - prune only runs on files that parse
-        return []
-    old = Counter(
-        import_key(original, s) for s in before.body if isinstance(s, (ast.Import, ast.ImportFrom))
-    )
+def _new_imports(before: ast.Module, original: str, tree: ast.Module, text: str) -> list[int]:
+    """Indexes in ``tree.body`` (of ``text``) of the module-level imports that ``before``
+    (of ``original``) did not have."""
+    old_key, key_of = ImportKeys(original), ImportKeys(text)
+    old = Counter(old_key(s) for s in before.body if isinstance(s, (ast.Import, ast.ImportFrom)))
     found: list[int] = []
     for index, statement in enumerate(tree.body):
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            key = import_key(text, statement)
+            key = key_of(statement)
             if old[key] > 0:
                 old[key] -= 1
             else:
@@ -160,7 +173,8 @@ def hoist_imports(original: str, current: str) -> Hoist:
     into it when nothing in between depends on the order (see the module docstring)."""
     tree = ast.parse(current)
     body = tree.body
-    new = _new_imports(original, tree, current)
+    before = ast.parse(original)
+    new = _new_imports(before, original, tree, current)
     if not new:
         return Hoist(current)
     boundary = import_boundary(tree)
@@ -168,6 +182,7 @@ def hoist_imports(original: str, current: str) -> Hoist:
     tops = [i for i in range(boundary) if isinstance(body[i], (ast.Import, ast.ImportFrom))]
     target = tops[-1] if tops else None
     judge = OrderJudge(tree)
+    key = ImportKeys(current)
     kept: dict[str, str] = {}
     moving: list[int] = []
     for index in late:
@@ -175,9 +190,13 @@ def hoist_imports(original: str, current: str) -> Hoist:
         if why is None:
             moving.append(index)
         else:
-            kept[import_key(current, body[index])] = why
-    text = _move(current, body, moving, target, boundary) if moving else current
-    return Hoist(text, _lines_of(text, original), kept, len(moving))
+            kept[key(body[index])] = why
+    if not moving:
+        return Hoist(current, [body[index].lineno for index in new], kept)
+    text = _move(current, body, moving, target, boundary)
+    moved = ast.parse(text)
+    lines = [moved.body[i].lineno for i in _new_imports(before, original, moved, text)]
+    return Hoist(text, lines, kept, len(moving))
 
 
 def _why_stay(
@@ -273,9 +292,3 @@ def _trailing_run(lines: _Lines, removed: set[int], start: int, end: int) -> int
         run += 1
         index -= 1
     return run
-
-
-def _lines_of(text: str, original: str) -> list[int]:
-    """The lines of the module-level imports of ``text`` that ``original`` did not have."""
-    tree = ast.parse(text)
-    return [tree.body[index].lineno for index in _new_imports(original, tree, text)]
