@@ -1,4 +1,4 @@
-"""Lean start-up: the common paths never import libcst, rich or GitPython."""
+"""Lean start-up: the common paths never import libcst or rich."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "sglang-backend"
-HEAVY = ("libcst", "rich", "git")
+HEAVY = ("libcst", "rich")
 
 PROBE = """
 import json, sys

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from packaging.version import Version
 
 from compatlint.model import CoverOp, Fate, Tag
@@ -74,7 +76,7 @@ def test_fate_uses_the_track_floor_only() -> None:
 
 def test_floor_options() -> None:
     floors = parse_floor_options(
-        ["0.5.11", "xpu=0.5.19", "SciPy=1.11"], ["sglang", "scipy"], "sglang"
+        ["0.5.11", "xpu=0.5.19", "SciPy=1.11"], ["sglang", "scipy"], "sglang", tracks=["XPU"]
     )
     assert floors.upstreams == {"sglang": Version("0.5.11"), "scipy": Version("1.11")}
     assert floors.tracks == {"xpu": Version("0.5.19")}
@@ -88,4 +90,63 @@ def test_floor_options() -> None:
 @pytest.mark.parametrize("value", ["xpu=", "=0.5", "nope", "xpu=0.5.x"])
 def test_floor_option_errors(value: str) -> None:
     with pytest.raises(VersionError, match="--floor"):
-        parse_floor_options([value], ["sglang"], "sglang")
+        parse_floor_options([value], ["sglang"], "sglang", tracks=["xpu"])
+
+
+def test_a_floor_for_an_upstream_keeps_its_configured_spelling() -> None:
+    floors = parse_floor_options(["pil=10.1", "sglang=0.5.11"], ["PIL", "sglang"], "PIL")
+    assert floors.upstreams == {"PIL": Version("10.1"), "sglang": Version("0.5.11")}
+    assert floors.tracks == {}
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("xpux=0.5.19", "did you mean 'xpu'?"),
+        ("sglan=0.5.19", "did you mean 'sglang'?"),
+        ("numpy=2.0", "known: sglang, xpu"),
+    ],
+)
+def test_an_unknown_floor_name_is_an_error_with_the_closest_name(value: str, hint: str) -> None:
+    with pytest.raises(VersionError, match="is not a configured upstream") as raised:
+        parse_floor_options([value], ["sglang"], "sglang", tracks=["xpu"])
+    assert hint in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["0.5.11", "0.5.12"],
+        ["0.5.11", "sglang=0.5.12"],
+        ["xpu=0.5.19", "XPU=0.5.20"],
+    ],
+)
+def test_two_floors_for_one_name_are_an_error(values: list[str]) -> None:
+    with pytest.raises(VersionError, match="conflicts with --floor"):
+        parse_floor_options(values, ["sglang"], "sglang", tracks=["xpu"])
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["", "sglang=", "SGLang=", "xpu=", "Xpu="]), st.integers(0, 3)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_same_floor_twice_is_fine_and_order_never_matters(given_values) -> None:
+    values = [f"{prefix}0.5.{minor}" for prefix, minor in given_values]
+    per_name: dict[str, set[int]] = {}
+    for prefix, minor in given_values:
+        per_name.setdefault("xpu" if "x" in prefix.lower() else "sglang", set()).add(minor)
+    if any(len(minors) > 1 for minors in per_name.values()):
+        with pytest.raises(VersionError, match="conflicts"):
+            parse_floor_options(values, ["sglang"], "sglang", tracks=["xpu"])
+        return
+    forward = parse_floor_options(values, ["sglang"], "sglang", tracks=["xpu"])
+    backward = parse_floor_options(values[::-1], ["sglang"], "sglang", tracks=["xpu"])
+    assert forward == backward
+    assert forward.to_json() == {
+        ("track:xpu" if name == "xpu" else name): f"0.5.{minors.pop()}"
+        for name, minors in per_name.items()
+    }

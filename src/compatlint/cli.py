@@ -84,15 +84,45 @@ def _format_option(*formats: str):
 
 def _load_config(config_file: Path | None, floors: tuple[str, ...] = ()):
     from compatlint.config import find_config, load_config
-    from compatlint.versions import VersionError, parse_floor_options
 
     path = config_file if config_file is not None else find_config(Path.cwd())
     config = load_config(path)
+    return config.with_floors(_floor_overrides(config, floors))
+
+
+def _floor_overrides(config, floors: tuple[str, ...]):
+    """The ``--floor`` values as floors; a name that is neither a configured upstream nor a
+    known track, or two versions for one name, is a usage error."""
+    from compatlint.versions import VersionError, floor_option_names, parse_floor_options
+
+    tracks = set(config.floors.tracks)
+    known = {name.lower() for name in config.upstreams} | tracks
+    if any(name not in known for name in floor_option_names(floors, config.primary)):
+        tracks |= _tracks_named_in_tags(config)
     try:
-        overrides = parse_floor_options(floors, config.upstreams, config.primary)
+        return parse_floor_options(floors, config.upstreams, config.primary, tracks=tracks)
     except VersionError as exc:
         raise click.UsageError(str(exc)) from None
-    return config.with_floors(overrides)
+
+
+def _tracks_named_in_tags(config) -> set[str]:
+    """The tracks the shims' tags name without configuration ("separately pinned XPU").
+
+    Read only when a ``--floor`` name is not configured; a shim that cannot be read or
+    parsed names none here (the command itself reports it).
+    """
+    from compatlint.analysis.project import grammar_for, shim_model
+    from compatlint.workspace import Workspace
+
+    workspace, grammar = Workspace(config), grammar_for(config)
+    named: set[str] = set()
+    for shim in config.shims:
+        try:
+            model = shim_model(config, shim, workspace.read(shim), grammar)
+        except (CompatlintError, OSError, RecursionError):
+            continue
+        named |= {tag.track for tag in model.tags if tag.track is not None}
+    return named
 
 
 def _use_color(stream) -> bool:
@@ -143,12 +173,20 @@ def _text_color(output_format: str) -> bool:
 def _finish(outcome, color: bool = False) -> None:
     """Print a command outcome (stderr notices, stdout, then stderr lines) and exit with
     its code."""
+    _write_undecodable_names_as_bytes(sys.stdout)
     for notice in outcome.notices:
         click.echo(notice, err=True)
     click.echo(outcome.output, nl=False, color=color or None)
     for message in outcome.messages:
         click.echo(message, err=True)
     sys.exit(outcome.exit_code)
+
+
+def _write_undecodable_names_as_bytes(stream) -> None:
+    """A file name that is not valid UTF-8 is printed as its bytes on disk, as ``ls``
+    does, instead of failing the whole output (stdout is strict in a UTF-8 locale)."""
+    if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+        stream.reconfigure(errors="surrogateescape")
 
 
 def _split_codes(values: tuple[str, ...]) -> list[str]:
@@ -324,10 +362,9 @@ def prune(
     if make_commit and mode != "write":
         raise click.UsageError("--commit writes; it cannot be combined with --diff or --check")
     from compatlint.commands.prune import run_prune
-    from compatlint.versions import parse_floor_options
 
     config = _load_config(config_file, floors)
-    overrides = parse_floor_options(floors, config.upstreams, config.primary)
+    overrides = _floor_overrides(config, floors)
     color = _text_color(output_format)
     outcome = run_prune(
         config,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -17,6 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from compatlint.errors import ConfigError
+from compatlint.reading import (
+    DEFAULT_MAX_FILE_SIZE,
+    MAX_FILE_SIZE_KEY,
+    UnreadableFile,
+    file_problem,
+    parse_size,
+    read_regular,
+)
 from compatlint.versions import Floors, VersionError, parse_version
 
 if sys.version_info >= (3, 11):
@@ -37,6 +46,7 @@ KNOWN_KEYS = (
     "mocks",
     "exclude",
     "walk",
+    "max-file-size",
 )
 MOCKS_KEYS = ("file", "name", "collect")
 
@@ -79,6 +89,7 @@ class Config:
     mocks: MocksConfig | None = None
     exclude: tuple[str, ...] = ()
     walk: Mapping[str, Any] = field(default_factory=dict)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
 
     @property
     def primary(self) -> str:
@@ -99,6 +110,7 @@ class Config:
             mocks=self.mocks,
             exclude=self.exclude,
             walk=self.walk,
+            max_file_size=self.max_file_size,
         )
 
     def digest(self) -> str:
@@ -130,40 +142,67 @@ def config_name(config: Config) -> str:
 
 
 def find_config(start: Path) -> Path:
-    """The nearest pyproject.toml at or above ``start`` that has ``[tool.compatlint]``."""
+    """The nearest pyproject.toml at or above ``start`` that has ``[tool.compatlint]``.
+
+    The table is looked for in the bytes, so a file that has one but is not valid UTF-8
+    is found (and then refused for its encoding), not passed over as "not found".
+    """
     start = start.resolve()
     for directory in (start, *start.parents):
         candidate = directory / PYPROJECT
         if candidate.is_file():
             try:
-                text = candidate.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                data = read_regular(candidate, DEFAULT_MAX_FILE_SIZE)
+            except UnreadableFile:
                 continue
-            if re.search(r"^\s*\[\s*tool\s*\.\s*compatlint\b", text, re.MULTILINE):
+            if _TOOL_TABLE.search(data):
                 return candidate
     raise ConfigError(
         f"no pyproject.toml with [tool.compatlint] found in {start} or any parent directory"
     )
 
 
+_TOOL_TABLE = re.compile(rb"^\s*\[\s*tool\s*\.\s*compatlint\b", re.MULTILINE)
+_TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$")
+
+
+def toml_error(exc: ValueError, text: str) -> tuple[str, int | None]:
+    """The message of a TOML decoding error without its position, and its line.
+
+    ``lineno`` exists only from Python 3.14; before, the line is read from the message's
+    "(at line N, column M)" (or "(at end of document)": the last line).
+    """
+    shown = str(exc)
+    match = _TOML_POSITION.search(shown)
+    message = shown[: match.start()] if match else shown
+    line = getattr(exc, "lineno", None)
+    if line is None and match is not None:
+        line = int(match.group(1)) if match.group(1) else text.count("\n") + 1
+    return message, line
+
+
 def read_tool_table(path: Path) -> tuple[dict[str, Any], str]:
     """The raw ``[tool.compatlint]`` table of ``path`` and the file's text."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError("config file not found", shown) from None
-    except UnicodeDecodeError:
-        raise ConfigError("config file is not valid UTF-8", shown) from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file: {exc.strerror}", shown) from None
+        data = read_regular(path, DEFAULT_MAX_FILE_SIZE)
+    except UnreadableFile as exc:
+        if exc.reason == "no such file":
+            raise ConfigError("config file not found", shown) from None
+        reason = exc.reason.removeprefix("cannot read: ")
+        raise ConfigError(f"cannot read config file: {reason}", shown) from None
     try:
-        data = tomllib.loads(text)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError("config file is not valid UTF-8 (TOML must be)", shown, line) from None
+    try:
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = str(exc).split(" (at line")[0]
+        message, line = toml_error(exc, text)
         raise ConfigError(f"invalid TOML: {message}", shown, line) from None
-    table = data.get("tool", {}).get("compatlint")
+    tool = document.get("tool")
+    table = tool.get("compatlint") if isinstance(tool, dict) else None
     if not isinstance(table, dict):
         raise ConfigError("no [tool.compatlint] table", shown)
     return table, text
@@ -226,6 +265,17 @@ def parse_config(
     if not isinstance(walk, dict):
         reader.fail("walk", "'walk' must be a table")
 
+    max_file_size = DEFAULT_MAX_FILE_SIZE
+    if MAX_FILE_SIZE_KEY in table:
+        try:
+            max_file_size = parse_size(table[MAX_FILE_SIZE_KEY])
+        except ValueError:
+            reader.fail(
+                MAX_FILE_SIZE_KEY,
+                f"{MAX_FILE_SIZE_KEY!r} must be a positive number of bytes or a size like "
+                f'"10MB", got {table[MAX_FILE_SIZE_KEY]!r}',
+            )
+
     return Config(
         root=root,
         config_path=config_path,
@@ -238,6 +288,7 @@ def parse_config(
         mocks=mocks,
         exclude=exclude,
         walk=walk,
+        max_file_size=max_file_size,
     )
 
 
@@ -260,17 +311,35 @@ def _read_floors(reader: _TableReader, table: Mapping[str, Any], upstreams: tupl
     return Floors(primary=upstreams[0], upstreams=ups, tracks=tracks)
 
 
+_NOT_A_FILE = ("is a directory", "not a regular file")
+
+
 def _check_paths_exist(config: Config, text: str) -> None:
+    """Every configured path lies under the root and exists; a shim, the stub list and
+    a policy doc are regular files (a pipe or a device would hang or never end)."""
     reader = _TableReader(str(config.config_path), text)
-    checks: list[tuple[str, str]] = [("shim", p) for p in config.shims]
-    checks += [("src", p) for p in config.src]
-    checks += [("policy-docs", p) for p in config.policy_docs]
+    checks: list[tuple[str, str, bool]] = [("shim", p, True) for p in config.shims]
+    checks += [("src", p, False) for p in config.src]
+    checks += [("policy-docs", p, True) for p in config.policy_docs]
     if config.mocks is not None:
-        checks.append(("file", config.mocks.file))
-        checks += [("collect", p) for p in config.mocks.collect]
-    for key, rel in checks:
+        checks.append(("file", config.mocks.file, True))
+        checks += [("collect", p, False) for p in config.mocks.collect]
+    for key, rel, regular in checks:
+        if _outside(config.root, rel):
+            reader.fail(key, f"{key!r} names {rel!r}, which is outside the project root")
         if not (config.root / rel).exists():
             reader.fail(key, f"{key!r} names {rel!r}, which does not exist")
+        problem = file_problem(config.root / rel, None) if regular else None
+        if problem in _NOT_A_FILE:
+            what = problem if problem.startswith("is ") else f"is {problem}"
+            reader.fail(key, f"{key!r} names {rel!r}, which {what}")
+
+
+def _outside(root: Path, rel: str) -> bool:
+    """Whether ``rel`` leads out of ``root`` by its text (``..``, an absolute path);
+    a link inside the root that points elsewhere is the user's choice."""
+    joined = Path(os.path.normpath(root / rel))
+    return not joined.is_relative_to(root)
 
 
 class _TableReader:

@@ -7,6 +7,7 @@ and ``v0.5.7`` parses. A floor is the oldest upstream release still supported; a
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -125,25 +126,67 @@ class Floors:
         return ", ".join(parts) or "no floor"
 
 
-def parse_floor_options(values: Iterable[str], upstreams: Iterable[str], primary: str) -> Floors:
+def floor_option_names(values: Iterable[str], primary: str) -> list[str]:
+    """The names ``--floor`` values set (lower case; the primary for a bare version)."""
+    return [_floor_key(value, primary)[0] for value in values]
+
+
+def parse_floor_options(
+    values: Iterable[str],
+    upstreams: Iterable[str],
+    primary: str,
+    *,
+    tracks: Iterable[str] = (),
+) -> Floors:
     """Read ``--floor`` values: ``0.5.11`` (primary upstream), ``scipy=1.11``, ``xpu=0.5.19``.
 
-    A key that names a configured upstream sets that upstream's floor; any other key
-    names a separately pinned track.
+    A key names a configured upstream (any case) or a known track: one configured, or one
+    the project's tags name. Any other key is a typo, not a new track — a misspelt track
+    would silently judge nothing — so it is an error with the closest known name. Two
+    different versions for one name are an error too, rather than the last one winning.
     """
-    known = set(upstreams)
+    upstream_names = {name.lower(): name for name in upstreams}
+    track_names = {name.lower() for name in tracks} - set(upstream_names)
     ups: dict[str, Version] = {}
-    tracks: dict[str, Version] = {}
+    track_floors: dict[str, Version] = {}
+    given: dict[str, str] = {}
     for value in values:
-        key, sep, version_text = value.partition("=")
-        if not sep:
-            key, version_text = primary, value
-        key = key.strip().lower()
+        key, version_text = _floor_key(value, primary)
         if not key:
             raise VersionError(f"--floor {value!r}: empty track name")
+        if key not in upstream_names and key not in track_names:
+            known = sorted({*upstream_names.values(), *track_names})
+            raise VersionError(f"--floor {value!r}: {_unknown_name(key, known)}")
         try:
             version = parse_version(version_text)
         except VersionError as exc:
             raise VersionError(f"--floor {value!r}: {exc}") from None
-        (ups if key in known else tracks)[key] = version
-    return Floors(primary=primary, upstreams=ups, tracks=tracks)
+        if key in upstream_names:
+            target, name = ups, upstream_names[key]
+        else:
+            target, name = track_floors, key
+        if name in target and target[name] != version:
+            raise VersionError(
+                f"--floor {value!r}: conflicts with --floor {given[name]!r} (two floors for {name})"
+            )
+        target[name] = version
+        given.setdefault(name, value)
+    return Floors(primary=primary, upstreams=ups, tracks=track_floors)
+
+
+def _floor_key(value: str, primary: str) -> tuple[str, str]:
+    key, sep, version_text = value.partition("=")
+    if not sep:
+        key, version_text = primary, value
+    return key.strip().lower(), version_text
+
+
+def _unknown_name(key: str, known: list[str]) -> str:
+    """Why ``key`` is refused, with the closest configured name when one is close."""
+    message = f"{key!r} is not a configured upstream or a track the project's tags name"
+    close = difflib.get_close_matches(key, [name.lower() for name in known], n=1)
+    if close:
+        spelled = next(name for name in known if name.lower() == close[0])
+        return f"{message} (did you mean {spelled!r}?)"
+    shown = ", ".join(known) or "none"
+    return f"{message} (known: {shown})"

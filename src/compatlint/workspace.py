@@ -4,7 +4,7 @@ Everything the core needs arrives here as text keyed by a POSIX path relative to
 project root; nothing below this module touches the disk. Texts are kept exactly as read
 (``\r\n`` stays ``\r\n``); a byte-order mark is remembered and written back.
 :meth:`Workspace.apply` writes a codemod's edits all-or-nothing, and the git helpers
-refuse to overwrite uncommitted work. GitPython is imported only when git is needed.
+refuse to overwrite uncommitted work (git runs through :mod:`compatlint.vcs`).
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
-import stat
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from compatlint.analysis.source import decode_source
+from compatlint.analysis.source import decode_source, text_encoding
 from compatlint.config import DEFAULT_EXCLUDES, Config
 from compatlint.errors import SourceError, WorkspaceError
 from compatlint.model import Edit
+from compatlint.reading import UnreadableFile, file_problem, read_regular
+from compatlint.transaction import Write, write_all
+from compatlint.vcs import GitError, Repository, repository
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -34,6 +34,7 @@ class Workspace:
     config: Config
     _texts: dict[str, str] = field(default_factory=dict)
     _bytes: dict[str, bytes] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -48,23 +49,29 @@ class Workspace:
             raise SourceError("is outside the project root", str(path)) from None
 
     def read_bytes(self, rel: str) -> bytes:
-        """The contents of ``rel`` (read once)."""
+        """The contents of ``rel`` (read once): a regular file within ``max-file-size``."""
         if rel not in self._bytes:
             try:
-                self._bytes[rel] = (self.root / rel).read_bytes()
-            except FileNotFoundError:
-                raise SourceError("no such file", rel) from None
-            except IsADirectoryError:
-                raise SourceError("is a directory", rel) from None
-            except OSError as exc:
-                raise SourceError(f"cannot read: {exc.strerror}", rel) from None
+                self._bytes[rel] = read_regular(self.root / rel, self.config.max_file_size)
+            except UnreadableFile as exc:
+                raise SourceError(exc.reason, rel) from None
         return self._bytes[rel]
 
     def read(self, rel: str) -> str:
-        """The text of ``rel``: UTF-8 (a BOM is dropped), anything else is an error."""
+        """The text of ``rel``: a ``.py`` file in the encoding its coding declaration names,
+        anything else UTF-8 (a BOM is dropped); bytes that do not decode are an error."""
         if rel not in self._texts:
-            self._texts[rel] = decode_source(self.read_bytes(rel), rel)
+            data = self.read_bytes(rel)
+            self._texts[rel] = decode_source(data, rel, python=_is_python(rel))
         return self._texts[rel]
+
+    @property
+    def warnings(self) -> list[str]:
+        """One stderr line per file a walk skipped, and why."""
+        return [
+            f"compatlint: warning: {rel}: skipped: {reason}"
+            for rel, reason in sorted(self.skipped.items())
+        ]
 
     def excluded(self, rel: str) -> bool:
         parts = PurePosixPath(rel).parts
@@ -76,20 +83,34 @@ class Workspace:
         )
 
     def python_files(self, roots: Iterable[str] | None = None) -> list[str]:
-        """Every ``.py`` file under ``roots`` (default: the import roots), sorted, not excluded."""
+        """Every ``.py`` file under ``roots`` (default: the import roots), sorted, not excluded.
+
+        Only regular files within ``max-file-size`` are listed; a pipe, a device, a broken
+        link or a file over the cap is left out and recorded in :attr:`skipped`.
+        """
         found: set[str] = set()
         for root in roots if roots is not None else self.config.src:
-            base = (self.root / root).resolve()
-            if base.is_file():
-                rel = self.relative(base)
-                if rel.endswith(".py") and not self.excluded(rel):
-                    found.add(rel)
-                continue
-            if not base.exists():
+            path = self.root / root
+            if not os.path.lexists(path):
                 raise SourceError("no such file or directory", root)
-            for rel in self._walk(base):
+            if path.is_dir():
+                found.update(self._walk(path.resolve()))
+                continue
+            rel = self._file_relative(path)
+            if rel.endswith(".py") and not self.excluded(rel) and self._readable(rel):
                 found.add(rel)
         return sorted(found)
+
+    def _file_relative(self, path: Path) -> str:
+        """``path`` relative to the root, its directory resolved but not a link it is."""
+        directory = self.relative(path.parent)
+        return path.name if directory == "." else f"{directory}/{path.name}"
+
+    def _readable(self, rel: str) -> bool:
+        problem = file_problem(self.root / rel, self.config.max_file_size)
+        if problem is not None:
+            self.skipped.setdefault(rel, problem)
+        return problem is None
 
     def _walk(self, base: Path) -> Iterator[str]:
         prefix = self.relative(base)
@@ -102,7 +123,7 @@ class Workspace:
             for name in files:
                 if name.endswith(".py"):
                     rel = f"{prefix}{inner}{name}"
-                    if not self.excluded(rel):
+                    if not self.excluded(rel) and self._readable(rel):
                         yield rel
 
     def context_files(self) -> list[str]:
@@ -119,81 +140,73 @@ class Workspace:
     # -- writing ---------------------------------------------------------------------------
 
     def encode(self, rel: str, text: str) -> bytes:
-        """The bytes to write for ``text``: UTF-8, with the BOM the file was read with."""
+        """The bytes to write for ``text``: in the encoding its coding declaration names
+        (``.py`` files), else UTF-8, with the BOM the file was read with. A text the
+        encoding cannot hold is a :class:`WorkspaceError` naming the line."""
         read = self._bytes.get(rel)
         bom = (read is not None and read.startswith(_BOM)) or text.startswith("\ufeff")
-        data = text.removeprefix("\ufeff").encode("utf-8")
+        body = text.removeprefix("\ufeff")
+        declared = text_encoding(body, rel) if _is_python(rel) else None
+        encoding = "utf-8" if declared is None else declared.codec
+        try:
+            data = body.encode(encoding)
+        except UnicodeEncodeError as exc:
+            line = body[: exc.start].count("\n") + 1
+            character = body[exc.start]
+            raise WorkspaceError(
+                f"cannot write {character!r} in {declared.name if declared else encoding}, "
+                "the file's declared encoding; no file was changed",
+                rel,
+                line,
+            ) from None
         return _BOM + data if bom else data
 
-    def apply(self, edits: Iterable[Edit]) -> list[str]:
-        """Write every edit or none: each new text goes to a temporary file in its target's
-        directory (same permissions), then all are renamed over their targets; if any
-        step fails, the files already replaced are restored and a :class:`WorkspaceError`
-        names the file. ``Edit.new_text`` None deletes the file. Returns the paths written.
-        """
-        staged: list[_Staged] = []
-        try:
-            for edit in edits:
-                staged.append(self._stage(edit))
-        except OSError as exc:
-            _discard(staged)
-            raise WorkspaceError(f"cannot write: {exc.strerror or exc}", edit.path) from None
-        replaced: list[_Staged] = []
-        try:
-            for item in staged:
-                if item.temp is None:
-                    os.remove(item.target)
-                else:
-                    os.replace(item.temp, item.target)
-                    item.temp = None
-                replaced.append(item)
-        except OSError as exc:
-            failed = item.rel
-            for done in reversed(replaced):
-                _restore(done)
-            _discard(staged)
-            raise WorkspaceError(
-                f"cannot write: {exc.strerror or exc}; no file was changed", failed
-            ) from None
-        for item in staged:
-            self._bytes.pop(item.rel, None)
-            self._texts.pop(item.rel, None)
-            if item.new is not None and item.data is not None:
-                self._bytes[item.rel] = item.data
-                self._texts[item.rel] = item.new
-        return [item.rel for item in staged]
+    def apply(
+        self,
+        edits: Iterable[Edit],
+        *,
+        also: Sequence[Write] = (),
+        then: Callable[[list[str]], object] | None = None,
+    ) -> list[str]:
+        """Write every edit (and every write in ``also``) or none; returns the paths edited.
 
-    def _stage(self, edit: Edit) -> _Staged:
-        target = self.root / edit.path
-        original: bytes | None = None
-        mode: int | None = None
-        if target.exists():
-            original = target.read_bytes()
-            mode = stat.S_IMODE(target.stat().st_mode)
-        if edit.new_text is None:
-            return _Staged(edit.path, target, None, original, mode, None)
-        data = self.encode(edit.path, edit.new_text)
-        temp = _write_temp(target, data, mode)
-        text = edit.new_text.removeprefix("\ufeff")
-        return _Staged(edit.path, target, temp, original, mode, text, data)
+        Each file must still hold the bytes this workspace read (the plan's basis), be
+        writable by its mode, and lie under the root when reached through a link; a link
+        is written through, a hard-linked file in place, owner and mode are kept (see
+        :mod:`compatlint.transaction`). ``then`` runs after the last write with the paths;
+        if it raises, every file is put back as it was. ``Edit.new_text`` None deletes.
+        """
+        edits = list(edits)
+        paths = [edit.path for edit in edits]
+        writes = [self._planned_write(edit) for edit in edits]
+        write_all([*writes, *also], (lambda: then(paths)) if then is not None else None)
+        for edit, write in zip(edits, writes, strict=True):
+            self._bytes.pop(edit.path, None)
+            self._texts.pop(edit.path, None)
+            if edit.new_text is not None and write.data is not None:
+                self._bytes[edit.path] = write.data
+                self._texts[edit.path] = edit.new_text.removeprefix("\ufeff")
+        return paths
+
+    def _planned_write(self, edit: Edit) -> Write:
+        """The write of ``edit``, checked against the bytes read for it (if it was read)."""
+        data = None if edit.new_text is None else self.encode(edit.path, edit.new_text)
+        basis = self._bytes.get(edit.path)
+        return Write(edit.path, self.root / edit.path, data, basis, root=self.root)
 
     # -- git -------------------------------------------------------------------------------
 
-    def _repo(self) -> Any | None:
-        try:
-            import git
-        except ImportError:  # pragma: no cover - GitPython is a dependency
-            return None
-        try:
-            return git.Repo(self.root, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            return None
-        except git.GitCommandNotFound:  # pragma: no cover - no git binary
-            return None
+    def _repo(self) -> Repository | None:
+        return repository(self.root)
 
-    def _repo_paths(self, repo: Any, paths: Sequence[str]) -> dict[str, str]:
-        top = Path(repo.working_tree_dir).resolve()
-        return {(self.root / rel).resolve().relative_to(top).as_posix(): rel for rel in paths}
+    def _repo_paths(self, repo: Repository, paths: Sequence[str]) -> dict[str, str]:
+        """Each path as git names it (through a link, its target's path), to the path."""
+        mapping: dict[str, str] = {}
+        for rel in paths:
+            named = self.root.resolve() / rel
+            path = repo.path_of(named.resolve()) or repo.path_of(named) or rel
+            mapping[path] = rel
+        return mapping
 
     def ensure_clean(self, paths: Sequence[str], *, allow_dirty: bool = False) -> None:
         """Refuse to write ``paths`` when any has uncommitted changes (or git is absent)."""
@@ -207,7 +220,7 @@ class Workspace:
                 str(self.root),
             )
         mapping = self._repo_paths(repo, paths)
-        output = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", *mapping)
+        output = repo.git("status", "--porcelain", "-z", "--untracked-files=all", "--", *mapping)
         dirty = sorted({mapping[e[3:]] for e in output.split("\0") if e[3:] in mapping})
         if dirty:
             raise WorkspaceError(
@@ -215,81 +228,57 @@ class Workspace:
                 "or pass --allow-dirty"
             )
 
-    def commit(self, paths: Sequence[str], message: str) -> str:
-        """Commit exactly ``paths`` (other staged changes stay staged); the new commit id."""
+    def ensure_committable(self) -> None:
+        """Refuse ``--commit`` before anything is written: outside git, a repository git
+        refuses, no identity to commit with, or another git process holding the index."""
         repo = self._repo()
         if repo is None:
             raise WorkspaceError("--commit needs a git repository", str(self.root))
-        import git
+        for ident in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
+            try:
+                repo.git("var", ident)
+            except GitError as exc:
+                said = exc.message.removeprefix("git var failed: ")
+                raise GitError(
+                    f"--commit: git has no identity to commit with ({said}); set user.name "
+                    "and user.email (git config)"
+                ) from None
+        lock = repo.top / repo.git("rev-parse", "--git-path", "index.lock").strip()
+        if lock.exists():
+            raise GitError(
+                f"--commit: {lock} exists: another git process is running, or one crashed "
+                "(remove the file if none is running)"
+            )
 
+    def commit(self, paths: Sequence[str], message: str) -> str:
+        """Commit exactly ``paths`` (other staged changes stay staged); the new commit id.
+
+        When git refuses (a hook, a full disk), the index is put back byte for byte before
+        the :class:`GitError` goes on, so the caller can restore the files to match.
+        """
+        repo = self._repo()
+        if repo is None:
+            raise WorkspaceError("--commit needs a git repository", str(self.root))
         rels = list(self._repo_paths(repo, paths))
+        index = repo.top / repo.git("rev-parse", "--git-path", "index").strip()
+        saved = index.read_bytes() if index.exists() else None
         try:
-            repo.git.add("-A", "--", *rels)
-            repo.git.commit("-m", message, "--", *rels)
-        except git.GitCommandError as exc:
-            detail = (exc.stderr or "").strip().splitlines()
-            raise WorkspaceError(f"git commit failed: {detail[-1] if detail else exc}") from None
-        return repo.head.commit.hexsha
+            repo.git("add", "-A", "--", *rels)
+            repo.git("commit", "-q", "-m", message, "--", *rels)
+        except GitError:
+            _put_back(index, saved)
+            raise
+        return repo.git("rev-parse", "HEAD").strip()
 
 
-@dataclass
-class _Staged:
-    """One planned write: where, the temporary file holding the new bytes, the original."""
-
-    rel: str
-    target: Path
-    temp: Path | None
-    original: bytes | None
-    mode: int | None
-    new: str | None
-    data: bytes | None = None
+def _is_python(rel: str) -> bool:
+    return rel.endswith((".py", ".pyi"))
 
 
-def _write_temp(target: Path, data: bytes, mode: int | None) -> Path:
-    directory = target.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(name, mode if mode is not None else 0o666 & ~_umask())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-    return Path(name)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _restore(item: _Staged) -> None:
-    """Put back the original bytes of a file already replaced (best effort, then direct)."""
-    if item.original is None:
-        with contextlib.suppress(OSError):
-            os.remove(item.target)
-        return
-    temp: Path | None = None
-    try:
-        temp = _write_temp(item.target, item.original, item.mode)
-        os.replace(temp, item.target)
-    except OSError:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-        item.target.write_bytes(item.original)
-        if item.mode is not None:
-            os.chmod(item.target, item.mode)
-
-
-def _discard(staged: Iterable[_Staged]) -> None:
-    for item in staged:
-        if item.temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(item.temp)
-            item.temp = None
+def _put_back(path: Path, saved: bytes | None) -> None:
+    """Restore a file git may have rewritten (the index) to ``saved`` (None: absent)."""
+    with contextlib.suppress(OSError):
+        if saved is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_all([Write(str(path), path, saved)])

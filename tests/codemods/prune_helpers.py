@@ -28,7 +28,11 @@ def prune(
     sources = {SHIM: files} if isinstance(files, str) else dict(files)
     config = make_config(overrides)
     if floors:
-        config = config.with_floors(parse_floor_options(floors, config.upstreams, config.primary))
+        config = config.with_floors(
+            parse_floor_options(
+                floors, config.upstreams, config.primary, tracks=config.floors.tracks
+            )
+        )
     return plan_prune(config, sources, config.floors)
 
 

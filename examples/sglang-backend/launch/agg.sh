@@ -4,7 +4,8 @@
 #
 # The real deployment runs `python -m dynamo.frontend --http-port 18000` and
 # `python -m dynamo.sglang --model-path Qwen/Qwen3-0.6B`. This example starts the stub server
-# (launch/stub_server.py) in their place, so `compatlint walk` can be tried anywhere.
+# (launch/stub_server.py) in their place, so `compatlint walk` needs no SGLang, model or
+# GPU to run it (README.md says what it does need).
 set -euo pipefail
 
 MODEL="${MODEL:-Qwen/Qwen3-0.6B}"

@@ -9,26 +9,74 @@ reserved for the codemods that rewrite files.
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import re
 import tokenize
 import warnings
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from compatlint.errors import SourceError
 
 _BOM = b"\xef\xbb\xbf"
+# PEP 263, as tokenize reads it: a comment on line 1, or on line 2 below a blank or
+# comment-only line 1.
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
+_BLANK = re.compile(rb"^[ \t\f]*(?:[#\r\n]|$)")
 
 
-def decode_source(data: bytes, path: str) -> str:
-    """The text of a source file; a byte-order mark is dropped, anything but UTF-8 refused."""
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
+class Declared(NamedTuple):
+    """A coding declaration: the codec, the name as written, and its line (1 or 2)."""
+
+    codec: str
+    name: str
+    line: int
+
+
+def declared_encoding(data: bytes, path: str) -> Declared | None:
+    """The encoding a PEP 263 coding declaration in ``data`` names, or None when there is
+    none; an encoding Python does not know is a :class:`SourceError`, as it is to Python."""
+    for number, line in enumerate(data.removeprefix(_BOM).split(b"\n", 2)[:2], start=1):
+        match = _COOKIE.match(line)
+        if match is not None:
+            name = match.group(1).decode("ascii")
+            try:
+                codec = codecs.lookup(name).name
+            except LookupError:
+                raise SourceError(
+                    f"unknown encoding {name!r} in the coding declaration", path, number
+                ) from None
+            return Declared("utf-8" if codec.startswith("utf-8") else codec, name, number)
+        if not _BLANK.match(line):
+            break
+    return None
+
+
+def text_encoding(text: str, path: str) -> Declared | None:
+    """The encoding the coding declaration of ``text`` (a decoded source) names."""
+    head = "\n".join(text.removeprefix("\ufeff").split("\n", 2)[:2])
+    return declared_encoding(head.encode("utf-8", "surrogatepass"), path)
+
+
+def decode_source(data: bytes, path: str, *, python: bool = True) -> str:
+    """The text of a source file, decoded as Python would: in the encoding its coding
+    declaration names (``python`` files only), else UTF-8; a byte-order mark is dropped.
+    Bytes that do not decode are a :class:`SourceError` naming the line."""
+    bom = data.startswith(_BOM)
+    data = data.removeprefix(_BOM)
+    declared = declared_encoding(data, path) if python else None
+    if declared is not None and bom and declared.codec != "utf-8":
+        raise SourceError(
+            f"has a UTF-8 byte-order mark but declares {declared.name!r}", path, declared.line
+        )
+    encoding = "utf-8" if declared is None else declared.codec
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SourceError("not valid UTF-8", path, line) from None
+        label = "UTF-8" if declared is None else f"{declared.name} (its coding declaration)"
+        raise SourceError(f"not valid {label}", path, line) from None
 
 
 def parse_python(text: str, path: str) -> ast.Module:

@@ -1,6 +1,6 @@
 """``compatlint check``: choose the files, gather facts, run the rules, fix, render.
 
-Kept free of libcst, rich and GitPython at import time: a pre-commit run on three files
+Kept free of libcst and rich at import time: a pre-commit run on three files
 must not pay for them (the fixes and ``--changed-since`` import what they need).
 """
 
@@ -23,19 +23,29 @@ EXIT_FINDINGS = 1
 def checked_files(
     workspace: Workspace, paths: Sequence[Path], changed_since: str | None
 ) -> tuple[list[str], set[str] | None]:
-    """The files to check (and to report on: None means the whole project)."""
+    """The Python files to check, and the files to report on (None: the whole project).
+
+    A configured policy doc among ``paths`` (or changed since ``changed_since``) is
+    reported on too (CL203): the pre-commit hook passes the changed docs with the code.
+    Any other file that is not Python is passed over, as a hook's file list may hold it.
+    """
+    given = [workspace.relative(p) for p in paths]
+    docs = {rel for rel in given if rel in workspace.config.policy_docs}
+    given = [rel for rel in given if rel not in docs]
     if changed_since is not None:
         from compatlint.vcs import changed_files
 
         changed = changed_files(workspace.root, changed_since)
         checked = [rel for rel in workspace.python_files() if rel in changed]
         if paths:
-            given = set(workspace.python_files([workspace.relative(p) for p in paths]))
-            checked = [rel for rel in checked if rel in given]
-        return checked, set(checked)
+            chosen = set(workspace.python_files(given))
+            checked = [rel for rel in checked if rel in chosen]
+        else:
+            docs = {doc for doc in workspace.config.policy_docs if doc in changed}
+        return checked, {*checked, *(doc for doc in docs if doc in changed)}
     if paths:
-        checked = workspace.python_files([workspace.relative(p) for p in paths])
-        return checked, set(checked)
+        checked = workspace.python_files(given)
+        return checked, {*checked, *docs}
     return workspace.python_files(), None
 
 
@@ -67,21 +77,25 @@ def run_check(
         project = gather_facts(workspace, checked, use_cache=use_cache)
         return workspace, checked, only, run_rules(project, rules, only_paths=only)
 
-    notices: list[str] = []
     workspace, checked, only, diagnostics = lint(config)
+    warnings = workspace.warnings  # the files a walk skipped
+    notices: list[str] = []
     if fix or show_diff:
         from compatlint.commands.fix import apply_fixes
 
         fixed = apply_fixes(workspace, diagnostics, write=not show_diff)
+        warnings = workspace.warnings
         if show_diff:
-            return Outcome(fixed.diff, exit_code=EXIT_FINDINGS if fixed.edits else EXIT_CLEAN)
+            exit_code = EXIT_FINDINGS if fixed.edits else EXIT_CLEAN
+            return Outcome(fixed.diff, exit_code=exit_code, notices=warnings)
         if fixed.edits:
             notices.append(fixed.summary)
             config = reload()
             workspace, checked, only, diagnostics = lint(config)
+            warnings = list(dict.fromkeys([*warnings, *workspace.warnings]))
     result = CheckResult(
         diagnostics=tuple(diagnostics),
-        files=len(checked),
+        files=len(checked) if only is None else len(only),
         floors=config.floors.to_json(),
         rules=tuple(RuleInfo(r.code, r.name, r.summary) for r in rules),
         changed=tuple(sorted(only or ())),
@@ -95,4 +109,4 @@ def run_check(
         max_annotations=max_annotations,
     )
     exit_code = EXIT_FINDINGS if diagnostics else EXIT_CLEAN
-    return Outcome(rendered, exit_code=exit_code, notices=notices)
+    return Outcome(rendered, exit_code=exit_code, notices=[*warnings, *notices])

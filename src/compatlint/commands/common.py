@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from compatlint.errors import SourceError
 from compatlint.model import Edit
+from compatlint.transaction import Write
+from compatlint.vcs import GitError
 from compatlint.workspace import Workspace
 
 MODES = ("write", "diff", "check")
@@ -66,10 +69,40 @@ def unreadable_warning(searched_for: str, unreadable: Sequence[str]) -> str:
     )
 
 
-def write_edits(workspace: Workspace, edits: Mapping[str, Edit], *, allow_dirty: bool) -> list[str]:
-    """Refuse files with uncommitted changes (unless ``allow_dirty``), then write every
-    edit or none, in path order. Returns the paths changed."""
+@dataclass(frozen=True)
+class Written:
+    """What a write step did: the paths edited and, with ``--commit``, the commit id."""
+
+    paths: list[str]
+    commit: str | None = None
+
+
+def write_edits(
+    workspace: Workspace,
+    edits: Mapping[str, Edit],
+    *,
+    allow_dirty: bool,
+    commit_message: str | None = None,
+    also: Sequence[Write] = (),
+) -> Written:
+    """Check every precondition first — no uncommitted changes in the files (unless
+    ``allow_dirty``), and for a commit a repository git accepts and an identity — then
+    write every edit and every ``also`` file (a worklog) or none, in path order. With
+    ``commit_message`` the edited files are committed; when git refuses the commit, every
+    file written is put back, so a failed run leaves the tree as it was."""
     changed_paths = sorted(edits)
     workspace.ensure_clean(changed_paths, allow_dirty=allow_dirty)
-    workspace.apply(edits[path] for path in changed_paths)
-    return changed_paths
+    if commit_message is None:
+        workspace.apply((edits[path] for path in changed_paths), also=also)
+        return Written(changed_paths)
+    workspace.ensure_committable()
+    committed: list[str] = []
+
+    def commit(paths: list[str]) -> None:
+        try:
+            committed.append(workspace.commit(paths, commit_message))
+        except GitError as exc:
+            raise GitError(f"{exc.message}; no file was changed", exc.path) from None
+
+    workspace.apply((edits[path] for path in changed_paths), also=also, then=commit)
+    return Written(changed_paths, committed[0])

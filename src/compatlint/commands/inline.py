@@ -81,7 +81,7 @@ def run_inline(
     plan = plan_inline(
         config, sources, only or None, shims=shims, sorter=sorter, formatter=formatter
     )
-    outcome = Outcome("", plan=plan)
+    outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable:
         outcome.messages.append(unreadable_warning("importers", unreadable))
     for name in plan.unknown_only:

@@ -35,7 +35,7 @@ def run_mocks(
     """Add the missing stub-list entries (``mode``: write, diff or check)."""
     workspace = Workspace(config)
     plan = plan_for(workspace)
-    outcome = Outcome("", plan=plan)
+    outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if mode == "write" and plan.changed:
         write_edits(workspace, plan.edits, allow_dirty=allow_dirty)
     verb = "added" if mode == "write" else "to add"

@@ -21,9 +21,9 @@ from compatlint.commands.common import (
 from compatlint.commands.inline import project_formatter_for, project_sorter
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config
-from compatlint.errors import WorkspaceError
 from compatlint.report.prune_text import render_text, summary_line
 from compatlint.report.worklog import render_worklog
+from compatlint.transaction import Write, write_all
 from compatlint.versions import Floors
 from compatlint.workspace import Workspace
 
@@ -36,6 +36,11 @@ def commit_message(config: Config, overrides: Floors) -> str:
     extras = [f"{name} below {v}" for name, v in overrides.upstreams.items() if name != primary]
     extras += [f"{track} track below {v}" for track, v in overrides.tracks.items()]
     return message + (f" ({', '.join(extras)})" if extras else "")
+
+
+def worklog_write(path: Path, text: str) -> Write:
+    """The worklog as a write (UTF-8): it may lie anywhere, a link is written through."""
+    return Write(str(path), path, text.encode("utf-8"))
 
 
 def run_prune(
@@ -64,26 +69,23 @@ def run_prune(
     plan = plan_prune(
         config, sources, config.floors, shims=shims, sorter=sorter, formatter=formatter
     )
-    outcome = Outcome("", plan=plan)
+    outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):
         outcome.messages.append(unreadable_warning("call sites", unreadable))
+    # The worklog is written with the edits, all or nothing; alone in --diff/--check.
+    also = [worklog_write(worklog, render_worklog(plan))] if worklog is not None else []
     commit_id: str | None = None
-
     if mode == "write" and plan.changed:
-        changed_paths = write_edits(workspace, plan.edits, allow_dirty=allow_dirty)
-        if commit:
-            message = commit_message(config, overrides or Floors())
-            commit_id = workspace.commit(changed_paths, message)
-    elif mode == "write" and commit:
-        outcome.messages.append("compatlint: nothing to prune, nothing committed")
-
-    if worklog is not None:
-        try:
-            worklog.parent.mkdir(parents=True, exist_ok=True)
-            worklog.write_text(render_worklog(plan), encoding="utf-8")
-        except OSError as exc:
-            reason = f"cannot write the worklog: {exc.strerror}"
-            raise WorkspaceError(reason, str(worklog)) from None
+        message = commit_message(config, overrides or Floors()) if commit else None
+        written = write_edits(
+            workspace, plan.edits, allow_dirty=allow_dirty, commit_message=message, also=also
+        )
+        commit_id = written.commit
+    else:
+        if mode == "write" and commit:
+            outcome.messages.append("compatlint: nothing to prune, nothing committed")
+        if also:
+            write_all(also)
 
     verb = "removed" if mode == "write" else "would be removed"
     committed = f"committed {commit_id[:12]}\n" if commit_id is not None else ""

@@ -88,6 +88,7 @@ def run_verify(
         output,
         messages=messages,
         exit_code=EXIT_FINDINGS if result.findings else EXIT_CLEAN,
+        notices=workspace.warnings,
     )
 
 
@@ -98,8 +99,7 @@ def _write_suggestions(workspace: Workspace, result: VerifyResult, *, allow_dirt
     from compatlint.verify import write
 
     paths = sorted({s.path for s in result.suggestions if s.writable and s.tag is not None})
-    # Decoded with "utf-8", not "utf-8-sig": a BOM stays and is written back.
-    texts = {path: workspace.read_bytes(path).decode("utf-8") for path in paths}
+    texts = {path: workspace.read(path) for path in paths}
     edits = write.tag_edits(texts, result.suggestions)
     written: list[str] = []
     if edits:

@@ -48,7 +48,8 @@ FINGERPRINT_KEY = "compatlintFingerprint/v1"
 def fingerprint(code: str, path: str, message: str, occurrence: int) -> str:
     """The stable id of the ``occurrence``-th (from 0) finding ``code``/``message`` in ``path``."""
     payload = json.dumps([code, path, message, occurrence], ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    # A file name that is not UTF-8 arrives with its bytes as lone surrogates.
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def fingerprints(diagnostics: Sequence[Diagnostic]) -> list[str]:
@@ -74,8 +75,12 @@ def _position(d: Diagnostic) -> tuple[int, int, int, int]:
 
 
 def _uri(path: str) -> str:
-    """A relative URI reference for a '/'-separated project path (spaces, ``%``, ``:`` …)."""
-    return quote(path, safe="/")
+    """A relative URI reference for a '/'-separated project path (spaces, ``%``, ``:`` …).
+
+    A file name that is not valid UTF-8 reaches here as ``os.fsdecode`` made it (its bad
+    bytes as lone surrogates); its URI percent-encodes those bytes as they are on disk.
+    """
+    return quote(path.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _rule(code: str, name: str, summary: str) -> dict[str, Any]:

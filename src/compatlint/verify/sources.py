@@ -15,6 +15,7 @@ import os
 import re
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -38,6 +39,18 @@ _ARCHIVE_SUFFIXES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar")
 _SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".hg", "node_modules"})
 # Where a package may sit inside PATH (or inside one directory of PATH).
 _LAYOUTS = ("", "src/", "python/")
+# What a damaged archive raises while a member is read: a bad CRC or header (BadZipFile),
+# a broken deflate or gzip stream (zlib.error, EOFError), a compression method or an
+# encryption this Python cannot read (NotImplementedError, RuntimeError).
+_DAMAGED = (
+    zipfile.BadZipFile,
+    tarfile.TarError,
+    zlib.error,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+)
 _DIST_NAME = re.compile(r"^(?P<name>[A-Za-z0-9_.]+?)-(?P<version>\d[^-]*?)(?:-|\.tar|\.zip|$)")
 
 
@@ -237,7 +250,7 @@ def _load_zip(version: Version, path: Path, package: str, shown: str) -> Upstrea
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise UpstreamError(f"{shown}: not a readable wheel or zip ({exc})") from None
+        raise UpstreamError(f"{shown}: not a readable wheel or zip ({_said(exc)})") from None
     names = {_normalise(info.filename): info.filename for info in archive.infolist()}
     prefix = _package_prefix(set(names), package)
     if prefix is None:
@@ -250,7 +263,12 @@ def _load_zip(version: Version, path: Path, package: str, shown: str) -> Upstrea
     }
 
     def read(member: str) -> bytes:
-        return archive.read(inside[member])
+        try:
+            return archive.read(inside[member])
+        except _DAMAGED as exc:
+            raise UpstreamError(
+                f"{shown}: damaged archive: cannot read {member} ({_said(exc)})"
+            ) from None
 
     return UpstreamTree(
         version,
@@ -264,7 +282,10 @@ def _load_zip(version: Version, path: Path, package: str, shown: str) -> Upstrea
 
 def _load_tar(version: Version, path: Path, package: str, shown: str) -> UpstreamTree:
     try:
-        with tarfile.open(path) as archive:
+        # The suffix says the compression: reading it as that alone gives one reason, not
+        # one per method tarfile would otherwise try.
+        mode = "r:" if path.name.endswith(".tar") else "r:gz"
+        with tarfile.open(path, mode) as archive:
             members = [m for m in archive.getmembers() if m.isfile()]
             names = {_normalise(m.name) for m in members}
             prefix = _package_prefix(names, package)
@@ -276,11 +297,16 @@ def _load_tar(version: Version, path: Path, package: str, shown: str) -> Upstrea
                 if name.startswith(f"{prefix}{package}/") and name.endswith((".py", ".so", ".pyd")):
                     handle = archive.extractfile(member)
                     data[name[len(prefix) :]] = handle.read() if handle is not None else b""
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise UpstreamError(f"{shown}: not a readable sdist archive ({exc})") from None
+    except _DAMAGED as exc:
+        raise UpstreamError(f"{shown}: not a readable sdist archive ({_said(exc)})") from None
     return UpstreamTree(
         version, package, str(path), index_modules(package, data), reader=data.__getitem__
     )
+
+
+def _said(exc: BaseException) -> str:
+    """What ``exc`` says, on one line (tarfile and zlib may say it on several)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _package_directory(path: Path, package: str) -> Path | None:
@@ -319,7 +345,10 @@ def _load_directory(version: Version, path: Path, package: str, shown: str) -> U
         ]
 
     def read(member: str) -> bytes:
-        return (parent / member).read_bytes()
+        try:
+            return (parent / member).read_bytes()
+        except OSError as exc:
+            raise UpstreamError(f"{shown}: cannot read {member} ({exc.strerror})") from None
 
     return UpstreamTree(version, package, str(path), index_modules(package, files), reader=read)
 
