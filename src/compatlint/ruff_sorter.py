@@ -90,14 +90,14 @@ def _toml_value(value: Any) -> str:
     return json.dumps(value)
 
 
-def _load(path: Path) -> dict[str, Any] | None:
+def load_toml(path: Path) -> dict[str, Any] | None:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
 
 
-def _table(data: Mapping[str, Any] | None, *keys: str) -> Mapping[str, Any] | None:
+def table(data: Mapping[str, Any] | None, *keys: str) -> Mapping[str, Any] | None:
     current: Any = data
     for key in keys:
         if not isinstance(current, Mapping):
@@ -108,8 +108,8 @@ def _table(data: Mapping[str, Any] | None, *keys: str) -> Mapping[str, Any] | No
 
 def _sets_first_party(ruff: Mapping[str, Any]) -> bool:
     return any(
-        "known-first-party" in (table or {})
-        for table in (_table(ruff, "lint", "isort"), _table(ruff, "isort"))
+        "known-first-party" in (found or {})
+        for found in (table(ruff, "lint", "isort"), table(ruff, "isort"))
     )
 
 
@@ -140,15 +140,15 @@ def project_settings(
     for name in RUFF_FILES:
         path = root / name
         if path.is_file():
-            data = _load(path) or {}
+            data = load_toml(path) or {}
             extra = [] if _sets_first_party(data) else first_party_item
             return RuffSettings(path, tuple(extra), name)
-    data = _load(pyproject) if pyproject is not None else None
-    ruff = _table(data, "tool", "ruff")
+    data = load_toml(pyproject) if pyproject is not None else None
+    ruff = table(data, "tool", "ruff")
     if ruff is not None and pyproject is not None:
         extra = [] if _sets_first_party(ruff) else first_party_item
         return RuffSettings(pyproject, tuple(extra), f"{pyproject.name} [tool.ruff]")
-    isort = _table(data, "tool", "isort")
+    isort = table(data, "tool", "isort")
     if isort is not None and pyproject is not None:
         items = isort_overrides(isort)
         if "known_first_party" not in isort:

@@ -183,9 +183,9 @@ def test_json_report(project: Path) -> None:
     assert payload["kept"] == [
         {
             "shim": SHIM,
-            "line": 25,
+            "line": 30,
             "name": "ServerArgs",
-            "reason": "used by the shim itself (line 168)",
+            "reason": "used by the shim itself (line 154)",
         }
     ]
     # The project sets known-first-party itself: ruff runs with its settings, nothing added.

@@ -287,7 +287,7 @@ def test_unwrapped_imports_after_other_statements_are_a_follow_up() -> None:
         """
         import logging
 
-        logger = logging.getLogger(__name__)
+        logging.basicConfig()
 
         try:
             from sglang.srt.new import X
@@ -302,6 +302,37 @@ def test_unwrapped_imports_after_other_statements_are_a_follow_up() -> None:
     late = [f for f in plan.follow_ups if f.kind == "import"]
     assert [(f.path, f.line) for f in late] == [(SHIM, 5)]
     assert "E402" in late[0].reason
+    assert "line 3 may depend on the order" in late[0].reason
+
+
+def test_unwrapped_imports_move_up_past_a_logger() -> None:
+    shim = dedent(
+        """
+        import logging
+
+        logger = logging.getLogger(__name__)
+
+        try:
+            from sglang.srt.new import X
+        except ImportError:
+            # Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+
+            from sglang.srt.old import X
+
+        import json  # already after other statements: not prune's doing
+        """
+    )
+    plan = prune(shim, "0.5.10")
+    assert not [f for f in plan.follow_ups if f.kind == "import"]
+    assert plan.new_text(SHIM, shim) == dedent(
+        """
+        import logging
+        from sglang.srt.new import X
+
+        logger = logging.getLogger(__name__)
+
+        import json  # already after other statements: not prune's doing
+        """
+    )
 
 
 def test_unwrapped_imports_at_the_top_need_no_follow_up() -> None:

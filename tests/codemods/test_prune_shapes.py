@@ -254,12 +254,12 @@ def test_tag_above_the_try_goes_with_the_unwrapped_try() -> None:
         except ImportError:
             from sglang.srt.old import Engine
         """
+    # Unwrapped, the import moves up above ``x = 1``, which cannot tell the difference.
     assert pruned(source) == dedent(
         """
-        x = 1
-
-
         from sglang.srt.new import Engine
+
+        x = 1
         """
     )
 

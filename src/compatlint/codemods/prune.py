@@ -5,8 +5,10 @@ runs the analysis, hands each expired site to its removal function (one per site
 :mod:`compatlint.codemods.removals`), applies the recorded actions in one libcst walk
 (:mod:`compatlint.codemods.prune_transform`), and repeats until no expired site it can
 handle is left. Then come the follow-on edits: imports that lost their last use and stale
-``__all__`` entries, bare calls and imports of removed definitions at their call sites, and
-stub-list entries for modules that became unconditional imports.
+``__all__`` entries, bare calls and imports of removed definitions at their call sites,
+stub-list entries for modules that became unconditional imports, and unwrapped imports
+moved up into the import block (:mod:`compatlint.codemods.imports_hoist`), sorted and
+formatted as the project's tools would.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from compatlint.codemods.bindings_guard import (
 )
 from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
 from compatlint.codemods.edits import EditPlan, check_parses
+from compatlint.codemods.formatting import Formatter, format_files
 from compatlint.codemods.imports_cleanup import cleanup
+from compatlint.codemods.imports_hoist import hoist_imports, late_imports
 from compatlint.codemods.locate import NodeIndex, parse_module
 from compatlint.codemods.plan import FollowUp, PrunePlan, RemovedSite, StubAddition, tag_text
 from compatlint.codemods.prune_transform import PruneTransformer
@@ -42,6 +46,7 @@ from compatlint.codemods.removals import (
     RemovalContext,
     Unhandled,
 )
+from compatlint.codemods.sorting import Anchor, BlockEdit, ImportSorter
 from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
 from compatlint.model import Fate, Site, SiteKind
@@ -105,8 +110,17 @@ class _ShimResult:
 
 
 class _Planner:
-    def __init__(self, config: Config, sources: Mapping[str, str], floors: Floors) -> None:
+    def __init__(
+        self,
+        config: Config,
+        sources: Mapping[str, str],
+        floors: Floors,
+        sorter: ImportSorter | None = None,
+        formatter: Formatter | None = None,
+    ) -> None:
         self.config = config
+        self.sorter = sorter
+        self.formatter = formatter
         self.files = EditPlan(sources)
         # Prune never deletes a file: its texts are all strings.
         self.sources: dict[str, str] = self.files.sources
@@ -334,46 +348,46 @@ class _Planner:
         self.plan.stubs += [StubAddition(mocks.file, mocks.name, module) for module in modules]
 
     def finish(self) -> PrunePlan:
+        kept = self._hoist_imports()
+        format_files(self.files, self.formatter)
         self.plan.edits = self.files.edits("prune")
         for path, old, text in self.files.changed():
             if path.endswith(".py") and text is not None:
-                self._report_late_imports(path, old, text)
+                self._report_late_imports(path, old, text, kept.get(path, {}))
         self.plan.removed.sort(key=lambda site: (site.path, site.line))
         self.plan.follow_ups.sort(key=lambda item: (item.path, item.line))
         return self.plan
 
-    def _report_late_imports(self, path: str, old: str, new: str) -> None:
-        """Imports an unwrap left below other statements (ruff E402): a person decides
-        whether to move them up — prune keeps the try's body where the try was."""
-        before = {segment for _, segment in late_imports(old)}
-        for line, segment in late_imports(new):
-            if segment not in before:
-                reason = "import now after other statements (ruff E402): move it to the top"
-                self.plan.follow_ups.append(FollowUp(path, line, "import", reason, ""))
+    def _hoist_imports(self) -> dict[str, dict[str, str]]:
+        """Move unwrapped imports into the import block where nothing depends on the order,
+        then sort the blocks they joined; returns why each late one stayed, per file."""
+        kept: dict[str, dict[str, str]] = {}
+        blocks: list[BlockEdit] = []
+        for path, old, text in list(self.files.changed()):
+            if not path.endswith(".py") or text is None:
+                continue
+            hoist = hoist_imports(old, text)
+            self.texts[path] = hoist.text
+            kept[path] = hoist.kept
+            anchors = tuple(Anchor(None, line) for line in hoist.unwrapped_lines)
+            if anchors:
+                blocks.append(BlockEdit(path, old, hoist.text, anchors))
+        if self.sorter is not None and blocks:
+            for block, text in zip(blocks, self.sorter.sort(blocks), strict=True):
+                self.texts[block.path] = text
+        return kept
 
-
-def late_imports(text: str) -> list[tuple[int, str]]:
-    """Module-level imports after the first statement that ends the import block.
-
-    Like ruff's E402: a docstring, imports, and ``if`` / ``try`` blocks keep the top
-    open; any other statement closes it.
-    """
-    tree = ast.parse(text)
-    found: list[tuple[int, str]] = []
-    closed = False
-    for index, statement in enumerate(tree.body):
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            if closed:
-                found.append((statement.lineno, ast.get_source_segment(text, statement) or ""))
-            continue
-        docstring = (
-            index == 0
-            and isinstance(statement, ast.Expr)
-            and isinstance(statement.value, ast.Constant)
-        )
-        if not (docstring or isinstance(statement, (ast.If, ast.Try))):
-            closed = True
-    return found
+    def _report_late_imports(self, path: str, old: str, new: str, kept: Mapping[str, str]) -> None:
+        """Imports an unwrap left below other statements (ruff E402) that could not move
+        up: a person decides — a statement between may depend on the import order."""
+        before = Counter(key for _, key in late_imports(old))
+        for line, key in late_imports(new):
+            if before[key] > 0:
+                before[key] -= 1
+                continue
+            why = kept.get(key, "it could not be moved")
+            reason = f"import now after other statements (ruff E402), left in place: {why}"
+            self.plan.follow_ups.append(FollowUp(path, line, "import", reason, ""))
 
 
 def plan_prune(
@@ -382,14 +396,19 @@ def plan_prune(
     floors: Floors | None = None,
     *,
     shims: Collection[str] | None = None,
+    sorter: ImportSorter | None = None,
+    formatter: Formatter | None = None,
 ) -> PrunePlan:
     """Plan the removal of every fallback expired at ``floors`` (default: the config's).
 
     ``sources`` maps relative POSIX paths to texts: the shims, the stub-list file and every
     project Python file that may call the shim's tagged definitions. ``shims`` limits which
-    configured shims are pruned. Nothing is read or written here.
+    configured shims are pruned. ``sorter`` sorts the import blocks that unwrapped imports
+    joined and ``formatter`` formats the lines prune touched (see
+    :mod:`compatlint.codemods.formatting`); without them, the text is left as the edit
+    made it. Nothing is read or written here.
     """
-    planner = _Planner(config, sources, floors or config.floors)
+    planner = _Planner(config, sources, floors or config.floors, sorter, formatter)
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.prune_shim(shim)

@@ -1,9 +1,10 @@
 """What a codemod asks of an import sorter, and how an answer is applied.
 
 ``inline`` puts a new ``from upstream.x import Name`` line where the shim import it
-replaces was, then hands the file to an :class:`ImportSorter`: each edited import block
-that was sorted before the edit is sorted again, the way the project's sorter would sort
-it; a block that was not sorted before stays as the edit left it. The planner only knows
+replaces was, and ``prune`` unwraps imports from ``try`` blocks and moves them into the
+import block; then each hands the file to an :class:`ImportSorter`: each edited import
+block that was sorted before the edit is sorted again, the way the project's sorter would
+sort it; a block that was not sorted before stays as the edit left it. The planner only knows
 this protocol, so it stays pure; the implementation that runs ruff lives at the edge
 (:mod:`compatlint.ruff_sorter`).
 """
@@ -17,9 +18,14 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Anchor:
-    """An import statement the edit touched: its line before and a line of what it became."""
+    """An import statement the edit touched: its line before and a line of what it became.
 
-    before: int
+    ``before`` is None when the statement had no block of its own before the edit (prune
+    unwrapped it from a ``try``, or moved it): its block is sorted when no block of
+    ``before`` was unsorted, that is when the file was kept sorted.
+    """
+
+    before: int | None
     after: int
 
 
@@ -115,7 +121,11 @@ def resort(edit: BlockEdit, before: Sequence[Finding], after: Sequence[Finding])
     A block that was unsorted before is left as the edit made it: sorting it would change
     more than the edit asked for.
     """
-    dirty = {a.after for a in edit.anchors if any(f.covers(a.before) for f in before)}
+    dirty = {
+        a.after
+        for a in edit.anchors
+        if (before if a.before is None else any(f.covers(a.before) for f in before))
+    }
     clean = {a.after for a in edit.anchors} - dirty
     chosen = [
         replacement

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from compatlint.codemods.formatting import Formatter
 from compatlint.codemods.inline import first_party_roots, plan_inline
 from compatlint.codemods.sorting import ImportSorter
 from compatlint.commands.common import (
@@ -20,6 +21,7 @@ from compatlint.commands.common import (
 )
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config, config_name
+from compatlint.formatters import project_formatter
 from compatlint.report.inline_text import plan_diff, render_text, summary_line
 from compatlint.ruff_sorter import RuffSorter, project_settings
 from compatlint.workspace import Workspace
@@ -32,6 +34,12 @@ def project_sorter(config: Config, sources: Mapping[str, str]) -> RuffSorter:
     party unless the settings say which are."""
     roots = first_party_roots(config, sources)
     return RuffSorter(config.root, project_settings(config.root, config.config_path, roots))
+
+
+def project_formatter_for(config: Config, sources: Mapping[str, str]) -> Formatter | None:
+    """The project's formatter (ruff format, or black), for the lines a codemod touched."""
+    roots = sorted(first_party_roots(config, sources))
+    return project_formatter(config.root, config.config_path, roots)
 
 
 def importer_paths(workspace: Workspace) -> list[str]:
@@ -69,7 +77,10 @@ def run_inline(
     shims = selected_shims(workspace, paths)
     sources, unreadable = inline_sources(workspace)
     sorter = sorter if sorter is not None else project_sorter(config, sources)
-    plan = plan_inline(config, sources, only or None, shims=shims, sorter=sorter)
+    formatter = project_formatter_for(config, sources) if mode != "check" else None
+    plan = plan_inline(
+        config, sources, only or None, shims=shims, sorter=sorter, formatter=formatter
+    )
     outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable:
         outcome.messages.append(unreadable_warning("importers", unreadable))

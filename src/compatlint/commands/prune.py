@@ -18,6 +18,7 @@ from compatlint.commands.common import (
     unreadable_warning,
     write_edits,
 )
+from compatlint.commands.inline import project_formatter_for, project_sorter
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config
 from compatlint.report.prune_text import render_text, summary_line
@@ -61,7 +62,13 @@ def run_prune(
     # Every Python file may call a tagged definition; one that is not UTF-8 cannot be
     # searched, and says so, but does not stop the run.
     sources, unreadable = project_sources(workspace)
-    plan = plan_prune(config, sources, config.floors, shims=shims)
+    # Sorting and formatting run processes; --check only needs to know whether prune edits.
+    tidy = mode != "check"
+    sorter = project_sorter(config, sources) if tidy else None
+    formatter = project_formatter_for(config, sources) if tidy else None
+    plan = plan_prune(
+        config, sources, config.floors, shims=shims, sorter=sorter, formatter=formatter
+    )
     outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):
         outcome.messages.append(unreadable_warning("call sites", unreadable))

@@ -35,6 +35,7 @@ from libcst.metadata import GlobalScope
 from compatlint.analysis.shim import is_trivial
 from compatlint.codemods.config_edit import remove_shim_entry
 from compatlint.codemods.edits import EditPlan
+from compatlint.codemods.formatting import Formatter, format_files
 from compatlint.codemods.inline.conflicts import Reason, conflicts
 from compatlint.codemods.inline.importers import Importer, ModuleImport, scan_importers
 from compatlint.codemods.inline.plan import ImporterEdit, InlinedName, InlinePlan, ManualItem
@@ -55,6 +56,7 @@ def plan_inline(
     *,
     shims: Collection[str] | None = None,
     sorter: ImportSorter | None = None,
+    formatter: Formatter | None = None,
 ) -> InlinePlan:
     """Plan the inlining of every trivial re-export of the configured shims.
 
@@ -62,9 +64,11 @@ def plan_inline(
     import them (the Python files under ``src`` and ``mocks.collect``). ``only`` limits
     the names inlined, ``shims`` the shims. ``sorter`` sorts the import blocks an
     importer's edit touched (see :mod:`compatlint.ruff_sorter`); without one, the new lines
-    stay where the shim imports were. Nothing is read or written here.
+    stay where the shim imports were; ``formatter`` formats the lines an edit touched (see
+    :mod:`compatlint.codemods.formatting`). Nothing is read or written here.
     """
     planner = _Planner(config, sources, only, sorter)
+    planner.formatter = formatter
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.inline_shim(shim)
@@ -96,6 +100,7 @@ class _Planner:
         self.texts = self.files.texts
         self.only = set(only) if only is not None else None
         self.sorter = sorter
+        self.formatter: Formatter | None = None
         self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
         self.seen_names: set[str] = set()
 
@@ -255,6 +260,7 @@ class _Planner:
             self.plan.manual.append(ManualItem(name, 0, shim, reason))
 
     def finish(self) -> InlinePlan:
+        format_files(self.files, self.formatter)
         self.plan.edits.update(self.files.edits("inline"))
         if self.only is not None:
             self.plan.unknown_only = sorted(self.only - self.seen_names)

@@ -1,0 +1,117 @@
+"""The formatters a codemod's edit goes through: ``ruff format``, or black (processes).
+
+Each edited file is formatted through stdin with ``--stdin-filename`` naming the real file,
+so that the project's settings apply as they do to that file. A file is formatted only if
+it was formatted before the edit (its text comes back unchanged from the formatter): a
+project that formats its files gets formatted edits, one that does not gets its bytes
+back. Only the lines the edit touched are formatted (``--range``, black's
+``--line-ranges``).
+
+Which formatter: black when the project configures ``[tool.black]`` and not
+``[tool.ruff.format]`` — if black is not installed, none (compatlint does not install the
+project's formatter for it); otherwise ruff, with the settings the import sorter uses
+(:func:`compatlint.ruff_sorter.project_settings`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compatlint.codemods.formatting import FormatEdit, Formatter
+from compatlint.errors import CompatlintError
+from compatlint.ruff_sorter import RuffSettings, find_ruff, load_toml, project_settings, table
+
+_WORKERS = 4
+
+
+def _run(command: list[str], text: str, cwd: Path, path: str, name: str) -> str:
+    try:
+        result = subprocess.run(
+            command, input=text.encode("utf-8"), cwd=cwd, capture_output=True, check=False
+        )
+    except OSError as exc:
+        raise CompatlintError(f"cannot run {name}: {exc}", path) from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = message[0] if message else f"exit code {result.returncode}"
+        raise CompatlintError(f"{name} failed while formatting: {detail}", path)
+    return result.stdout.decode("utf-8")
+
+
+def _each(edits: Sequence[FormatEdit], one: Any) -> list[str]:
+    if not edits:
+        return []
+    from concurrent.futures import ThreadPoolExecutor  # not on check's start-up path
+
+    with ThreadPoolExecutor(max_workers=min(_WORKERS, len(edits))) as pool:
+        return list(pool.map(one, edits))
+
+
+@dataclass
+class RuffFormatter:
+    """A :class:`~compatlint.codemods.formatting.Formatter` that runs ``ruff format``."""
+
+    root: Path
+    settings: RuffSettings = field(default_factory=RuffSettings)
+    binary: str | None = None
+
+    def describe(self) -> dict[str, Any]:
+        return {"formatter": "ruff", "settings": self.settings.source}
+
+    def format(self, edits: Sequence[FormatEdit]) -> list[str]:
+        binary = self.binary or (find_ruff() if edits else "")
+        return _each(edits, lambda edit: self._one(binary, edit))
+
+    def _one(self, binary: str, edit: FormatEdit) -> str:
+        if self._format(binary, edit.path, edit.before) != edit.before:
+            return edit.after
+        # The end of --range is exclusive: up to the first column of the next line.
+        return self._format(binary, edit.path, edit.after, f"--range={edit.first}-{edit.last + 1}")
+
+    def _format(self, binary: str, path: str, text: str, *extra: str) -> str:
+        command = [
+            binary,
+            *("format", "--no-cache", *self.settings.arguments(), *extra),
+            *("--stdin-filename", str(self.root / path), "-"),
+        ]
+        return _run(command, text, self.root, path, "ruff")
+
+
+@dataclass
+class BlackFormatter:
+    """A :class:`~compatlint.codemods.formatting.Formatter` that runs black."""
+
+    root: Path
+    binary: str
+
+    def describe(self) -> dict[str, Any]:
+        return {"formatter": "black", "settings": "pyproject.toml [tool.black]"}
+
+    def format(self, edits: Sequence[FormatEdit]) -> list[str]:
+        return _each(edits, self._one)
+
+    def _one(self, edit: FormatEdit) -> str:
+        if self._format(edit.path, edit.before) != edit.before:
+            return edit.after
+        return self._format(edit.path, edit.after, f"--line-ranges={edit.first}-{edit.last}")
+
+    def _format(self, path: str, text: str, *extra: str) -> str:
+        command = [self.binary, "-q", *extra, "--stdin-filename", str(self.root / path), "-"]
+        return _run(command, text, self.root, path, "black")
+
+
+def project_formatter(
+    root: Path, pyproject: Path | None, first_party: Sequence[str] = ()
+) -> Formatter | None:
+    """The project's formatter (see the module docstring); None when it uses black and
+    black is not installed."""
+    data = load_toml(pyproject) if pyproject is not None else None
+    if table(data, "tool", "black") is not None and table(data, "tool", "ruff", "format") is None:
+        binary = shutil.which("black")
+        return BlackFormatter(root, binary) if binary else None
+    return RuffFormatter(root, project_settings(root, pyproject, first_party))
