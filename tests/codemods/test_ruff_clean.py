@@ -268,3 +268,19 @@ def test_black_formats_a_black_project_when_it_is_installed(
     pyproject.write_text("[tool.black]\n[tool.ruff.format]\n", encoding="utf-8")
     assert isinstance(project_formatter(tmp_path, pyproject), RuffFormatter)
     assert isinstance(project_formatter(tmp_path, None), RuffFormatter)
+
+
+def test_check_fix_on_the_example_sorts_and_formats_like_prune(
+    tmp_path: Path, example_root: Path
+) -> None:
+    """``check --fix`` (the pre-commit fix hook) prunes with the same sorting and formatting
+    as ``prune``: the expired fallbacks go and ruff reports nothing new."""
+    root = tmp_path / "example"
+    shutil.copytree(example_root, root, ignore=shutil.ignore_patterns(".*_cache"))
+    config = ["--config", str(root / "pyproject.toml")]
+    fixed = CliRunner().invoke(
+        main, ["check", *config, "--floor", "0.5.11", "--fix", "--no-cache"], catch_exceptions=False
+    )
+    assert "Fixed CL102" in fixed.stderr + fixed.stdout, fixed.output
+    assert ruff_findings(root) - PRE_EXISTING == Counter()
+    assert ruff_format_clean(root) == ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from compatlint.analysis.project import analyze_project
+from compatlint.codemods.formatting import Formatter
 from compatlint.codemods.inline import plan_inline
 from compatlint.codemods.mocks import plan_mocks
 from compatlint.codemods.prune import plan_prune
@@ -27,8 +28,10 @@ def plan_fixes(
     codes: Collection[str],
     *,
     sorter: ImportSorter | None = None,
+    formatter: Formatter | None = None,
 ) -> dict[str, Edit]:
-    """Whole-file edits that fix the findings with ``codes`` (path → edit)."""
+    """Whole-file edits that fix the findings with ``codes`` (path → edit); ``sorter``
+    and ``formatter`` tidy what prune and inline touch, as those commands do."""
     current: dict[str, str | None] = dict(sources)
 
     def take(edits: Mapping[str, Edit]) -> None:
@@ -39,9 +42,9 @@ def plan_fixes(
         return {path: text for path, text in current.items() if text is not None}
 
     if "CL102" in codes:
-        take(plan_prune(config, live(), config.floors).edits)
+        take(plan_prune(config, live(), config.floors, sorter=sorter, formatter=formatter).edits)
     if "CL108" in codes:
-        take(plan_inline(config, live(), sorter=sorter).edits)
+        take(plan_inline(config, live(), sorter=sorter, formatter=formatter).edits)
     if "CL202" in codes and config.mocks is not None and config.mocks.file in current:
         texts = live()
         project = analyze_project(config, texts)

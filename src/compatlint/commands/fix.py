@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.fix import FIXABLE, plan_fixes
 from compatlint.commands.common import project_sources
-from compatlint.commands.inline import project_sorter
+from compatlint.commands.inline import project_formatter_for, project_sorter
 from compatlint.config import config_name
 from compatlint.model import Diagnostic, Edit
 from compatlint.workspace import Workspace
@@ -46,8 +46,10 @@ def apply_fixes(
     sources, _unreadable = project_sources(workspace)
     name = config_name(workspace.config)
     sources[name] = workspace.read(name)
-    sorter = project_sorter(workspace.config, sources) if "CL108" in codes else None
-    edits = plan_fixes(workspace.config, sources, codes, sorter=sorter)
+    tidy = bool(codes & {"CL102", "CL108"})  # prune and inline sort and format what they touch
+    sorter = project_sorter(workspace.config, sources) if tidy else None
+    formatter = project_formatter_for(workspace.config, sources) if tidy else None
+    edits = plan_fixes(workspace.config, sources, codes, sorter=sorter, formatter=formatter)
     if write and edits:
         workspace.apply(edits.values())
     return FixResult(edits, codes)
