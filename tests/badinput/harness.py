@@ -140,7 +140,8 @@ def assert_refused(
     line: int | None = None,
     says: str | None = None,
 ) -> str:
-    """Exit 2, exactly one non-empty line on stderr that starts ``compatlint: error:``,
+    """Exit 2, exactly one error line on stderr (``compatlint: error:``, alone but for
+    warnings; or click's ``Error:`` under its usage lines) that
     names ``names`` (a path or other key word) and, when given, ``:line:`` and ``says``;
     no traceback anywhere. Returns the line."""
     assert "Traceback" not in ran.stderr + ran.stdout, ran.stderr
@@ -149,6 +150,10 @@ def assert_refused(
     assert ran.exit_code == 2, (ran.exit_code, ran.stderr, ran.stdout)
     assert len(errors) == 1, lines
     message = errors[0]
+    if message.startswith("compatlint: error:"):
+        # Our own errors are one line; only warnings (a skipped file) may stand beside it.
+        others = [text for text in lines if text != message]
+        assert all(text.startswith("compatlint: warning:") for text in others), lines
     if names is not None:
         assert names in message, message
     if line is not None:
