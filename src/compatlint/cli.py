@@ -131,7 +131,7 @@ def _floor_overrides(config, floors: tuple[str, ...]):
             config.upstreams,
             config.primary,
             tracks=tracks,
-            dependencies=config.floor_names().dependencies,
+            dependencies=names.dependencies,
         )
     except VersionError as exc:
         raise click.UsageError(str(exc)) from None
