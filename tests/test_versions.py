@@ -104,7 +104,9 @@ def test_a_floor_for_an_upstream_keeps_its_configured_spelling() -> None:
     [
         ("xpux=0.5.19", "did you mean 'xpu'?"),
         ("sglan=0.5.19", "did you mean 'sglang'?"),
-        ("numpy=2.0", "known: sglang, xpu"),
+        ("numpy=2.0", "known: python, sglang, xpu"),
+        ("pyhton=3.10", "did you mean 'python'?"),
+        ("nmupy=1.24", "known: python, sglang, xpu"),
     ],
 )
 def test_an_unknown_floor_name_is_an_error_with_the_closest_name(value: str, hint: str) -> None:

@@ -86,7 +86,8 @@ def _floor_option(function):
         multiple=True,
         metavar="[NAME=]VERSION",
         help="Minimum supported version: 0.5.11 (default upstream), xpu=0.5.19 (a track), "
-        "scipy=1.11 (an upstream). Repeatable; overrides the config.",
+        "scipy=1.11 (an upstream or a dependency), python=3.10. Repeatable; overrides the "
+        "config, which overrides the project's metadata.",
     )(function)
 
 
@@ -110,16 +111,28 @@ def _load_config(config_file: Path | None, floors: tuple[str, ...] = ()):
 
 
 def _floor_overrides(config, floors: tuple[str, ...]):
-    """The ``--floor`` values as floors; a name that is neither a configured upstream nor a
-    known track, or two versions for one name, is a usage error."""
+    """The ``--floor`` values as floors; a name that is not a configured upstream, ``python``,
+    a dependency of the project or a known track, or two versions for one name, is a usage
+    error."""
     from compatlint.versions import VersionError, floor_option_names, parse_floor_options
 
     tracks = set(config.floors.tracks)
-    known = {name.lower() for name in config.upstreams} | tracks
-    if any(name not in known for name in floor_option_names(floors, config.primary)):
+    names = config.floor_names(tracks)
+    unknown = [
+        name
+        for name in floor_option_names(floors, config.primary)
+        if name and names.upstream(name) is None and not names.is_track(name)
+    ]
+    if unknown:
         tracks |= _tracks_named_in_tags(config)
     try:
-        return parse_floor_options(floors, config.upstreams, config.primary, tracks=tracks)
+        return parse_floor_options(
+            floors,
+            config.upstreams,
+            config.primary,
+            tracks=tracks,
+            dependencies=names.dependencies,
+        )
     except VersionError as exc:
         raise click.UsageError(str(exc)) from None
 

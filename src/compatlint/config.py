@@ -11,14 +11,15 @@ import json
 import os
 import re
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from packaging.version import Version
 
 from compatlint.errors import ConfigError
+from compatlint.floor_sources import FloorSources, dependency_names, floor_sources
 from compatlint.predicates import Predicate, lower_bound, read_predicates
 from compatlint.reading import (
     DEFAULT_MAX_FILE_SIZE,
@@ -29,7 +30,7 @@ from compatlint.reading import (
     read_regular,
 )
 from compatlint.spelling import did_you_mean, is_dotted_name
-from compatlint.versions import Floors, VersionError, parse_version
+from compatlint.versions import FloorNames, Floors, VersionError, parse_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -97,6 +98,11 @@ class Config:
     #: The lower bound of ``[project] requires-python``: the floor of the ``python`` upstream.
     python_floor: Version | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    #: ``[project] requires-python`` and ``dependencies`` as written: default floors and tops.
+    requires_python: str | None = None
+    dependencies: tuple[str, ...] = ()
+    #: The floors given on the command line (already layered into ``floors``).
+    command_line_floors: Floors = field(default_factory=Floors)
 
     @property
     def primary(self) -> str:
@@ -105,21 +111,38 @@ class Config:
 
     def with_floors(self, overrides: Floors) -> Config:
         """This config with command-line floors layered over the configured ones."""
-        return Config(
-            root=self.root,
-            config_path=self.config_path,
-            upstreams=self.upstreams,
-            shims=self.shims,
-            src=self.src,
+        return replace(
+            self,
             floors=self.floors.merged(overrides),
-            heavy_imports=self.heavy_imports,
-            policy_docs=self.policy_docs,
-            mocks=self.mocks,
-            exclude=self.exclude,
-            walk=self.walk,
-            predicates=self.predicates,
-            python_floor=self.python_floor,
-            max_file_size=self.max_file_size,
+            command_line_floors=self.command_line_floors.merged(overrides),
+        )
+
+    def floor_names(self, tracks: Iterable[str] = ()) -> FloorNames:
+        """The names a floor may be set for: upstreams, ``python``, the configured tracks and
+        ``tracks``, the project's dependencies and its predicates' upstreams."""
+        return _floor_names(self.upstreams, self.dependencies, self.predicates, tracks=tracks)
+
+    @property
+    def floor_sources(self) -> FloorSources:
+        """Every floor with where it came from; metadata defaults for the rest (gates)."""
+        configured = Floors(
+            primary=self.floors.primary,
+            upstreams={
+                name: version
+                for name, version in self.floors.upstreams.items()
+                if name not in self.command_line_floors.upstreams
+            },
+            tracks={
+                name: version
+                for name, version in self.floors.tracks.items()
+                if name not in self.command_line_floors.tracks
+            },
+        )
+        return floor_sources(
+            configured=configured,
+            command_line=self.command_line_floors,
+            requires_python=self.requires_python,
+            dependencies=self.dependencies,
         )
 
     def digest(self) -> str:
@@ -194,6 +217,13 @@ def toml_error(exc: ValueError, text: str) -> tuple[str, int | None]:
 
 def read_tool_table(path: Path) -> tuple[dict[str, Any], str]:
     """The raw ``[tool.compatlint]`` table of ``path`` and the file's text."""
+    table, _, text = read_pyproject(path)
+    return table, text
+
+
+def read_pyproject(path: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The raw ``[tool.compatlint]`` and ``[project]`` tables of ``path`` (parsed once) and
+    the file's text."""
     shown = str(path)
     try:
         data = read_regular(path, DEFAULT_MAX_FILE_SIZE)
@@ -216,18 +246,21 @@ def read_tool_table(path: Path) -> tuple[dict[str, Any], str]:
     table = tool.get("compatlint") if isinstance(tool, dict) else None
     if not isinstance(table, dict):
         raise ConfigError("no [tool.compatlint] table", shown)
-    return table, text
+    project = document.get("project")
+    return table, project if isinstance(project, dict) else {}, text
 
 
 def load_config(path: Path) -> Config:
     """Read, validate and check the paths of the configuration in ``path``."""
-    table, text = read_tool_table(path)
+    table, project, text = read_pyproject(path)
+    requires_python = project.get("requires-python")
     config = parse_config(
         table,
         root=path.parent.resolve(),
         config_path=path,
         text=text,
-        requires_python=_requires_python(text),
+        requires_python=requires_python if isinstance(requires_python, str) else None,
+        dependencies=_strings(project.get("dependencies")),
     )
     _check_paths_exist(config, text)
     return config
@@ -240,9 +273,11 @@ def parse_config(
     config_path: Path,
     text: str = "",
     requires_python: str | None = None,
+    dependencies: Sequence[str] = (),
 ) -> Config:
     """Validate the ``[tool.compatlint]`` table (no file system access). ``requires_python``
-    is the project's ``[project] requires-python``, the default floor of ``python``."""
+    and ``dependencies`` are the project's ``[project]`` keys: the default floors of
+    ``python`` and of each dependency, and the names a floor may be set for."""
     reader = _TableReader(str(config_path), text)
     for key in table:
         if key not in KNOWN_KEYS:
@@ -265,7 +300,8 @@ def parse_config(
     shims = reader.string_list("shim", table["shim"], allow_str=True)
 
     src = reader.string_list("src", table.get("src", ["."]), allow_str=True)
-    floors = _read_floors(reader, table, upstreams)
+    predicates = read_predicates(table.get("predicates", {}), reader.fail)
+    floors = _read_floors(reader, table, _floor_names(upstreams, dependencies, predicates))
     heavy = reader.string_list("heavy-imports", table.get("heavy-imports", []))
     docs = reader.string_list("policy-docs", table.get("policy-docs", []), allow_str=True)
     exclude = reader.string_list("exclude", table.get("exclude", []), allow_str=True)
@@ -288,7 +324,6 @@ def parse_config(
     if not isinstance(walk, dict):
         reader.fail("walk", "'walk' must be a table")
 
-    predicates = read_predicates(table.get("predicates", {}), reader.fail)
     max_file_size = DEFAULT_MAX_FILE_SIZE
     if MAX_FILE_SIZE_KEY in table:
         try:
@@ -315,22 +350,39 @@ def parse_config(
         max_file_size=max_file_size,
         predicates=predicates,
         python_floor=lower_bound(requires_python) if requires_python else None,
+        requires_python=requires_python,
+        dependencies=tuple(dependencies),
     )
 
 
-def _requires_python(text: str) -> str | None:
-    """``[project] requires-python`` of a pyproject text that already parsed."""
-    value = tomllib.loads(text).get("project", {}).get("requires-python")
-    return value if isinstance(value, str) else None
+def _strings(value: Any) -> tuple[str, ...]:
+    """The strings of a list read from ``[project]`` (not ours to validate: pip does)."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
 
 
-def _read_floors(reader: _TableReader, table: Mapping[str, Any], upstreams: tuple[str, ...]):
+def _floor_names(
+    upstreams: tuple[str, ...],
+    dependencies: Sequence[str],
+    predicates: Mapping[str, Predicate],
+    tracks: Iterable[str] = (),
+) -> FloorNames:
+    fixed = [p.upstream for p in predicates.values() if p.upstream is not None]
+    return FloorNames.of(upstreams, tracks, [*dependency_names(dependencies), *fixed])
+
+
+def _read_floors(reader: _TableReader, table: Mapping[str, Any], names: FloorNames) -> Floors:
+    upstreams = names.upstreams
     ups = {}
     floor = table.get("floor")
     if isinstance(floor, dict):
-        for name, value in floor.items():
-            if name not in upstreams:
-                reader.fail("floor", f"'floor' names {name!r}, which is not an upstream")
+        for key, value in floor.items():
+            name = names.upstream(key)
+            if name is None:
+                reader.fail("floor", f"'floor': {names.unknown(key)}")
+            if name in ups:
+                reader.fail("floor", f"'floor' names {name!r} twice")
             ups[name] = reader.version("floor", value)
     elif floor is not None:
         ups[upstreams[0]] = reader.version("floor", floor)

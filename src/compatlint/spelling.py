@@ -6,10 +6,16 @@ import difflib
 import re
 
 
+def closest(key: str, known: tuple[str, ...]) -> str | None:
+    """The one of ``known`` that ``key`` is most likely a misspelling of, if any is close."""
+    close = difflib.get_close_matches(key, known, n=1)
+    return close[0] if close else None
+
+
 def did_you_mean(key: str, known: tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``known``, or nothing."""
-    close = difflib.get_close_matches(key, known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(key, known)
+    return f" (did you mean {close!r}?)" if close else ""
 
 
 def is_dotted_name(name: str) -> bool:

@@ -7,7 +7,6 @@ and ``v0.5.7`` parses. A floor is the oldest upstream release still supported; a
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from packaging.version import InvalidVersion, Version
 
 from compatlint.model import CoverOp, Fate, Tag
+from compatlint.spelling import closest
 
 _VERSION_TEXT = re.compile(r"^[vV]?\d+(\.\d+)*([._-]?(post|dev|rc|a|b)\d*)*(\+[\w.]+)?$")
 
@@ -126,6 +126,72 @@ class Floors:
         return ", ".join(parts) or "no floor"
 
 
+#: The interpreter: an upstream every project has, for version gates and tags alike.
+PYTHON = "python"
+
+
+def dependency_name(name: str) -> str:
+    """A distribution name as PEP 503 writes it: ``Foo_Bar`` and ``foo.bar`` are ``foo-bar``."""
+    return _SEPARATORS.sub("-", name).lower()
+
+
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
+@dataclass(frozen=True)
+class FloorNames:
+    """The names a floor may be set for, and the key each is stored under.
+
+    A configured upstream (any case; its configured spelling), ``python``, a track, or a
+    package the project depends on (``[project] dependencies``, a predicate's upstream:
+    its PEP 503 name). Anything else is a typo: a floor for a name nothing reads would
+    judge nothing, silently.
+    """
+
+    upstreams: tuple[str, ...] = ()
+    tracks: frozenset[str] = frozenset()
+    dependencies: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls, upstreams: Iterable[str], tracks: Iterable[str] = (), dependencies: Iterable[str] = ()
+    ) -> FloorNames:
+        return cls(
+            tuple(upstreams),
+            frozenset(name.lower() for name in tracks),
+            frozenset(dependency_name(name) for name in dependencies),
+        )
+
+    def upstream(self, key: str) -> str | None:
+        """The upstream key ``key`` names, or None (a track, or unknown)."""
+        lowered = key.lower()
+        for name in self.upstreams:
+            if name.lower() == lowered or dependency_name(name) == dependency_name(key):
+                return name
+        if lowered == PYTHON:
+            return PYTHON
+        if lowered in self.tracks:
+            return None
+        canonical = dependency_name(key)
+        return canonical if canonical in self.dependencies else None
+
+    def is_track(self, key: str) -> bool:
+        return self.upstream(key) is None and key.lower() in self.tracks
+
+    def unknown(self, key: str) -> str:
+        """Why ``key`` is refused, with the closest known name when one is close."""
+        message = (
+            f"{key!r} is not a configured upstream, python, a dependency of the project "
+            "or a track the project's tags name"
+        )
+        known = sorted({*self.upstreams, PYTHON, *self.tracks, *self.dependencies})
+        by_lower = {name.lower(): name for name in known}
+        close = closest(key.lower(), tuple(by_lower))
+        if close is not None:
+            return f"{message} (did you mean {by_lower[close]!r}?)"
+        return f"{message} (known: {', '.join(known)})"
+
+
 def floor_option_names(values: Iterable[str], primary: str) -> list[str]:
     """The names ``--floor`` values set (lower case; the primary for a bare version)."""
     return [_floor_key(value, primary)[0] for value in values]
@@ -137,16 +203,18 @@ def parse_floor_options(
     primary: str,
     *,
     tracks: Iterable[str] = (),
+    dependencies: Iterable[str] = (),
 ) -> Floors:
-    """Read ``--floor`` values: ``0.5.11`` (primary upstream), ``scipy=1.11``, ``xpu=0.5.19``.
+    """Read ``--floor`` values: ``0.5.11`` (primary upstream), ``scipy=1.11``, ``xpu=0.5.19``,
+    ``python=3.10``.
 
-    A key names a configured upstream (any case) or a known track: one configured, or one
-    the project's tags name. Any other key is a typo, not a new track — a misspelt track
-    would silently judge nothing — so it is an error with the closest known name. Two
-    different versions for one name are an error too, rather than the last one winning.
+    A key is one of :class:`FloorNames`: a configured upstream, ``python``, a known track
+    (one configured, or one the project's tags name) or one of ``dependencies``. Any other
+    key is a typo, not a new track — a misspelt track would silently judge nothing — so it
+    is an error with the closest known name. Two different versions for one name are an
+    error too, rather than the last one winning.
     """
-    upstream_names = {name.lower(): name for name in upstreams}
-    track_names = {name.lower() for name in tracks} - set(upstream_names)
+    names = FloorNames.of(upstreams, tracks, dependencies)
     ups: dict[str, Version] = {}
     track_floors: dict[str, Version] = {}
     given: dict[str, str] = {}
@@ -154,15 +222,15 @@ def parse_floor_options(
         key, version_text = _floor_key(value, primary)
         if not key:
             raise VersionError(f"--floor {value!r}: empty track name")
-        if key not in upstream_names and key not in track_names:
-            known = sorted({*upstream_names.values(), *track_names})
-            raise VersionError(f"--floor {value!r}: {_unknown_name(key, known)}")
+        upstream = names.upstream(key)
+        if upstream is None and not names.is_track(key):
+            raise VersionError(f"--floor {value!r}: {names.unknown(key)}")
         try:
             version = parse_version(version_text)
         except VersionError as exc:
             raise VersionError(f"--floor {value!r}: {exc}") from None
-        if key in upstream_names:
-            target, name = ups, upstream_names[key]
+        if upstream is not None:
+            target, name = ups, upstream
         else:
             target, name = track_floors, key
         if name in target and target[name] != version:
@@ -179,14 +247,3 @@ def _floor_key(value: str, primary: str) -> tuple[str, str]:
     if not sep:
         key, version_text = primary, value
     return key.strip().lower(), version_text
-
-
-def _unknown_name(key: str, known: list[str]) -> str:
-    """Why ``key`` is refused, with the closest configured name when one is close."""
-    message = f"{key!r} is not a configured upstream or a track the project's tags name"
-    close = difflib.get_close_matches(key, [name.lower() for name in known], n=1)
-    if close:
-        spelled = next(name for name in known if name.lower() == close[0])
-        return f"{message} (did you mean {spelled!r}?)"
-    shown = ", ".join(known) or "none"
-    return f"{message} (known: {shown})"

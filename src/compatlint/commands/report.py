@@ -7,7 +7,8 @@ from compatlint.config import Config
 
 
 def run_report(config: Config, *, output_format: str = "text", color: bool = False) -> Outcome:
-    """The sites table of every configured shim (text, JSON or Markdown)."""
+    """The sites table of every configured shim (text, JSON or Markdown), under the floors
+    and where each came from."""
     from compatlint.analysis.project import grammar_for, shim_model
     from compatlint.report.sites import render_sites, site_rows
     from compatlint.workspace import Workspace
@@ -16,4 +17,7 @@ def run_report(config: Config, *, output_format: str = "text", color: bool = Fal
     grammar = grammar_for(config)
     shims = [shim_model(config, path, workspace.read(path), grammar) for path in config.shims]
     rows = site_rows(shims, config.floors, config.primary)
-    return Outcome(render_sites(rows, output_format, floors=config.floors, color=color))
+    text = render_sites(
+        rows, output_format, floors=config.floors, sources=config.floor_sources, color=color
+    )
+    return Outcome(text)

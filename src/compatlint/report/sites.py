@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from compatlint.analysis.shim import ShimModel
+from compatlint.floor_sources import FloorSources
 from compatlint.sitekinds import site_fate
 from compatlint.versions import Floors
 
@@ -54,12 +55,22 @@ def site_rows(shims: Iterable[ShimModel], floors: Floors, primary: str) -> list[
     return rows
 
 
-def render_sites(rows: list[SiteRow], fmt: str, *, floors: Floors, color: bool = False) -> str:
-    """The rows as an aligned text table, Markdown or JSON."""
+def render_sites(
+    rows: list[SiteRow],
+    fmt: str,
+    *,
+    floors: Floors,
+    sources: FloorSources | None = None,
+    color: bool = False,
+) -> str:
+    """The rows as an aligned text table, Markdown or JSON. ``sources``: every floor and
+    where it came from — a "Floors" block above the text table, ``floor_sources`` in JSON
+    (``floors`` keeps the floors that judge tags: config and command line)."""
     if fmt == "json":
         payload = {
             "version": 1,
             "floors": floors.to_json(),
+            "floor_sources": sources.to_json() if sources is not None else {},
             "sites": [row.__dict__ for row in rows],
         }
         return json.dumps(payload, indent=2) + "\n"
@@ -67,8 +78,9 @@ def render_sites(rows: list[SiteRow], fmt: str, *, floors: Floors, color: bool =
         lines = ["| " + " | ".join(_HEADERS) + " |", "|" + " --- |" * len(_HEADERS)]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r.cells()) + " |" for r in rows]
         return "\n".join(lines) + "\n"
+    block = "\n".join(sources.lines()) + "\n\n" if sources is not None else ""
     if color:
-        return _rich_table(rows, floors)
+        return block + _rich_table(rows, floors)
     widths = [max([len(h)] + [len(r.cells()[i]) for r in rows]) for i, h in enumerate(_HEADERS)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(_HEADERS, widths, strict=False)).rstrip()]
     lines += [
@@ -76,7 +88,7 @@ def render_sites(rows: list[SiteRow], fmt: str, *, floors: Floors, color: bool =
         for r in rows
     ]
     lines.append(_summary(rows, floors))
-    return "\n".join(lines) + "\n"
+    return block + "\n".join(lines) + "\n"
 
 
 def _summary(rows: list[SiteRow], floors: Floors) -> str:
