@@ -17,8 +17,9 @@ rule can name the part of a condition that is decided.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from compatlint.analysis.version_gates import GateEnv, evaluate_gate
 from compatlint.analysis.version_subjects import (
@@ -42,8 +43,19 @@ IF, WHILE, ASSERT, TERNARY, FILTER, DECORATOR = (
 FLAG, OPERAND, COMPARE = "flag", "operand", "compare"
 #: Decorator names whose condition argument is a gate (``pytest.mark.skipif``).
 CONDITION_DECORATORS = frozenset({"skipif", "xfail"})
-#: Words without which a file cannot read a version the evaluator understands.
-GATE_NEEDLES = (b"version", b"Version", b"VERSION")
+#: Words without which a file cannot read a version the evaluator understands: every
+#: subject reads ``sys.version_info``/``sys.version``, ``platform.python_version()``, an
+#: ``__version__`` or an installed distribution's metadata (or a constant of another
+#: module that does: the second round, :func:`exported_names`).
+GATE_NEEDLES = (
+    b"version_info",
+    b"__version__",
+    b"python_version",
+    b"sys.version",
+    b"import version",
+    b"metadata",
+    b"pkg_resources",
+)
 _BUILTINS = frozenset({"tuple", "map", "int"})
 
 
@@ -190,13 +202,11 @@ class _Collector(ast.NodeVisitor):
         self.context = context
         self.env = env
         self.sites: list[GateSite] = []
-        self.shadows: list[frozenset[str]] = []
-        self.module_names = (
-            frozenset(context.imports)
-            | frozenset(context.constants)
-            | context.functions
-            | _BUILTINS
-        )
+        #: the scopes around the current node, each computing its local names on demand
+        self.shadows: list[Callable[[], frozenset[str]]] = []
+        #: a gate reads at least one of these (an import, a constant, a predicate)
+        self.heads = frozenset(context.imports) | frozenset(context.constants) | context.functions
+        self.module_names = self.heads | _BUILTINS
         root = (context.module or "").split(".")[0]
         self.project_prefix = f"{root}." if root else None
 
@@ -217,8 +227,13 @@ class _Collector(ast.NodeVisitor):
                     self.add(FLAG, value, where=target, name=target.id)
 
     def condition(self, kind: str, expr: ast.expr) -> None:
-        if not self.shadowed(expr) and self.is_gate(expr):
+        if self.reads_heads(expr) and self.is_gate(expr) and not self.shadowed(expr):
             self.add(kind, expr)
+
+    def reads_heads(self, expr: ast.expr) -> bool:
+        """The cheap test first: ``expr`` reads a module-level name a gate can start with."""
+        heads = self.heads
+        return any(isinstance(n, ast.Name) and n.id in heads for n in ast.walk(expr))
 
     def add(self, kind: str, expr: ast.expr, *, where: ast.AST | None = None, name: str = ""):
         """A root site and, below it, the operands of its ``and``/``or``/``not``."""
@@ -252,14 +267,13 @@ class _Collector(ast.NodeVisitor):
         else than what the module's context says."""
         if not self.shadows:
             return False
-        local = frozenset().union(*self.shadows) & self.module_names
+        local = frozenset().union(*(names() for names in self.shadows)) & self.module_names
         return any(isinstance(n, ast.Name) and n.id in local for n in ast.walk(expr))
 
     def compare(self, node: ast.Compare) -> None:
         """A comparison with a version constant (CL105 through constants)."""
-        if self.shadowed(node):
-            return
-        if any(self.may_hold_version(operand) for operand in (node.left, *node.comparators)):
+        operands = (node.left, *node.comparators)
+        if any(self.may_hold_version(o) for o in operands) and not self.shadowed(node):
             self.sites.append(GateSite(COMPARE, *_span(node), ast.unparse(node)))
 
     def may_hold_version(self, operand: ast.expr) -> bool:
@@ -298,7 +312,7 @@ class _Collector(ast.NodeVisitor):
                 self.visit(default)
         if node.returns is not None:
             self.visit(node.returns)
-        self.within(_function_locals(node), node.body)
+        self.within(_lazy(_function_locals, node), node.body)
 
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
@@ -306,20 +320,16 @@ class _Collector(ast.NodeVisitor):
         for default in (*node.args.defaults, *node.args.kw_defaults):
             if default is not None:
                 self.visit(default)
-        self.within(frozenset(_parameters(node.args)), [node.body])
+        self.within(_lazy(lambda n: frozenset(_parameters(n.args)), node), [node.body])
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.decorated(node.decorator_list)
         for base in (*node.bases, *node.keywords):
             self.visit(base)
-        self.within(_stored_names(node.body), node.body)
+        self.within(_lazy(lambda n: _stored_names(n.body), node), node.body)
 
     def visit_ListComp(self, node: ast.expr) -> None:
-        generators = node.generators  # type: ignore[attr-defined]
-        names = frozenset(
-            n.id for g in generators for n in ast.walk(g.target) if isinstance(n, ast.Name)
-        )
-        self.within(names, [node])
+        self.within(_lazy(_comprehension_targets, node), [node])
 
     visit_SetComp = visit_GeneratorExp = visit_DictComp = visit_ListComp
 
@@ -328,7 +338,7 @@ class _Collector(ast.NodeVisitor):
             self.condition(FILTER, test)
         self.generic_visit(node)
 
-    def within(self, names: frozenset[str], nodes: list) -> None:
+    def within(self, names: Callable[[], frozenset[str]], nodes: list) -> None:
         self.shadows.append(names)
         for child in nodes:
             if isinstance(child, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
@@ -343,6 +353,25 @@ class _Collector(ast.NodeVisitor):
             if condition is not None:
                 self.condition(DECORATOR, condition)
             self.visit(decorator)
+
+
+def _lazy(compute: Callable[[Any], frozenset[str]], node: ast.AST) -> Callable[[], frozenset[str]]:
+    """``compute(node)``, computed once and only when asked."""
+    found: list[frozenset[str]] = []
+
+    def names() -> frozenset[str]:
+        if not found:
+            found.append(compute(node))
+        return found[0]
+
+    return names
+
+
+def _comprehension_targets(node: ast.expr) -> frozenset[str]:
+    generators = node.generators  # type: ignore[attr-defined]
+    return frozenset(
+        n.id for g in generators for n in ast.walk(g.target) if isinstance(n, ast.Name)
+    )
 
 
 def _operands(expr: ast.expr) -> Iterator[ast.expr]:
