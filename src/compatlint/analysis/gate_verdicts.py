@@ -126,26 +126,30 @@ def _has_operands(expr: ast.expr) -> bool:
 
 def series_bound(expr: ast.expr, context: ModuleContext, env: GateEnv) -> str | None:
     """Why ``expr`` (a comparison or a predicate call) is undecidable at the floor, if it
-    is: one of its undecided version tests has a bound ``B`` above the floor ``F`` but
-    in ``F``'s own release series — the same major and minor (``3.10.1`` at floor
-    ``3.10``, ``1.24.3`` at floor ``1.24``) — and not above the window's top. Moving the
-    floor by a minor never decides such a gate; a bound in a later series (``(3, 13)`` at
-    floor 3.10) is simply newer code and not reported."""
+    is: one of its undecided version tests has a bound finer than the floor — above the
+    floor, equal to it on every component the floor states (trailing zeros aside), with
+    a further non-zero component (``3.10.1`` at floor ``3.10``, ``1.24.3`` at floor
+    ``1.24``, ``0.5.10.post1`` at floor ``0.5.10``) — and not above the window's top.
+    No floor of the same precision ever decides such a gate; a bound that a floor of the
+    same precision can reach (``(3, 13)`` at floor 3.10, ``0.5.11`` at floor 0.5.10) is
+    code for newer versions and not reported."""
     for text, upstream, bound in _undecided_bounds(expr, context, env):
         window = env.window(upstream)
-        if window is not None and _in_floor_series(bound, window):
+        if window is not None and _finer_than_floor(bound, window):
             return (
-                f"`{text}` depends on {upstream} {bound}, a release inside the floor's own "
-                f"series that the floor does not fix ({window.describe()})"
+                f"`{text}` depends on {upstream} {bound}, a level the floor does not fix "
+                f"({window.describe()})"
             )
     return None
 
 
-def _in_floor_series(bound: Version, window: Window) -> bool:
-    def series(version: Version) -> tuple[int, ...]:
-        return (*version.release, 0)[:2]
-
-    if bound <= window.floor or series(bound) != series(window.floor):
+def _finer_than_floor(bound: Version, window: Window) -> bool:
+    stated = list(window.floor.release)
+    while len(stated) > 1 and stated[-1] == 0:
+        stated.pop()
+    size = len(stated)
+    padded = (*bound.release, *(0,) * size)
+    if bound <= window.floor or list(padded[:size]) != stated:
         return False
     return window.top is None or bound <= window.top
 

@@ -14,18 +14,19 @@ from compatlint.rules.gate_cases import NP, NP_VERSION, NUMPY_FLOORS, UTIL, loca
 class UndecidableGate(Rule):
     code = "CL113"
     name = "undecidable-gate"
-    summary = "A version test depends on a patch level inside the floor's own series."
+    summary = "A version test depends on a patch level the floor does not fix."
     what = """
-Flags a version test that is not decided over the window because one of its bounds lies
-inside the floor's own release series: above the floor, with the same major and minor
-(`(3, 10, 1)` at python floor 3.10, `1.24.3` at numpy floor 1.24), and not above the
-window's top. `(3, 10) <= sys.version_info < (3, 10, 1)` at floor 3.10 is such a test:
-3.10.0 still takes the branch, so no floor that names a minor version ever removes it.
+Flags a version test that is not decided over the window because one of its bounds is
+finer than the floor: above the floor, equal to it on every component the floor states
+(trailing zeros aside), with a further non-zero component — `(3, 10, 1)` at python floor
+3.10, `1.24.3` at numpy floor 1.24 — and not above the window's top.
+`(3, 10) <= sys.version_info < (3, 10, 1)` at floor 3.10 is such a test: 3.10.0 still
+takes the branch, so no floor that names a minor version ever removes it.
 
-A test is only reported for this reason. One whose bound lies in a later series
-(`sys.version_info >= (3, 13)` at floor 3.10, `== (3, 11)`) is undecided because it
-serves newer versions — legitimate code, not reported; one that reads an upstream
-without a floor is not reported either.
+A test is only reported for this reason. One whose bound a floor of the same precision
+can reach (`sys.version_info >= (3, 13)` or `== (3, 11)` at floor 3.10, `0.5.11` at
+floor 0.5.10) is undecided because it serves newer versions — legitimate code, not
+reported; one that reads an upstream without a floor is not reported either.
 """
     why = """
 `compatlint prune` never folds an undecided gate, and this one will outlive every floor
@@ -64,6 +65,11 @@ if (3, 10) <= sys.version_info < (3, 10, 1):
             NP + "if Version(np.__version__) < Version('1.23.5'):\n    pass\n",
             path=UTIL,
             config=NUMPY_FLOORS,
+        ),
+        Case(
+            NP + "if Version(np.__version__) < Version('1.24.5'):\n    pass\n",
+            path=UTIL,
+            config={**NUMPY_FLOORS, "floor": {"sglang": "0.5.10", "numpy": "1.24.2"}},
         ),
     )
     INVALID = (
