@@ -47,6 +47,7 @@ def test_engine_equals_the_pure_analysis(example: Path) -> None:
     assert fast.shims == pure.shims
     assert fast.mock_list == pure.mock_list
     assert fast.doc_tags == pure.doc_tags
+    assert fast.gates == pure.gates
     for path, facts in pure.files.items():
         assert fast.files[path].imports == facts.imports, path
         assert fast.files[path].inline_fallbacks == facts.inline_fallbacks
@@ -59,6 +60,7 @@ def test_pool_gives_the_same_facts(example: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(engine, "POOL_MIN_BYTES", 1)
     pooled = _gather(example, use_cache=False)
     assert pooled.files == sequential.files
+    assert pooled.gates == sequential.gates
 
 
 def test_codec_round_trip(example: Path) -> None:

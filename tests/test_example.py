@@ -42,6 +42,7 @@ NEWLY_EXPIRED_AT_0_5_11 = [
     ("CL102", SHIM, 114),
     ("CL102", SHIM, 154),
     ("CL102", SHIM, 203),
+    ("CL112", "src/servo/handlers/embed.py", 31),
 ]
 
 

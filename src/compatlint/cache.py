@@ -26,6 +26,7 @@ from typing import Any
 from packaging.version import Version
 
 from compatlint import __version__
+from compatlint.analysis.gate_facts import GateContext, GateFacts, GateSite
 from compatlint.analysis.imports import FileFacts, Span
 from compatlint.analysis.mocklist import MockEntry, MockList
 from compatlint.analysis.shim import ShimModel
@@ -33,7 +34,9 @@ from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, 
 from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
-FORMAT = 3  # 3: guards (site outcomes, misplaced tags); 2: __all__ in every written form
+FORMAT = (
+    4  # 4: gate facts; 3: guards (site outcomes, misplaced tags); 2: __all__ in every written form
+)
 
 _RECORDS: dict[str, type] = {
     cls.__name__: cls
@@ -48,6 +51,9 @@ _RECORDS: dict[str, type] = {
         AllEntry,
         MockList,
         MockEntry,
+        GateFacts,
+        GateContext,
+        GateSite,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (SiteKind, CoverOp)}

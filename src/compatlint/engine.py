@@ -13,11 +13,14 @@ import os
 import sys
 from collections.abc import Iterable
 
+from compatlint.analysis.gate_facts import GateFacts
 from compatlint.analysis.imports import FileFacts
 from compatlint.analysis.mocklist import read_mock_list
 from compatlint.analysis.project import (
     ProjectFacts,
     facts_for_file,
+    gate_facts_of,
+    gate_file_rounds,
     grammar_for,
     mentions_needle,
     needles_for,
@@ -74,9 +77,25 @@ def gather_facts(
         else:
             pending.append(rel)
 
-    for facts in _compute(config, workspace, pending, show_progress):
+    for facts in _compute(config, workspace, pending, show_progress, _Worker(config)):
         project.files[facts.path] = facts
         remember("file", facts.path, facts)
+
+    contents = {rel: workspace.read_bytes(rel) for rel in wanted if rel.endswith(".py")}
+    gate_worker = _GateWorker(config)
+    for first in (True, False):
+        known = None if first else list(project.gates.values())
+        chosen = gate_file_rounds(config, contents, known)
+        missing = []
+        for rel in chosen:
+            gates = cached("gates", rel)
+            if gates is None:
+                missing.append(rel)
+            else:
+                project.gates[rel] = gates
+        for gates in _compute(config, workspace, missing, show_progress, gate_worker):
+            project.gates[gates.path] = gates
+            remember("gates", gates.path, gates)
 
     for shim in config.shims:
         model = cached("shim", shim)
@@ -107,13 +126,15 @@ def gather_facts(
 
 
 def _compute(
-    config: Config, workspace: Workspace, pending: list[str], show_progress: bool | None
-) -> Iterable[FileFacts]:
+    config: Config, workspace: Workspace, pending: list[str], show_progress, work=None
+) -> Iterable:
+    """``work.facts_of`` (file facts by default) of every pending file, on a pool when
+    there is enough of them."""
+    work = work or _Worker(config)
     texts = [(rel, workspace.read(rel)) for rel in pending]
     size = sum(len(text) for _, text in texts)
     if show_progress is None:
         show_progress = len(texts) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-    work = _Worker(config)
     if len(texts) >= POOL_MIN_FILES and size >= POOL_MIN_BYTES and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -147,7 +168,16 @@ class _Worker:
             return facts_for_file(self.config, rel, text, force=rel in self.config.shims)
 
 
-def _with_progress(results: Iterable[FileFacts], total: int, show: bool) -> Iterable[FileFacts]:
+class _GateWorker(_Worker):
+    """Picklable job for the pool: the gate facts of a chunk of files."""
+
+    def facts_of(self, item: tuple[str, str]) -> GateFacts:  # type: ignore[override]
+        rel, text = item
+        with nesting_guard(rel):
+            return gate_facts_of(self.config, rel, text)
+
+
+def _with_progress(results: Iterable, total: int, show: bool) -> Iterable:
     if not show:
         yield from results
         return

@@ -7,9 +7,17 @@ no rule can fire in it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from compatlint.analysis.gate_facts import (
+    GateFacts,
+    exported_names,
+    gate_facts,
+    gate_needles,
+    may_hold_gates,
+)
 from compatlint.analysis.import_lines import line_facts
 from compatlint.analysis.imports import FileFacts, file_facts, may_gate_on_version
 from compatlint.analysis.mocklist import MockList, read_mock_list
@@ -32,6 +40,10 @@ class ProjectFacts:
     shims: dict[str, ShimModel] = field(default_factory=dict)
     mock_list: MockList | None = None
     doc_tags: dict[str, tuple[Tag, ...]] = field(default_factory=dict)
+    #: where each file tests a version (files that may hold a gate only)
+    gates: dict[str, GateFacts] = field(default_factory=dict)
+    #: what rules derive from the facts once per run and share (the gate verdicts)
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def upstream_roots(self) -> frozenset[str]:
@@ -103,6 +115,39 @@ def parsed_facts(
     )
 
 
+def gate_facts_of(config: Config, path: str, text: str) -> GateFacts:
+    """The gate sites of one file (it is parsed)."""
+    module, is_package = module_name(path, config.src)
+    tree = parse_python(text, path)
+    return gate_facts(
+        path,
+        tree,
+        module=module,
+        is_package=is_package,
+        predicates=config.predicates,
+        suppressed=suppressed_lines(text),
+    )
+
+
+def gate_file_rounds(
+    config: Config, contents: Mapping[str, bytes], known: Iterable[GateFacts] | None = None
+) -> list[str]:
+    """The files to read for gates next: first those that mention a version (``known``
+    empty), then those that mention a version constant the first ones export
+    (``known``: their facts) — ``from .compat import NP_VER`` never says "version"."""
+    if known is None:
+        needles = gate_needles(config.predicates)
+        return [path for path, data in contents.items() if may_hold_gates(needles, data)]
+    known = list(known)
+    done = {facts.path for facts in known}
+    names = exported_names(known)
+    if not names:
+        return []
+    return [
+        path for path, data in contents.items() if path not in done and may_hold_gates(names, data)
+    ]
+
+
 def suppressed_lines(text: str) -> dict[int, frozenset[str]]:
     """Lines whose findings a ``# compatlint: ignore[...]`` comment suppresses.
 
@@ -150,10 +195,11 @@ def is_suppressed(project: ProjectFacts, diagnostic: Diagnostic) -> bool:
 
     Lives with the facts rather than with a runner so that ``check`` and ``verify`` share it.
     """
-    facts = project.files.get(diagnostic.path)
-    if facts is None:
-        return False
-    return suppresses(facts.suppressed_codes(diagnostic.line), diagnostic.code)
+    codes: frozenset[str] = frozenset()
+    for facts in (project.files.get(diagnostic.path), project.gates.get(diagnostic.path)):
+        if facts is not None:
+            codes |= facts.suppressed_codes(diagnostic.line)
+    return suppresses(codes, diagnostic.code)
 
 
 def shim_model(config: Config, path: str, text: str, grammar: TagGrammar) -> ShimModel:
@@ -195,6 +241,10 @@ def analyze_project(
             continue
         is_shim = path in config.shims
         project.files[path] = known.get(path) or facts_for_file(config, path, text, force=is_shim)
+    python = {path: text.encode() for path, text in sources.items() if path.endswith(".py")}
+    first = [gate_facts_of(config, p, sources[p]) for p in gate_file_rounds(config, python)]
+    second = [gate_facts_of(config, p, sources[p]) for p in gate_file_rounds(config, python, first)]
+    project.gates = {facts.path: facts for facts in (*first, *second)}
     for shim in config.shims:
         if shim in sources:
             project.shims[shim] = shim_model(config, shim, sources[shim], grammar)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from packaging.version import InvalidVersion, Version
 
 from compatlint.analysis.gate_windows import TupleShape
-from compatlint.names.bindings import read_bindings
+from compatlint.names.bindings import read_bindings, statements
 
 PYTHON = "python"
 
@@ -180,7 +180,7 @@ def _module_scope_nodes(statement: ast.stmt):
 def _rebound_elsewhere(tree: ast.Module) -> set[str]:
     """Names a function rebinds with ``global``: none of them is a constant."""
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in statements(tree.body):  # a ``global`` is a statement: no expression walk
         if isinstance(node, ast.Global):
             found.update(node.names)
     return found

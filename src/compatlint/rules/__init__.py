@@ -15,6 +15,9 @@ from compatlint.rules.cl106_eager_heavy_import import EagerHeavyImport
 from compatlint.rules.cl107_stale_all import StaleAll
 from compatlint.rules.cl108_trivial_shim import TrivialShim
 from compatlint.rules.cl110_misplaced_tag import MisplacedTag
+from compatlint.rules.cl112_dead_version_gate import DeadVersionGate
+from compatlint.rules.cl113_undecidable_gate import UndecidableGate
+from compatlint.rules.cl114_stale_flag import StaleFlag
 from compatlint.rules.cl201_inline_fallback import InlineFallback
 from compatlint.rules.cl202_unmocked_import import UnmockedImport
 from compatlint.rules.cl203_stale_policy_doc import StalePolicyDoc
@@ -29,6 +32,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     StaleAll,
     TrivialShim,
     MisplacedTag,
+    DeadVersionGate,
+    UndecidableGate,
+    StaleFlag,
     InlineFallback,
     UnmockedImport,
     StalePolicyDoc,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from compatlint.analysis.gate_verdicts import project_verdicts
 from compatlint.analysis.project import ProjectFacts
 from compatlint.model import Diagnostic
 from compatlint.rules.base import Case, Rule
+from compatlint.rules.gate_cases import located
 
 
 class VersionGate(Rule):
@@ -16,7 +18,9 @@ class VersionGate(Rule):
     what = """
 Flags comparisons (and `startswith` checks) that involve the upstream's version:
 `sglang.__version__` through any import alias, `from sglang import __version__`, or
-`importlib.metadata.version("sglang")`, in any file of the project.
+`importlib.metadata.version("sglang")`, in any file of the project — also through a
+module constant that holds it (`SGL_VERSION = Version(sglang.__version__)`, then
+`SGL_VERSION < Version("0.5.10")` in that module or in one that imports it).
 """
     why = """
 Policy: never gate on `__version__`. An upstream's version string does not always
@@ -60,14 +64,34 @@ except ImportError:
             path="pkg/handler.py",
             lines=(3,),
         ),
+        Case(
+            "import sglang\nfrom packaging.version import Version\n\n"
+            "SGL_VERSION = Version(sglang.__version__)\n",
+            path="pkg/versions.py",
+            files={
+                "pkg/handler.py": "from packaging.version import Version\n"
+                "from pkg.versions import SGL_VERSION\n\n"
+                "def f():\n    return SGL_VERSION < Version('0.5.10')\n"
+            },
+            lines=(5,),
+        ),
     )
 
     def check(self, project: ProjectFacts) -> Iterator[Diagnostic]:
+        seen = set()
         for path, facts in project.files.items():
             for gate in facts.version_gates:
-                yield self.report(
-                    path,
-                    gate,
-                    f"version gate `{gate.text}`: probe the API (try/except ImportError, "
-                    "getattr, inspect.signature) instead of comparing versions",
-                )
+                seen.add((path, gate.line, gate.column))
+                yield self.report(path, gate, _message(gate.text))
+        for verdict in project_verdicts(project).constant_compares:
+            site = verdict.site
+            if (verdict.path, site.line, site.column) not in seen:
+                message = _message(site.text[:80], f" ({verdict.reason})")
+                yield self.report(verdict.path, located(verdict), message)
+
+
+def _message(text: str, why: str = "") -> str:
+    return (
+        f"version gate `{text}`{why}: probe the API (try/except ImportError, "
+        "getattr, inspect.signature) instead of comparing versions"
+    )
