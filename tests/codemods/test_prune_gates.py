@@ -392,7 +392,7 @@ def test_prune_folds_gates_outside_the_shim_at_the_requires_python_floor() -> No
     module = "import sys\n\nif sys.version_info >= (3, 10):\n    A = 1\nelse:\n    A = 2\n"
     untouched = "import sys\n\nA = sys.version_info\n"
     plan = plan_prune(config, {"pkg/mod.py": module, "pkg/other.py": untouched})
-    assert plan.new_text("pkg/mod.py", module) == "import sys\n\nA = 1\n"
+    assert plan.new_text("pkg/mod.py", module) == "A = 1\n"
     assert "pkg/other.py" not in plan.edits
     assert [(s.path, s.kind) for s in plan.removed] == [("pkg/mod.py", "version-gate")]
 
@@ -423,7 +423,7 @@ def test_cli_prune_folds_with_the_floor_from_requires_python(tmp_path: Path, mon
         main, ["prune", "--floor", "0.5.10", "--allow-dirty", "--worklog", str(worklog)]
     )
     assert result.exit_code == 0, result.output
-    assert module.read_text() == "import sys\n\nA = 1\n"
+    assert module.read_text() == "A = 1\n"
     assert "version-gate" in result.output
     assert "version-gate" in worklog.read_text()
 
@@ -516,3 +516,17 @@ def test_folding_keeps_what_the_module_does_on_every_release(text: str) -> None:
 def test_a_module_without_decided_gates_is_byte_identical(text: str) -> None:
     env = GateEnv({"numpy": Window("numpy", Version("1.24"))})
     assert fold_gates(PATH, text, env, "pkg.mod").text == text
+
+
+def test_imports_only_a_folded_gate_read_go_unless_imported_elsewhere() -> None:
+    config = dataclasses.replace(make_config(), python_floor=Version("3.10"))
+    module = (
+        "import os\nimport sys\nfrom sys import version_info\n\n"
+        "if sys.version_info >= (3, 10) and version_info >= (3, 9):\n    A = 1\n"
+    )
+    other = "from pkg.mod import sys\n"
+    plan = plan_prune(config, {"pkg/mod.py": module, "pkg/other.py": other})
+    # `os` was unused before; `sys` is imported from here elsewhere; `version_info` goes
+    assert plan.new_text("pkg/mod.py", module) == "import os\nimport sys\n\nA = 1\n"
+    alone = plan_prune(config, {"pkg/mod.py": module})
+    assert alone.new_text("pkg/mod.py", module) == "import os\n\nA = 1\n"

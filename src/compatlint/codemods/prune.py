@@ -342,6 +342,7 @@ class _Planner:
         if not env.windows:
             return
         needles = gate_needles(self.config.predicates)
+        importers: ImporterIndex | None = None
         for path in sorted(self.texts):
             text = self.texts[path]
             if not path.endswith(".py") or (only is not None and path not in only):
@@ -352,9 +353,14 @@ class _Planner:
             if module is None:
                 continue
             folds = fold_gates(path, text, env, module, is_package=is_package)
-            self.texts[path] = folds.text
             self.plan.removed += folds.folded
             self.plan.follow_ups += folds.listed
+            if folds.text == text:
+                continue
+            # Imports only a folded gate read go, unless another module imports them here.
+            importers = importers or ImporterIndex(self.texts, self.config.src)
+            keep = LazyImports(lambda i=importers, m=module, p=path: i.imported_names(m, exclude=p))
+            self.texts[path], _, _ = cleanup(text, folds.text, path, keep=keep)
 
     # stub list ----------------------------------------------------------------------------
 
