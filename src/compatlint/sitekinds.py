@@ -46,6 +46,11 @@ KINDS: dict[SiteKind, KindInfo] = {
     SiteKind.RE_EXPORT: KindInfo("re-export", needs_tag=False, removal_order=None),
 }
 
+#: The kind prune's report gives a folded (or listed) version gate. Not a shim site: a
+#: gate is found in any module and decided by arithmetic over the floors, not by a tag
+#: (:mod:`compatlint.codemods.gate_folds`).
+VERSION_GATE = "version-gate"
+
 #: The kinds prune can remove, in the order it handles them.
 REMOVAL_ORDER: tuple[SiteKind, ...] = tuple(
     sorted(
@@ -67,4 +72,4 @@ def site_fate(site: Site, floors: Floors, primary: str) -> Fate:
     return floors.fate(site.tag, site.upstream, primary)
 
 
-__all__ = ["KINDS", "REMOVAL_ORDER", "KindInfo", "needs_tag", "site_fate"]
+__all__ = ["KINDS", "REMOVAL_ORDER", "VERSION_GATE", "KindInfo", "needs_tag", "site_fate"]

@@ -26,6 +26,7 @@ from compatlint.analysis.mocklist import read_mock_list
 from compatlint.analysis.project import grammar_for, shim_model, suppressed_lines, suppresses
 from compatlint.analysis.shim import ShimModel
 from compatlint.analysis.source import parse_python
+from compatlint.analysis.version_gates import GateEnv, windows_from
 from compatlint.codemods.bindings_guard import (
     lost_imports,
     safety_net,
@@ -34,6 +35,7 @@ from compatlint.codemods.bindings_guard import (
 from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
 from compatlint.codemods.edits import EditPlan, check_parses
 from compatlint.codemods.formatting import Formatter, format_files
+from compatlint.codemods.gate_folds import fold_gates, gate_needles, may_hold_gates
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.imports_hoist import hoist_imports, late_imports
 from compatlint.codemods.locate import NodeIndex, parse_module
@@ -51,6 +53,7 @@ from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
 from compatlint.model import Fate, Site, SiteKind
 from compatlint.names.importers import ImporterIndex, ImportOf, LazyImports
+from compatlint.names.modules import module_name
 from compatlint.sitekinds import needs_tag, site_fate
 from compatlint.versions import Floors
 
@@ -330,6 +333,35 @@ class _Planner:
                     site, call_sites=site.call_sites + mine
                 )
 
+    # version gates ------------------------------------------------------------------------
+
+    def fold_version_gates(self, only: Collection[str] | None) -> None:
+        """Fold the gates decided at the floors in every module under ``src`` (or in
+        ``only``), a byte needle first: most modules hold none."""
+        env = GateEnv(windows_from(self.floors, self.config.python_floor), self.config.predicates)
+        if not env.windows:
+            return
+        needles = gate_needles(self.config.predicates)
+        importers: ImporterIndex | None = None
+        for path in sorted(self.texts):
+            text = self.texts[path]
+            if not path.endswith(".py") or (only is not None and path not in only):
+                continue
+            if not may_hold_gates(text, needles):
+                continue
+            module, is_package = module_name(path, self.config.src)
+            if module is None:
+                continue
+            folds = fold_gates(path, text, env, module, is_package=is_package)
+            self.plan.removed += folds.folded
+            self.plan.follow_ups += folds.listed
+            if folds.text == text:
+                continue
+            # Imports only a folded gate read go, unless another module imports them here.
+            importers = importers or ImporterIndex(self.texts, self.config.src)
+            keep = LazyImports(lambda i=importers, m=module, p=path: i.imported_names(m, exclude=p))
+            self.texts[path], _, _ = cleanup(text, folds.text, path, keep=keep)
+
     # stub list ----------------------------------------------------------------------------
 
     def add_stubs(self) -> None:
@@ -403,14 +435,18 @@ def plan_prune(
 
     ``sources`` maps relative POSIX paths to texts: the shims, the stub-list file and every
     project Python file that may call the shim's tagged definitions. ``shims`` limits which
-    configured shims are pruned. ``sorter`` sorts the import blocks that unwrapped imports
-    joined and ``formatter`` formats the lines prune touched (see
-    :mod:`compatlint.codemods.formatting`); without them, the text is left as the edit
-    made it. Nothing is read or written here.
+    configured shims are pruned (and, when it leaves some out, limits version-gate folds to
+    them; otherwise every module under ``src`` has its decided gates folded). ``sorter``
+    sorts the import blocks that unwrapped imports joined and ``formatter`` formats the
+    lines prune touched (see :mod:`compatlint.codemods.formatting`); without them, the
+    text is left as the edit made it. Nothing is read or written here.
     """
     planner = _Planner(config, sources, floors or config.floors, sorter, formatter)
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.prune_shim(shim)
+    # A run on some of the shims folds the gates of those only; otherwise all of src.
+    partial = shims is not None and set(shims) != set(config.shims)
+    planner.fold_version_gates(set(shims or ()) if partial else None)
     planner.add_stubs()
     return planner.finish()

@@ -1,0 +1,173 @@
+"""Fold the version gates of one module that are decided at the floors (issue 13).
+
+``fold_gates`` is pure: a module's text in, its new text and the report rows out. The
+tests it folds and why some stay are :mod:`.gate_scan`'s; the surgery is prune's own
+(:class:`~compatlint.codemods.prune_transform.PruneTransformer`): each decided gate
+becomes a constant, and the constant folds as a sentinel's does — ``if``/``elif`` arms
+go or stay dedented, ``and``/``or``/``not`` lose the operand, a ternary keeps one value,
+an always-true ``assert`` goes. A constant that does not fold away (``f() and <False>``:
+``f()`` must still run) means the root is listed instead, and the walk runs again
+without it. Cheap before expensive: a byte needle, then ``ast``, then libcst only for a
+module with a decided gate.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from compatlint.analysis.version_gates import GateEnv
+from compatlint.analysis.version_subjects import Subject, module_context
+from compatlint.codemods.edits import check_parses
+from compatlint.codemods.gate_scan import GateRoot, Key, scan_gates
+from compatlint.codemods.locate import NodeIndex, parse_module
+from compatlint.codemods.plan import FollowUp, RemovedSite
+from compatlint.codemods.prune_transform import PruneTransformer
+from compatlint.codemods.removals import PruneActions
+from compatlint.sitekinds import VERSION_GATE
+
+#: Every gate form the evaluator reads spells one of these (predicates add their names).
+GATE_NEEDLES = ("version_info", "__version__", "version(", "sys.version", "python_version")
+
+
+def gate_needles(predicates: Iterable[str] = ()) -> tuple[str, ...]:
+    """The needles, with the last part of each configured predicate's name."""
+    return GATE_NEEDLES + tuple(sorted({name.rsplit(".", 1)[-1] for name in predicates}))
+
+
+def may_hold_gates(text: str, needles: Iterable[str]) -> bool:
+    return any(needle in text for needle in needles)
+
+
+@dataclass
+class GateFolds:
+    """A module after folding: its text, the folds made and the gates left for a person."""
+
+    text: str
+    folded: list[RemovedSite] = field(default_factory=list)
+    listed: list[FollowUp] = field(default_factory=list)
+
+
+def fold_gates(
+    path: str,
+    text: str,
+    env: GateEnv,
+    module: str | None = None,
+    *,
+    is_package: bool = False,
+    known: Mapping[str, Subject] | None = None,
+) -> GateFolds:
+    """Fold the decided version gates of ``text`` (the module ``module`` at ``path``)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return GateFolds(text)
+    context = module_context(tree, module, is_package=is_package, known=known)
+    scan = scan_gates(tree, text, context, env)
+    listed = list(scan.listed)
+    roots = list(scan.roots)
+    new_text = text
+    if roots:
+        wrapper = MetadataWrapper(parse_module(text, path))
+        index = NodeIndex(wrapper, text)
+        while roots:
+            new_text, failed = _fold(index, roots)
+            if not failed:
+                break
+            for root, reason in failed.items():
+                listed.append((root.line, f"version gate not folded: {reason}"))
+            roots = [root for root in roots if root not in failed]
+        else:
+            new_text = text
+        if new_text != text:
+            check_parses(path, new_text, "prune")
+    folded = [_removed(path, root) for root in roots]
+    return GateFolds(new_text, folded, _listed(path, listed))
+
+
+def _fold(index: NodeIndex, roots: list[GateRoot]) -> tuple[str, dict[GateRoot, str]]:
+    """One walk folding ``roots``; the roots whose constants stayed, or whose gates were
+    not found, with why."""
+    atoms = {key: value for root in roots for key, value in root.atoms.items()}
+    transformer = _GateTransformer(index, atoms)
+    module = index.module.visit(transformer)
+    owner = {key: root for root in roots for key in root.atoms}
+    failed: dict[GateRoot, str] = {}
+    for key in atoms.keys() - transformer.replaced:
+        failed.setdefault(owner[key], "its gate could not be located in the source")
+    for key in _left_constants(module, transformer.origin):
+        failed.setdefault(owner[key], _LEFT)
+    return module.code, failed
+
+
+_LEFT = "the other operands must still run (or the test stays a constant): a person decides"
+
+
+class _GateTransformer(PruneTransformer):
+    """Prune's transformer, with every decided gate replaced by a folding constant."""
+
+    def __init__(self, index: NodeIndex, atoms: Mapping[Key, bool]) -> None:
+        super().__init__(PruneActions(), index)
+        self.atoms = atoms
+        self.origin: dict[cst.CSTNode, Key] = {}
+        self.replaced: set[Key] = set()
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        result = super().on_leave(original_node, updated_node)
+        if isinstance(original_node, (cst.Comparison, cst.Call)):
+            where = self.index.positions[original_node]
+            key = (where.start.line, where.start.column, where.end.line, where.end.column)
+            if key in self.atoms:
+                self.replaced.add(key)
+                constant = self.constant(self.atoms[key])
+                self.origin[constant] = key
+                return constant
+        return result
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        """A block whose only statement was a dead arm keeps a ``pass``: the arm never
+        ran, so the block did nothing there either."""
+        result = super().leave_IndentedBlock(original_node, updated_node)
+        if result.body:
+            return result
+        return result.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+
+
+def _left_constants(module: cst.Module, origin: Mapping[cst.CSTNode, Key]) -> list[Key]:
+    """The keys of the constants still in ``module``."""
+    found: list[Key] = []
+
+    class Finder(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            if node in origin:
+                found.append(origin[node])
+
+    module.visit(Finder())
+    return found
+
+
+def _removed(path: str, root: GateRoot) -> RemovedSite:
+    return RemovedSite(
+        path=path,
+        line=root.line,
+        kind=VERSION_GATE,
+        names=(root.text,),
+        covers=None,
+        removal=None,
+        track=", ".join(root.upstreams) or None,
+        tag=root.reason,
+        action=root.describe(),
+    )
+
+
+def _listed(path: str, listed: Iterable[tuple[int, str]]) -> list[FollowUp]:
+    return [FollowUp(path, line, VERSION_GATE, reason) for line, reason in listed]
+
+
+__all__ = ["GATE_NEEDLES", "GateFolds", "fold_gates", "gate_needles", "may_hold_gates"]

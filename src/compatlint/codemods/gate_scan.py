@@ -1,0 +1,387 @@
+"""Which version gates of one module prune may fold, and where folding would change what
+the module does (pure ``ast``).
+
+A *root* is an expression used for its truth: an ``if``/``elif`` test, a ternary's test,
+an ``assert``'s test. Its *atoms* are the decided version gates among its ``and``/``or``/
+``not`` operands (:func:`~compatlint.analysis.version_gates.evaluate_gate`); the
+transformer (:mod:`.gate_folds`) turns each into a constant and lets the constant fold
+away. This module says in advance what that fold will leave — the test's value — so it
+can refuse folds whose removed code matters although it never runs:
+
+- a name bound only in the code that goes and read elsewhere in its scope (in a function
+  it would turn an ``UnboundLocalError`` into a global lookup; anywhere it would leave a
+  name the tools report as undefined);
+- a ``yield`` (the function would stop being a generator), a ``global``/``nonlocal``;
+- a gate reading a name a function, lambda, class or comprehension around it rebinds (it
+  no longer means the module's ``sys``);
+- an ``assert`` that always fails (a person decides), a ``while`` test (never folded).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from compatlint.analysis.version_gates import GateEnv, GateResult, evaluate_gate
+from compatlint.analysis.version_subjects import ModuleContext
+from compatlint.codemods.locate import char_column
+from compatlint.names.bindings import import_bound_names
+
+#: A node's span as libcst reports it: start line, start column, end line, end column
+#: (columns in characters, parentheses outside).
+Key = tuple[int, int, int, int]
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_SCOPES = (*_FUNCTIONS, ast.ClassDef, *_COMPREHENSIONS)
+_FLOW = (ast.Return, ast.Raise, ast.Break, ast.Continue)
+
+
+@dataclass(frozen=True, eq=False)
+class GateRoot:
+    """One test prune folds: ``kind`` is ``if``, ``elif``, ``ternary`` or ``assert``;
+    ``atoms`` the decided gates in it; ``outcome`` the test's value once they fold (None:
+    the test only loses operands)."""
+
+    kind: str
+    line: int
+    text: str
+    atoms: dict[Key, bool]
+    outcome: bool | None
+    upstreams: tuple[str, ...]
+    reason: str
+
+    def describe(self) -> str:
+        """What the fold does, for the report."""
+        if self.outcome is None:
+            return f"{self.kind} test: decided operands folded"
+        if self.kind == "ternary":
+            return f"ternary folded to its {'first' if self.outcome else 'else'} value"
+        if self.kind == "assert":
+            return "assert removed: always true"
+        if self.outcome:
+            return f"{self.kind} folded: its body stays, the other arms go"
+        return f"{self.kind} branch removed: never taken"
+
+
+@dataclass
+class GateScan:
+    """The roots to fold and the gates left for a person (line, reason)."""
+
+    roots: list[GateRoot] = field(default_factory=list)
+    listed: list[tuple[int, str]] = field(default_factory=list)
+
+
+def scan_gates(tree: ast.Module, text: str, context: ModuleContext, env: GateEnv) -> GateScan:
+    """Every foldable version gate of ``tree`` (the module of ``context``)."""
+    scanner = _Scanner(tree, text, context, env)
+    scanner.block(tree.body, [])
+    return scanner.scan
+
+
+def _leaves(test: ast.expr) -> Iterator[ast.expr]:
+    """The operands of ``and``/``or``/``not`` in ``test``, innermost."""
+    if isinstance(test, ast.BoolOp):
+        for value in test.values:
+            yield from _leaves(value)
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        yield from _leaves(test.operand)
+    else:
+        yield test
+
+
+def ends_flow(statements: Sequence[ast.stmt]) -> bool:
+    """As :func:`compatlint.codemods.blocks.ends_flow`: a bare return/raise/break/continue
+    ends the statements, so what follows them in the block goes with the fold."""
+    return bool(statements) and isinstance(statements[-1], _FLOW)
+
+
+class _Scanner:
+    def __init__(self, tree: ast.Module, text: str, context: ModuleContext, env: GateEnv):
+        self.tree = tree
+        self.lines = text.splitlines()
+        self.context = context
+        self.env = env
+        self.scan = GateScan()
+
+    # walking ------------------------------------------------------------------------------
+
+    def block(self, statements: Sequence[ast.stmt], scopes: list[ast.AST]) -> None:
+        for position, statement in enumerate(statements):
+            self.statement(statement, statements[position + 1 :], scopes)
+
+    def statement(self, node: ast.stmt, following: Sequence[ast.stmt], scopes) -> None:
+        if isinstance(node, ast.If):
+            self.if_test(node, following, scopes, is_elif=False)
+        elif isinstance(node, ast.Assert):
+            self.assert_test(node, scopes)
+        inner = [*scopes, node] if isinstance(node, _SCOPES) else scopes
+        for name, value in ast.iter_fields(node):
+            if isinstance(node, ast.While) and name == "test":
+                continue  # `while` is never folded
+            if name == "body" and isinstance(node, _SCOPES):
+                self.block(value, inner)
+            elif name == "orelse" and isinstance(node, ast.If) and self.is_elif(value):
+                self.elif_chain(value[0], scopes)
+            else:
+                self.child(value, scopes)
+
+    def elif_chain(self, node: ast.If, scopes) -> None:
+        self.if_test(node, (), scopes, is_elif=True)
+        self.expression(node.test, scopes)
+        self.block(node.body, scopes)
+        if self.is_elif(node.orelse):
+            self.elif_chain(node.orelse[0], scopes)
+        else:
+            self.block(node.orelse, scopes)
+
+    def is_elif(self, orelse: list[ast.stmt]) -> bool:
+        if len(orelse) != 1 or not isinstance(orelse[0], ast.If):
+            return False
+        node = orelse[0]
+        line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else ""
+        start = char_column(self.lines, node.lineno, node.col_offset)
+        return line[start:].startswith("elif")
+
+    def child(self, value: object, scopes) -> None:
+        if isinstance(value, list):
+            if value and isinstance(value[0], ast.stmt):
+                self.block(value, scopes)
+            else:
+                for item in value:
+                    self.child(item, scopes)
+        elif isinstance(value, (ast.excepthandler, ast.match_case)):
+            for _, inner in ast.iter_fields(value):
+                self.child(inner, scopes)
+        elif isinstance(value, ast.AST):
+            self.expression(value, scopes)
+
+    def expression(self, node: ast.AST, scopes) -> None:
+        if isinstance(node, ast.IfExp):
+            self.ternary(node, scopes)
+        inner = [*scopes, node] if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)) else scopes
+        for child in ast.iter_child_nodes(node):
+            self.expression(child, inner)
+
+    # roots --------------------------------------------------------------------------------
+
+    def if_test(self, node: ast.If, following: Sequence[ast.stmt], scopes, *, is_elif: bool):
+        def dead(outcome: bool) -> list[ast.AST]:
+            kept, gone = (node.body, node.orelse) if outcome else (node.orelse, node.body)
+            elif_kept = not outcome and self.is_elif(node.orelse)
+            flows = not is_elif and not elif_kept and ends_flow(kept)
+            return [*gone, *(following if flows else ())]
+
+        self.root("elif" if is_elif else "if", node.test, node.lineno, scopes, dead)
+
+    def ternary(self, node: ast.IfExp, scopes) -> None:
+        self.root(
+            "ternary", node.test, node.lineno, scopes, lambda v: [node.orelse if v else node.body]
+        )
+
+    def assert_test(self, node: ast.Assert, scopes) -> None:
+        self.root(
+            "assert", node.test, node.lineno, scopes, lambda v: [node.msg] if node.msg else []
+        )
+
+    def root(
+        self,
+        kind: str,
+        test: ast.expr,
+        line: int,
+        scopes: list[ast.AST],
+        dead_of: Callable[[bool], list[ast.AST]],
+    ) -> None:
+        atoms: dict[ast.expr, GateResult] = {}
+        for leaf in _leaves(test):
+            result = evaluate_gate(leaf, self.context, self.env)
+            if result.value is not None:
+                atoms[leaf] = result
+            elif result.is_gate and self._has_floors(result):
+                self.listed(line, f"undecided version gate: {result.reason}")
+        if not atoms:
+            return
+        values = {atom: bool(result.value) for atom, result in atoms.items()}
+        dropped: list[ast.AST] = []
+        outcome = _simulate(test, values, dropped)
+        if kind == "assert" and outcome is False:
+            return self.listed(line, f"assert of a gate that always fails: {_reasons(atoms)}")
+        problem = self._shadowed(atoms, scopes) or self._dead_conflict(
+            [*dropped, *(dead_of(outcome) if outcome is not None else ())], scopes
+        )
+        if problem:
+            return self.listed(line, f"version gate not folded: {problem}")
+        upstreams = tuple(dict.fromkeys(u for result in atoms.values() for u in result.upstreams))
+        keys = {self.key(atom): value for atom, value in values.items()}
+        text = ast.unparse(test)
+        self.scan.roots.append(
+            GateRoot(kind, line, text, keys, outcome, upstreams, _reasons(atoms))
+        )
+
+    def listed(self, line: int, reason: str) -> None:
+        if (line, reason) not in self.scan.listed:
+            self.scan.listed.append((line, reason))
+
+    def _has_floors(self, result: GateResult) -> bool:
+        return bool(result.upstreams) and all(self.env.window(u) for u in result.upstreams)
+
+    def key(self, node: ast.expr) -> Key:
+        end_line = node.end_lineno or node.lineno
+        return (
+            node.lineno,
+            char_column(self.lines, node.lineno, node.col_offset),
+            end_line,
+            char_column(self.lines, end_line, node.end_col_offset or 0),
+        )
+
+    # safety -------------------------------------------------------------------------------
+
+    def _shadowed(self, atoms: Iterable[ast.expr], scopes: list[ast.AST]) -> str | None:
+        read = {n.id for atom in atoms for n in ast.walk(atom) if isinstance(n, ast.Name)}
+        for scope in scopes:
+            clash = sorted(read & _scope_bindings(scope))
+            if clash:
+                return f"`{clash[0]}` is rebound in the enclosing scope (line {scope.lineno})"  # type: ignore[attr-defined]
+        return None
+
+    def _dead_conflict(self, dead: list[ast.AST], scopes: list[ast.AST]) -> str | None:
+        if not dead:
+            return None
+        owner = next(
+            (s for s in reversed(scopes) if isinstance(s, (*_FUNCTIONS, ast.ClassDef))), None
+        )
+        gone = _Binder()
+        gone.visit_all(dead)
+        if isinstance(owner, _FUNCTIONS):
+            if gone.yields:
+                return "a `yield` in the code that goes makes the function a generator"
+            if gone.declared:
+                return f"`global`/`nonlocal {gone.declared[0]}` in the code that goes"
+        if not gone.bound:
+            return None
+        skip = {id(node) for part in dead for node in ast.walk(part)}
+        body = owner.body if owner is not None else self.tree.body  # type: ignore[union-attr]
+        body = body if isinstance(body, list) else [body]
+        kept = _Binder(skip)
+        kept.visit_all(body)
+        if isinstance(owner, _FUNCTIONS):
+            kept.bound |= _argument_names(owner.args)
+        read = {
+            node.id
+            for part in body
+            for node in ast.walk(part)
+            if isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and id(node) not in skip
+        }
+        lost = sorted((gone.bound - kept.bound) & read)
+        if lost:
+            return f"`{lost[0]}` is bound only in the code that goes and read elsewhere"
+        return None
+
+
+def _reasons(atoms: dict[ast.expr, GateResult]) -> str:
+    return "; ".join(dict.fromkeys(result.reason for result in atoms.values()))
+
+
+def _simulate(test: ast.expr, atoms: dict[ast.expr, bool], dropped: list[ast.AST]) -> bool | None:
+    """The value the test folds to, as the transformer folds it (left to right, a constant
+    left operand decides or vanishes, a neutral right one vanishes in a test); operands a
+    decided left side no longer evaluates go to ``dropped``."""
+    if test in atoms:
+        return atoms[test]
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _simulate(test.operand, atoms, dropped)
+        return None if inner is None else not inner
+    if not isinstance(test, ast.BoolOp):
+        return None
+    neutral = isinstance(test.op, ast.And)
+    value = _simulate(test.values[0], atoms, dropped)
+    for right in test.values[1:]:
+        if value is (not neutral):
+            dropped.append(right)
+            continue
+        right_value = _simulate(right, atoms, dropped)
+        if value is neutral:
+            value = right_value
+        elif right_value is not neutral:
+            value = None
+    return value
+
+
+def _argument_names(arguments: ast.arguments) -> set[str]:
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return {a.arg for a in every}
+
+
+def _scope_bindings(scope: ast.AST) -> set[str]:
+    """The names a function, lambda, class or comprehension binds for itself."""
+    if isinstance(scope, _COMPREHENSIONS):
+        return {
+            n.id
+            for generator in scope.generators
+            for n in ast.walk(generator.target)
+            if isinstance(n, ast.Name)
+        }
+    binder = _Binder()
+    body = scope.body  # type: ignore[attr-defined]
+    binder.visit_all(body if isinstance(body, list) else [body])
+    if isinstance(scope, _FUNCTIONS):
+        binder.bound |= _argument_names(scope.args)
+    return binder.bound
+
+
+class _Binder:
+    """The names some code binds in its own scope (not inside nested functions or
+    classes, whose names it binds), its ``yield`` s and ``global``/``nonlocal`` names."""
+
+    def __init__(self, skip: set[int] | None = None) -> None:
+        self.skip = skip or set()
+        self.bound: set[str] = set()
+        self.yields = False
+        self.declared: list[str] = []
+
+    def visit_all(self, nodes: Iterable[ast.AST]) -> None:
+        stack = list(nodes)
+        while stack:
+            node = stack.pop()
+            if id(node) in self.skip:
+                continue
+            stack.extend(self._visit(node))
+
+    def _visit(self, node: ast.AST) -> list[ast.AST]:
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            self.bound.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            self.bound.update(import_bound_names(node))
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            self.declared += node.names
+        elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+            self.yields = True
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            self.bound.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            self.bound.add(node.rest)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.bound.add(node.name)
+            return _outer_parts(node)
+        if isinstance(node, ast.Lambda):
+            return [*node.args.defaults, *(d for d in node.args.kw_defaults if d)]
+        if isinstance(node, _COMPREHENSIONS):
+            # only a walrus binds outside a comprehension
+            return [n for n in ast.walk(node) if isinstance(n, ast.NamedExpr)]
+        return list(ast.iter_child_nodes(node))
+
+
+def _outer_parts(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> list[ast.AST]:
+    """The parts of a definition that run in the scope around it."""
+    parts: list[ast.AST] = list(node.decorator_list)
+    if isinstance(node, ast.ClassDef):
+        return [*parts, *node.bases, *(k.value for k in node.keywords)]
+    defaults = [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+    return [*parts, *defaults]
+
+
+__all__ = ["GateRoot", "GateScan", "Key", "ends_flow", "scan_gates"]
