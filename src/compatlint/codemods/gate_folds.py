@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from compatlint.analysis.gate_facts import gate_needles as facts_needles
 from compatlint.analysis.version_gates import GateEnv
 from compatlint.analysis.version_subjects import Subject, module_context
 from compatlint.codemods.edits import check_parses
@@ -30,13 +31,12 @@ from compatlint.codemods.prune_transform import PruneTransformer
 from compatlint.codemods.removals import PruneActions
 from compatlint.sitekinds import VERSION_GATE
 
-#: Every gate form the evaluator reads spells one of these (predicates add their names).
-GATE_NEEDLES = ("version_info", "__version__", "version(", "sys.version", "python_version")
-
 
 def gate_needles(predicates: Iterable[str] = ()) -> tuple[str, ...]:
-    """The needles, with the last part of each configured predicate's name."""
-    return GATE_NEEDLES + tuple(sorted({name.rsplit(".", 1)[-1] for name in predicates}))
+    """The words of which a module must hold one to be searched for gates: the same as
+    ``check`` reads gates by (:func:`compatlint.analysis.gate_facts.gate_needles`), so a
+    gate ``check`` reports is a gate ``prune`` sees."""
+    return tuple(needle.decode() for needle in facts_needles(dict.fromkeys(predicates)))
 
 
 def may_hold_gates(text: str, needles: Iterable[str]) -> bool:
@@ -170,4 +170,4 @@ def _listed(path: str, listed: Iterable[tuple[int, str]]) -> list[FollowUp]:
     return [FollowUp(path, line, VERSION_GATE, reason) for line, reason in listed]
 
 
-__all__ = ["GATE_NEEDLES", "GateFolds", "fold_gates", "gate_needles", "may_hold_gates"]
+__all__ = ["GateFolds", "fold_gates", "gate_needles", "may_hold_gates"]
