@@ -288,3 +288,29 @@ def test_check_reports_gates_in_every_file_under_src(tree: Path) -> None:
     ]
     floor = CliRunner().invoke(main, ["check", "--no-cache", "--floor", "numpy=1.20"])
     assert "ops.py:8:19: CL112" not in floor.output and "ops.py:6:8: CL113" in floor.output
+
+
+def test_a_floor_from_the_dependencies_decides_gates_in_check_and_prune(tmp_path: Path) -> None:
+    """numpy's floor comes from ``[project] dependencies`` (no floor is configured for it):
+    check reports the numpy gate dead and prune folds it, like a configured floor."""
+    from compatlint.analysis.gate_verdicts import gate_env
+    from compatlint.codemods.prune import plan_prune
+    from compatlint.config import load_config
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0"\ndependencies = ["numpy>=1.24"]\n\n'
+        '[tool.compatlint]\nupstream = "sglang"\nshim = ["pkg/_compat.py"]\nsrc = ["."]\n'
+        'floor = "0.5.10"\n'
+    )
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "_compat.py").write_text("X = 1\n")
+    module = (
+        "import numpy as np\nfrom packaging.version import Version\n\n"
+        'if Version(np.__version__) < Version("1.22"):\n    OLD = True\nelse:\n    OLD = False\n'
+    )
+    config = load_config(tmp_path / "pyproject.toml")
+    assert "numpy" in gate_env(config).windows
+    plan = plan_prune(config, {"pkg/_compat.py": "X = 1\n", "pkg/mod.py": module}, config.floors)
+    assert "pkg/mod.py" in plan.edits
+    assert "OLD = False" in plan.edits["pkg/mod.py"].new_text
+    assert "1.22" not in plan.edits["pkg/mod.py"].new_text

@@ -2,7 +2,7 @@
 
 :mod:`.gate_facts` records where gates stand without floors; this module rebuilds each
 module's context with the version constants the other modules of the project export,
-builds the windows from the configuration (``windows_from(floors, python_floor)``) and
+builds the windows from the configured floors and the project's metadata (:func:`gate_env`) and
 sorts every site into one verdict:
 
 - *dead* (CL112): a condition, or an operand of its ``and``/``or``/``not``, decided over
@@ -37,6 +37,7 @@ from compatlint.analysis.version_subjects import (
     read_subject,
 )
 from compatlint.config import Config
+from compatlint.versions import Floors
 
 _MIRROR = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE}
 
@@ -59,9 +60,13 @@ class GateVerdicts:
     constant_compares: tuple[Verdict, ...] = ()
 
 
-def gate_env(config: Config) -> GateEnv:
-    """The supported windows and predicates of ``config``."""
-    return GateEnv(windows_from(config.floors, config.python_floor), config.predicates)
+def gate_env(config: Config, floors: Floors | None = None) -> GateEnv:
+    """The supported windows and predicates of ``config``: ``floors`` (default: the
+    config's, command line included) with python's from requires-python, and for every
+    other package the floor and top its ``[project] dependencies`` give."""
+    sources = config.floor_sources
+    given = windows_from(floors or config.floors, config.python_floor, sources.tops())
+    return GateEnv({**sources.windows(), **given}, config.predicates)
 
 
 def judge_gates(config: Config, facts: Iterable[GateFacts]) -> GateVerdicts:

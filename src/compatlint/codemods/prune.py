@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from compatlint.analysis.gate_verdicts import gate_env
 from compatlint.analysis.mocklist import read_mock_list
 from compatlint.analysis.project import grammar_for, shim_model, suppressed_lines, suppresses
 from compatlint.analysis.shim import ShimModel
 from compatlint.analysis.source import parse_python
-from compatlint.analysis.version_gates import GateEnv, windows_from
 from compatlint.codemods.bindings_guard import (
     lost_imports,
     safety_net,
@@ -338,7 +338,7 @@ class _Planner:
     def fold_version_gates(self, only: Collection[str] | None) -> None:
         """Fold the gates decided at the floors in every module under ``src`` (or in
         ``only``), a byte needle first: most modules hold none."""
-        env = GateEnv(windows_from(self.floors, self.config.python_floor), self.config.predicates)
+        env = gate_env(self.config, self.floors)
         if not env.windows:
             return
         needles = gate_needles(self.config.predicates)
