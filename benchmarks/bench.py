@@ -1,13 +1,15 @@
-"""Benchmark compatlint against ruff on a synthetic serving-framework tree.
+"""Benchmark compatlint against ruff on generated trees of several shapes (and a real one).
 
-Generates a deterministic tree (about 1,500 files, 15 MB: a compat shim, handlers that
-import it and the upstream, a stub list, and a mass of unrelated code), then times, as
-medians over several interleaved rounds: reading every file's bytes; ``ruff check
---no-cache --select TID251`` with a banned-api rule for the upstream; ``compatlint check``
-cold (``--no-cache``), warm, and on three changed handler files; ``compatlint prune
---check``. Prints the medians and their ratios to ruff and writes docs/benchmarks.md.
+For each shape of :mod:`trees` (``today``, ``importers``, ``everywhere``, and a real tree
+fetched into ``--cache`` unless ``--no-real``) the tree is written into a temporary
+directory, then every command is timed as medians over ``--rounds`` interleaved rounds,
+beside ``ruff check --no-cache --select TID251`` (the upstream banned) timed in the same
+rounds: ``check`` cold and warm, ``check`` on three changed files, ``check --diff``,
+``prune --check``, ``inline --diff``, ``mocks --check``. Each command's peak memory is its
+process' maximum resident set. Prints the tables and writes docs/benchmarks.md.
 
-    python benchmarks/bench.py [--rounds 5] [--seed 7] [--keep DIR]
+    python benchmarks/bench.py [--rounds 5] [--seed 7] [--shapes today,importers,...]
+                               [--everywhere-files 3000] [--no-real] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import shutil
 import statistics
 import subprocess
@@ -25,256 +26,133 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_SHIM = ROOT / "examples" / "sglang-backend" / "src" / "servo" / "_compat.py"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import trees
+
+ROOT = trees.ROOT
 BIN = Path(sys.executable).parent
-
-FILES = 1500
-TARGET_BYTES = 15_000_000
-HANDLERS = 105  # files that import the upstream (and the shim)
-HANDLERS_WITH_TRY = 25  # ... of which also hold a try/except
-
-PYPROJECT = """\
-[project]
-name = "bench"
-version = "0.0.0"
-
-[tool.compatlint]
-upstream = "sglang"
-shim = ["src/bench/_compat.py"]
-src = ["src"]
-floor = "0.5.10"
-heavy-imports = ["sgl_kernel"]
-
-[tool.compatlint.tracks]
-xpu = "0.5.11"
-
-[tool.compatlint.mocks]
-file = "tests/stub_modules.py"
-name = "STUB_MODULES"
-collect = ["src/bench"]
-
-[tool.ruff.lint.flake8-tidy-imports.banned-api]
-"sglang".msg = "import sglang through the compat shim"
-"""
-
-UPSTREAM_MODULES = [
-    "sglang.srt.managers.io_struct",
-    "sglang.srt.server_args",
-    "sglang.srt.sampling.sampling_params",
-    "sglang.srt.utils",
-    "sglang.srt.utils.hf_transformers_utils",
-    "sglang.srt.managers.schedule_batch",
-]
+RUFF = "ruff check --no-cache --select TID251"
+SHAPES = ("today", "importers", "everywhere", "real")
 
 
-def _unrelated_module(rng: random.Random, index: int, size: int) -> str:
-    """Plausible Python that never mentions the upstream."""
-    lines = [
-        f'"""Module {index}: helpers for the data plane."""',
-        "",
-        "from __future__ import annotations",
-        "",
-        "import json",
-        "import logging",
-        "from dataclasses import dataclass",
-        "",
-        "logger = logging.getLogger(__name__)",
-        "",
-    ]
-    n = 0
-    while sum(len(line) + 1 for line in lines) < size:
-        n += 1
-        kind = rng.random()
-        if kind < 0.4:
-            lines += [
-                "",
-                "@dataclass",
-                f"class Record{n}:",
-                f'    """A record of kind {n}."""',
-                "",
-                "    name: str",
-                "    count: int = 0",
-                "",
-                "    def as_json(self) -> str:",
-                "        # Serialise for the wire; keys are sorted for stable output.",
-                "        payload = {'name': self.name, 'count': self.count}",
-                "        return json.dumps(payload, sort_keys=True)",
-            ]
-        else:
-            lines += [
-                "",
-                "",
-                f"def transform_{n}(values: list[int], factor: int = {rng.randint(2, 9)}):",
-                f'    """Scale and filter values (variant {n})."""',
-                "    result = []",
-                "    for value in values:",
-                f"        if value % {rng.randint(2, 7)} == 0:",
-                "            result.append(value * factor)",
-                "        else:",
-                "            logger.debug('skip %s', value)",
-                "    return result",
-            ]
-    return "\n".join(lines) + "\n"
-
-
-def _handler_module(rng: random.Random, index: int, size: int, with_try: bool) -> str:
-    modules = rng.sample(UPSTREAM_MODULES, 2)
-    lines = [
-        f'"""Request handler {index}."""',
-        "",
-        "from __future__ import annotations",
-        "",
-        "import logging",
-        "",
-        f"from {modules[0]} import Thing{index}",
-        f"import {modules[1]} as upstream_{index}",
-        "",
-        "from bench._compat import ServerArgs, get_scheduler_info",
-        "",
-        "logger = logging.getLogger(__name__)",
-    ]
-    if with_try:
-        lines += [
-            "",
-            "try:",
-            "    import orjson as fastjson",
-            "except ImportError:",
-            "    import json as fastjson",
-        ]
-    body = _unrelated_module(rng, index, max(size - 600, 200)).split("\n", 10)[-1]
-    return "\n".join(lines) + "\n" + body
-
-
-def generate(target: Path, seed: int) -> list[str]:
-    """Write the tree; return three handler paths (relative) for the changed-files run."""
-    rng = random.Random(seed)
-    package = target / "src" / "bench"
-    package.mkdir(parents=True)
-    (target / "tests").mkdir()
-    (target / "pyproject.toml").write_text(PYPROJECT)
-    shim = EXAMPLE_SHIM.read_text()
-    (package / "__init__.py").write_text('"""Benchmark package."""\n')
-    (package / "_compat.py").write_text(shim)
-    stubs = sorted({p for m in UPSTREAM_MODULES for p in _parents(m)})
-    (target / "tests" / "stub_modules.py").write_text(
-        "STUB_MODULES = [\n" + "".join(f'    "{m}",\n' for m in stubs) + "]\n"
-    )
-    average = TARGET_BYTES // FILES
-    handlers: list[str] = []
-    for index in range(FILES - 2):
-        sub = package / f"area{index % 40}"
-        sub.mkdir(exist_ok=True)
-        (sub / "__init__.py").touch()
-        size = int(rng.lognormvariate(0, 0.6) * average * 0.85)
-        path = sub / f"mod{index}.py"
-        if index < HANDLERS:
-            text = _handler_module(rng, index, size, with_try=index < HANDLERS_WITH_TRY)
-            handlers.append(path.relative_to(target).as_posix())
-        else:
-            text = _unrelated_module(rng, index, size)
-        path.write_text(text)
-    return handlers[-3:]
-
-
-def _parents(module: str) -> list[str]:
-    parts = module.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
-
-
-def _time(command: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    command()
-    return time.perf_counter() - start
-
-
-def _run(args: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> None:
+def _run(args: list[str], cwd: Path) -> int:
+    """Run a command that must exit 0 or 1 (1: it found something); its exit code."""
     completed = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
-    if completed.returncode not in ok:
+    if completed.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({completed.returncode}):\n{completed.stderr}")
+    return completed.returncode
 
 
-def _read_all(target: Path) -> None:
-    for directory, _dirs, files in os.walk(target / "src"):
-        for name in files:
-            with open(os.path.join(directory, name), "rb") as handle:
-                handle.read()
+def _peak_kb(args: list[str], cwd: Path) -> int:
+    """The command's peak RSS: run it in a fresh interpreter so that RUSAGE_CHILDREN holds
+    that one command's maximum alone."""
+    probe = (
+        "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *args], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip())
+
+
+def _commands(tree: trees.Tree) -> dict[str, list[str]]:
+    compatlint = str(BIN / "compatlint")
+    return {
+        RUFF: [str(BIN / "ruff"), "check", "--no-cache", "--select", "TID251", "--quiet", "."],
+        "check --no-cache (cold)": [compatlint, "check", "--no-cache"],
+        "check (warm)": [compatlint, "check"],
+        "check, 3 changed files (warm)": [compatlint, "check", *tree.changed],
+        "check --diff": [compatlint, "check", "--diff"],
+        "prune --check": [compatlint, "prune", "--check", "--floor", "0.5.10", "--allow-dirty"],
+        "inline --diff": [compatlint, "inline", "--diff", "--allow-dirty"],
+        "mocks --check": [compatlint, "mocks", "--check", "--allow-dirty"],
+    }
+
+
+def bench_tree(tree: trees.Tree, rounds: int, skip: set[str]) -> list[str]:
+    """The table rows of one tree: median, ratio to ruff, peak memory per command."""
+    commands = {k: v for k, v in _commands(tree).items() if k not in skip}
+    if not tree.changed:
+        commands.pop("check, 3 changed files (warm)", None)
+    _run(commands["check (warm)"], tree.root)  # fill the cache before the warm rounds
+    timings: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, args in commands.items():  # interleaved: noise hits every command alike
+            start = time.perf_counter()
+            _run(args, tree.root)
+            timings[name].append(time.perf_counter() - start)
+        print(".", end="", flush=True)
+    print()
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    peer = medians[RUFF]
+    rows = []
+    for name, median in medians.items():
+        peak = _peak_kb(commands[name], tree.root) / 1024
+        label = name if name == RUFF else f"compatlint {name}"
+        rows.append(f"| {label} | {median:.2f} s | {median / peer:.2f}× | {peak:.0f} MB |")
+    return [
+        f"## {tree.name}: {tree.files:,} files, {tree.bytes / 1e6:.1f} MB",
+        "",
+        f"{tree.note}.",
+        "",
+        "| command | median | vs ruff | peak memory |",
+        "| --- | --- | --- | --- |",
+        *rows,
+        "",
+    ]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--keep", type=Path, help="generate the tree here and keep it")
+    parser.add_argument("--shapes", default=",".join(SHAPES))
+    parser.add_argument("--everywhere-files", type=int, default=3000)
+    parser.add_argument("--importers", type=int, default=80)
+    parser.add_argument("--skip", default="", help="commands to leave out, comma-separated")
+    parser.add_argument("--no-real", action="store_true", help="no download, no real tree")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".bench_cache")
+    parser.add_argument("--keep", type=Path, help="generate the trees here and keep them")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
 
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="compatlint-bench-"))
-    if workdir.exists() and any(workdir.iterdir()):
-        shutil.rmtree(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    changed = generate(workdir, args.seed)
-    files = sum(1 for _ in workdir.rglob("*.py"))
-    size = sum(p.stat().st_size for p in workdir.rglob("*.py"))
-
-    compatlint = str(BIN / "compatlint")
-    ruff = str(BIN / "ruff")
-    prune_available = (
-        subprocess.run([compatlint, "prune", "--help"], capture_output=True, check=False).returncode
-        == 0
-    )
-    cases: dict[str, Callable[[], object]] = {
-        "read all bytes": lambda: _read_all(workdir),
-        "ruff check --no-cache --select TID251": lambda: _run(
-            [ruff, "check", "--no-cache", "--select", "TID251", "--quiet", "."], workdir
-        ),
-        "compatlint check --no-cache (cold)": lambda: _run(
-            [compatlint, "check", "--no-cache"], workdir
-        ),
-        "compatlint check (warm)": lambda: _run([compatlint, "check"], workdir),
-        "compatlint check, 3 changed files (warm)": lambda: _run(
-            [compatlint, "check", *changed], workdir
-        ),
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    builders: dict[str, Callable[[Path], trees.Tree | None]] = {
+        "today": lambda path: trees.today(path, args.seed),
+        "importers": lambda path: trees.importers(path, args.seed, shim_importers=args.importers),
+        "everywhere": lambda path: trees.everywhere(path, args.seed, args.everywhere_files),
+        "real": lambda path: None if args.no_real else trees.real(path, args.cache),
     }
-    if prune_available:
-        cases["compatlint prune --check"] = lambda: _run(
-            [compatlint, "prune", "--check", "--floor", "0.5.10", "--allow-dirty"], workdir
-        )
-    _run([compatlint, "check"], workdir)  # fill the cache once before the warm rounds
-    timings: dict[str, list[float]] = {name: [] for name in cases}
-    for _ in range(args.rounds):
-        for name, command in cases.items():  # interleaved: noise hits every case alike
-            timings[name].append(_time(command))
-    medians = {name: statistics.median(values) for name, values in timings.items()}
-    peer = medians["ruff check --no-cache --select TID251"]
-
-    rows = [
-        f"| {name} | {median:.3f} s | {median / peer:.2f}× |" for name, median in medians.items()
+    skip = {name.strip() for name in args.skip.split(",") if name.strip()}
+    sections: list[str] = []
+    for shape in args.shapes.split(","):
+        tree = builders[shape](workdir / shape)
+        if tree is None:
+            continue
+        print(f"{tree.name}: {tree.files} files", flush=True)
+        sections += bench_tree(tree, args.rounds, skip)
+        print("\n".join(sections[-12:]), flush=True)
+    report = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`benchmarks/bench.py`, trees from `benchmarks/trees.py`, "
+        f"seed {args.seed}). Medians of {args.rounds} interleaved rounds; ratios are to "
+        f"`{RUFF}` (the upstream banned) timed in the same rounds; peak memory is each "
+        "command's maximum resident set.",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}.",
+        "",
+        *sections,
     ]
-    report = "\n".join(
-        [
-            "# Benchmarks",
-            "",
-            "Generated by `make bench` (`benchmarks/bench.py`): a synthetic tree of "
-            f"{files:,} Python files ({size / 1e6:.1f} MB) with a compat shim, "
-            f"{HANDLERS} handlers importing the upstream ({HANDLERS_WITH_TRY} with a "
-            "try/except) and a stub list. Medians of "
-            f"{args.rounds} interleaved rounds; ratios are to ruff timed in the same run.",
-            "",
-            f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-            f"{platform.python_version()}.",
-            "",
-            "| step | median | vs ruff |",
-            "| --- | --- | --- |",
-            *rows,
-            "",
-            "Targets: cold check ≤ 3× ruff, warm check ≤ 1.5× ruff, three-file warm check "
-            "≤ 0.25 s, prune --check ≤ 10× ruff.",
-            "" if prune_available else "\n`compatlint prune` is not available in this build.",
-        ]
-    )
-    print(report)
-    args.output.write_text(report.rstrip() + "\n")
+    text = "\n".join(report).rstrip() + "\n"
+    print(text)
+    args.output.write_text(text)
     if not args.keep:
         shutil.rmtree(workdir)
     return 0
