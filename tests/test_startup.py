@@ -57,3 +57,21 @@ def test_cold_full_check_does_not_import_libcst(tmp_path: Path) -> None:
     root = tmp_path / "example"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".compatlint_cache"))
     assert "libcst" not in _modules_after(["check", "--no-cache"], root)
+
+
+@pytest.mark.integration
+def test_prune_and_inline_do_not_import_libcst_matchers(tmp_path: Path) -> None:
+    """libcst.matchers costs more than half a second to import; no codemod needs it."""
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".compatlint_cache"))
+    for args in (["prune", "--check", "--floor", "0.5.11"], ["inline", "--diff"]):
+        completed = subprocess.run(
+            [sys.executable, "-c", PROBE.replace('m.split(".")[0]', "m"), *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        loaded = set(json.loads(completed.stdout.strip().splitlines()[-1]))
+        assert "libcst" in loaded  # the probe saw the codemod run
+        assert "libcst.matchers" not in loaded, args

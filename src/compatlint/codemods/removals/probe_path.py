@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
+from compatlint.codemods.cst_find import find_all
 from compatlint.codemods.removals.context import Action, RemovalContext, Unhandled
 from compatlint.model import Site, SiteKind
 
@@ -46,7 +46,7 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
     container = ctx.index.parent(element)
     ctx.actions.remove_elements.add(element)
     if container is not None:
-        lines = m.findall(container, m.EmptyLine() | m.TrailingWhitespace())
+        lines = find_all(container, (cst.EmptyLine, cst.TrailingWhitespace))
         ctx.drop_tag_comments(lines, site)
         statement = ctx.index.line_statement_of(container)
         if statement is not None:  # a one-line literal: the tag trails the statement

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
+from compatlint.codemods.cst_find import find_all
 from compatlint.codemods.removals.context import (
     EXCEPT_STAR,
     Action,
@@ -43,15 +43,29 @@ except ModuleNotFoundError as exc:
     ),
 )
 
-_GUARD = m.If(
-    test=m.Comparison(
-        left=m.Attribute(attr=m.Name("name")),
-        comparisons=[m.ComparisonTarget(operator=m.NotEqual() | m.NotIn() | m.IsNot())],
-    ),
-    body=m.IndentedBlock(body=[m.SimpleStatementLine(body=[m.Raise(exc=None)])])
-    | m.SimpleStatementSuite(body=[m.Raise(exc=None)]),
-    orelse=None,
-)
+
+def _is_guard(statement: cst.CSTNode) -> bool:
+    """``if <exc>.name != ...: raise`` (``!=``, ``not in`` or ``is not``), without else."""
+    if not isinstance(statement, cst.If) or statement.orelse is not None:
+        return False
+    test = statement.test
+    if not (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Attribute)
+        and isinstance(test.left.attr, cst.Name)
+        and test.left.attr.value == "name"
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, (cst.NotEqual, cst.NotIn, cst.IsNot))
+    ):
+        return False
+    body = statement.body
+    if isinstance(body, cst.IndentedBlock):
+        if len(body.body) != 1 or not isinstance(body.body[0], cst.SimpleStatementLine):
+            return False
+        simple = body.body[0].body
+    else:
+        simple = body.body
+    return len(simple) == 1 and isinstance(simple[0], cst.Raise) and simple[0].exc is None
 
 
 def remove(ctx: RemovalContext, site: Site) -> Action:
@@ -73,10 +87,11 @@ def remove(ctx: RemovalContext, site: Site) -> Action:
     skip = 0
     name = handler.name.name if handler.name is not None else None
     if isinstance(name, cst.Name):
-        while skip < len(statements) and m.matches(statements[skip], _GUARD):
+        while skip < len(statements) and _is_guard(statements[skip]):
             skip += 1
         rest = statements[skip:]
-        if any(m.findall(statement, m.Name(name.value)) for statement in rest):
+        exception = name.value
+        if any(find_all(s, cst.Name, lambda n: n.value == exception) for s in rest):
             raise Unhandled(f"the except body uses the exception {name.value!r}")
     if skip == len(statements):
         raise Unhandled("the except body holds nothing but its guard")
