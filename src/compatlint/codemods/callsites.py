@@ -108,12 +108,11 @@ class CallSiteScanner:
                 self._files[path] = f"{path} does not parse ({exc.message})"
             else:
                 name, is_package = module_name(path, self.config.src)
-                wrapper = MetadataWrapper(module)
+                wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # a fresh parse
+                index = NodeIndex(wrapper, text)
+                package = package_of(name, is_package)
                 self._files[path] = _ParsedFile(
-                    path,
-                    text,
-                    NodeIndex(wrapper, text),
-                    ResolvedFile(wrapper, package_of(name, is_package)),
+                    path, text, index, ResolvedFile(wrapper, package, index.parents)
                 )
         return self._files[path]
 
@@ -149,6 +148,14 @@ class CallSiteScanner:
             if uses.bare_calls or uses.aliases or uses.value_uses or uses.blocked:
                 found[path] = uses
         return found
+
+    def wrapper_for(self, path: str, text: str) -> MetadataWrapper | None:
+        """The tree this scanner parsed ``path`` into, scopes resolved, when it parsed
+        exactly ``text`` (the clean-up after an edit reads it again instead of a re-parse)."""
+        parsed = self._files.get(path)
+        if isinstance(parsed, _ParsedFile) and parsed.text == text:
+            return parsed.index.wrapper
+        return None
 
     def edit(self, path: str, uses: Mapping[str, NameUses]) -> tuple[str, list[CallSiteEdit]]:
         """The text of ``path`` without the bare calls and imports in ``uses`` (per name)."""

@@ -109,19 +109,27 @@ def _exported(text: str) -> set[str]:
 
 
 def cleanup(
-    original: str, current: str, path: str = "", keep: Collection[str] = ()
+    original: str,
+    current: str,
+    path: str = "",
+    keep: Collection[str] = (),
+    *,
+    before: MetadataWrapper | None = None,
 ) -> tuple[str, list[str], list[str]]:
     """``current`` without the imports that lost their last use since ``original`` and
     without the ``__all__`` entries of names ``original`` bound and ``current`` does not.
 
     ``keep`` are module-level names other modules import from this one (the importer
     index knows them): their imports are never unused, whatever this file does.
+    ``before`` is ``original`` parsed already (by ``locate.parse_module``), if at hand.
     Returns the new text, the imports removed and the ``__all__`` names removed.
     """
     if original == current:
         return current, [], []
     before_used: dict[tuple[tuple[str, ...], str, str], bool] = {}
-    for use in _import_uses(MetadataWrapper(parse_module(original, path))):
+    if before is None:
+        before = MetadataWrapper(parse_module(original, path), unsafe_skip_copy=True)
+    for use in _import_uses(before):
         before_used[use.key] = before_used.get(use.key, False) or use.used
     wrapper = MetadataWrapper(parse_module(current, path))
     index = NodeIndex(wrapper, current)

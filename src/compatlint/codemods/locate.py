@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from compatlint.errors import SourceError
+from compatlint.names.parents import parent_map
 
 Key = tuple[int, int]
 
@@ -54,7 +55,7 @@ class NodeIndex:
         self.wrapper = wrapper
         self.module = wrapper.module
         self.positions: Mapping[cst.CSTNode, CodeRange] = wrapper.resolve(PositionProvider)
-        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
+        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = parent_map(self.module)
         self.lines = text.splitlines()
         self.by_start: dict[Key, list[cst.CSTNode]] = defaultdict(list)
         for node, where in self.positions.items():

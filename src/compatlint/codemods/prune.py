@@ -323,7 +323,9 @@ class _Planner:
             keep = LazyImports(
                 lambda m=module, p=path: importers.imported_names(m, exclude=p) if m else {}
             )
-            cleaned, _, _ = cleanup(self.sources[path], edited, path, keep=keep)
+            original = self.sources[path]
+            before = scanner.wrapper_for(path, original)
+            cleaned, _, _ = cleanup(original, edited, path, keep=keep, before=before)
             self.texts[path] = cleaned
             for name in uses:
                 position = result.removed_definitions[name]

@@ -9,6 +9,7 @@ and modules already listed are skipped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 import libcst as cst
@@ -119,9 +120,16 @@ class _Inserter(cst.CSTTransformer):
 def _entry(element: cst.BaseElement) -> str | None:
     value = element.value
     if isinstance(value, cst.SimpleString):
-        evaluated = value.evaluated_value
-        return evaluated if isinstance(evaluated, str) else None
+        return _string_value(value.value)
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _string_value(source: str) -> str | None:
+    """A string literal's value (None: bytes). Cached: each insertion reads every entry
+    again, and libcst evaluates a literal by parsing it."""
+    evaluated = cst.SimpleString(source).evaluated_value
+    return evaluated if isinstance(evaluated, str) else None
 
 
 def add_stub_entries(text: str, list_name: str, modules: Iterable[str]) -> str:

@@ -12,6 +12,7 @@ files the (expensive) concrete-tree use finder has to parse at all.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -19,6 +20,9 @@ from compatlint.deepstack import TOO_DEEP
 from compatlint.errors import SourceError
 from compatlint.names.bindings import ModuleBindings, read_bindings, statements
 from compatlint.names.modules import module_name, resolve_relative
+
+# `from .x import`, `from . import`, `from.x import`, `from \\\n .x import`.
+_RELATIVE_IMPORT = re.compile(r"\bfrom[\s\\]*\.")
 
 __all__ = ["Alias", "ImportOf", "ImporterIndex", "RawImport", "reaches"]
 
@@ -157,7 +161,7 @@ class ImporterIndex:
         while changed:
             changed = False
             names = {alias_name for _, alias_name in found}
-            for path in self.mentioning(names):
+            for path in self.mentioning(names, {source for source, _ in found}):
                 parsed = self.parsed(path)
                 if parsed is None or parsed.module is None:
                     continue
@@ -186,15 +190,28 @@ class ImporterIndex:
         exported = bindings.exports()
         return exported is None or name in exported
 
-    def mentioning(self, names: Iterable[str]) -> list[str]:
+    def mentioning(self, names: Iterable[str], modules: Iterable[str] | None = None) -> list[str]:
         """Python files whose text contains one of ``names`` or a star import (the cheap
-        pre-filter: a star import gives names its text never spells)."""
-        needles = [*names, "import *"]
-        return [
-            path
-            for path in self._module_of
-            if any(needle in self.sources[path] for needle in needles)
-        ]
+        pre-filter: a star import gives names its text never spells).
+
+        With ``modules``, a file must also spell a dotted part of one of them or hold a
+        relative import: an import can reach a module no other way, and names such as
+        ``logger`` or ``annotations`` are in every file of a tree, which would otherwise
+        all be parsed.
+        """
+        needles = [*names]
+        parts = {part for module in modules or () for part in module.split(".")}
+        found = []
+        for path in self._module_of:
+            text = self.sources[path]
+            reached = any(needle in text for needle in needles) and (
+                modules is None
+                or any(part in text for part in parts)
+                or _RELATIVE_IMPORT.search(text) is not None
+            )
+            if reached or "import *" in text:
+                found.append(path)
+        return found
 
     # -- importers ------------------------------------------------------------------------
 
@@ -241,7 +258,7 @@ class ImporterIndex:
         aliases = self.aliases(module, name) if aliases is None else aliases
         alias_modules = {source for source, _ in aliases}
         found: dict[str, list[ImportOf]] = {}
-        for path in self.mentioning({alias_name for _, alias_name in aliases}):
+        for path in self.mentioning({alias_name for _, alias_name in aliases}, alias_modules):
             imports: list[ImportOf] = []
             for raw in self.raw_imports(path):
                 if raw.name == "*":

@@ -25,7 +25,6 @@ from libcst.metadata import (
     BuiltinAssignment,
     CodeRange,
     MetadataWrapper,
-    ParentNodeProvider,
     PositionProvider,
     Scope,
     ScopeProvider,
@@ -33,6 +32,7 @@ from libcst.metadata import (
 
 from compatlint.names.importers import Alias
 from compatlint.names.modules import resolve_relative
+from compatlint.names.parents import parent_map
 
 __all__ = [
     "FileUses",
@@ -70,12 +70,17 @@ class FileUses:
 class ResolvedFile:
     """One file's concrete tree with its scopes, parents and positions, resolved once."""
 
-    def __init__(self, wrapper: MetadataWrapper, package: str | None) -> None:
+    def __init__(
+        self,
+        wrapper: MetadataWrapper,
+        package: str | None,
+        parents: Mapping[cst.CSTNode, cst.CSTNode] | None = None,
+    ) -> None:
         self.wrapper = wrapper
         self.module = wrapper.module
         self.package = package
         self.scopes = wrapper.resolve(ScopeProvider)
-        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = wrapper.resolve(ParentNodeProvider)
+        self.parents = parent_map(self.module) if parents is None else parents
         self.positions: Mapping[cst.CSTNode, CodeRange] = wrapper.resolve(PositionProvider)
         self._imports: list[tuple[Assignment, cst.Import | cst.ImportFrom]] | None = None
 

@@ -120,7 +120,7 @@ class _Scan:
         if path not in self.found:
             text = self.index.sources[path]
             try:
-                wrapper = MetadataWrapper(parse(text, path))
+                wrapper = MetadataWrapper(parse(text, path), unsafe_skip_copy=True)
             except SourceError as exc:
                 blocked = Importer(path, text, None, blocked=[(exc.line or 1, "", exc.message)])
                 blocked.pinned = {n for n in self.candidates if re.search(rf"\b{n}\b", text)}

@@ -1,0 +1,165 @@
+"""Codemods cost O(importers): counted work, not wall-clock time.
+
+A shim imported by N files and by 2N files: every codemod must do at most ~2.2× the
+work on the second (libcst parses and the bytes they read, metadata resolutions, parent
+maps, ``ast`` parses), and parse each importer with libcst at most once per command. A
+quadratic path — metadata resolved per edit, an importer re-parsed per name — fails here
+on small trees, long before it costs minutes on big ones.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import libcst
+import pytest
+from helpers import make_config
+from libcst.metadata import MetadataWrapper
+
+from compatlint.analysis.project import analyze_project
+from compatlint.codemods.fix import plan_fixes
+from compatlint.codemods.inline import plan_inline
+from compatlint.codemods.mocks import plan_mocks
+from compatlint.codemods.prune import plan_prune
+from compatlint.names import parents
+
+SHIM = "pkg/_compat.py"
+SHIM_TEXT = '''"""Compat shim."""
+
+import logging
+
+from sglang.srt.a import A, B
+
+logger = logging.getLogger(__name__)
+
+
+def ensure_patch() -> None:
+    """Patch the tokenizer.
+
+    Remove this compatibility override when the minimum supported SGLang release is 0.5.10+.
+    """
+
+
+def helper():
+    return 1
+
+
+__all__ = ["A", "B", "ensure_patch", "helper"]
+'''
+
+BODY = "".join(
+    f"\n\ndef work_{i}(values):\n    logger = [v * {i} for v in values]\n    return logger\n"
+    for i in range(20)
+)
+
+
+def importer(index: int) -> str:
+    return (
+        f'"""Importer {index}."""\n\nimport logging\n\n'
+        "from pkg._compat import A, ensure_patch, helper\n"
+        f"import sglang.srt.mod{index}\n\nlogger = logging.getLogger(__name__)\n"
+        "\n\ndef setup():\n    ensure_patch()\n    return A, helper()\n" + BODY
+    )
+
+
+def unrelated(index: int) -> str:
+    return f'"""Module {index}."""\n\nimport logging\n\nlogger = logging.getLogger()\n' + BODY
+
+
+def project(importers: int) -> dict[str, str]:
+    files = {SHIM: SHIM_TEXT, "pkg/__init__.py": "", "tests/stubs.py": "STUBS = []\n"}
+    for index in range(importers):
+        files[f"pkg/users/mod{index}.py"] = importer(index)
+        files[f"pkg/other/mod{index}.py"] = unrelated(index)
+    return files
+
+
+@contextmanager
+def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Counter[str], Counter[str]]]:
+    """Count the expensive steps; and, per text, how often libcst parsed it."""
+    work: Counter[str] = Counter()
+    parsed: Counter[str] = Counter()
+    real_parse, real_ast = libcst.parse_module, ast.parse
+    real_resolve, real_many = MetadataWrapper.resolve, MetadataWrapper.resolve_many
+    real_parents = parents.parent_map
+
+    def parse_module(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        work["libcst parses"] += 1
+        work["libcst bytes"] += len(source)
+        parsed[source] += 1
+        return real_parse(source, *args, **kwargs)
+
+    def ast_parse(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        work["ast parses"] += 1
+        return real_ast(source, *args, **kwargs)
+
+    def resolve(self, provider):  # type: ignore[no-untyped-def]
+        work["resolutions"] += 1
+        return real_resolve(self, provider)
+
+    def resolve_many(self, providers):  # type: ignore[no-untyped-def]
+        work["resolutions"] += 1
+        return real_many(self, providers)
+
+    def parent_map(module):  # type: ignore[no-untyped-def]
+        work["parent maps"] += 1
+        return real_parents(module)
+
+    monkeypatch.setattr(libcst, "parse_module", parse_module)
+    monkeypatch.setattr(ast, "parse", ast_parse)
+    monkeypatch.setattr(MetadataWrapper, "resolve", resolve)
+    monkeypatch.setattr(MetadataWrapper, "resolve_many", resolve_many)
+    for module in ("compatlint.names.uses", "compatlint.codemods.locate"):
+        monkeypatch.setattr(f"{module}.parent_map", parent_map)
+    yield work, parsed
+
+
+def _prune(files: dict[str, str]) -> object:
+    config = make_config({"mocks": {"file": "tests/stubs.py", "name": "STUBS"}})
+    return plan_prune(config, files, config.floors)
+
+
+def _inline(files: dict[str, str]) -> object:
+    return plan_inline(make_config(), files)
+
+
+def _mocks(files: dict[str, str]) -> object:
+    config = make_config({"mocks": {"file": "tests/stubs.py", "name": "STUBS", "collect": ["pkg"]}})
+    return plan_mocks(analyze_project(config, files), files["tests/stubs.py"])
+
+
+def _fix(files: dict[str, str]) -> object:
+    """``check --fix`` / ``check --diff``: prune, inline and mocks chained."""
+    config = make_config({"mocks": {"file": "tests/stubs.py", "name": "STUBS", "collect": ["pkg"]}})
+    return plan_fixes(config, files, {"CL102", "CL108", "CL202"})
+
+
+COMMANDS: dict[str, Callable[[dict[str, str]], object]] = {
+    "prune": _prune,
+    "inline": _inline,
+    "mocks": _mocks,
+    "check --fix": _fix,
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_doubling_the_importers_at_most_doubles_the_work(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = COMMANDS[command]
+    counts = []
+    for size in (6, 12):
+        files = project(size)
+        with counting(monkeypatch) as (work, parsed):
+            run(files)
+        importers = [text for path, text in files.items() if "/users/" in path]
+        assert all(parsed[text] <= 1 for text in importers), "an importer parsed twice"
+        counts.append(work)
+        monkeypatch.undo()
+    small, big = counts
+    assert small["ast parses"] > 0  # the counters see the command's work
+    for step, amount in big.items():
+        assert amount <= 2.2 * small[step], (step, small[step], amount)
