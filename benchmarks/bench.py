@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,26 +35,26 @@ RUFF = "ruff check --no-cache --select TID251"
 SHAPES = ("today", "importers", "everywhere", "real")
 
 
-def _run(args: list[str], cwd: Path) -> int:
-    """Run a command that must exit 0 or 1 (1: it found something); its exit code."""
-    completed = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
-    if completed.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(args)} failed ({completed.returncode}):\n{completed.stderr}")
-    return completed.returncode
+# Runs one command in a fresh interpreter, which times it and reads RUSAGE_CHILDREN: the
+# command is that interpreter's only child, so the maximum resident set is the command's.
+_PROBE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], capture_output=True).returncode
+elapsed = time.perf_counter() - start
+print(code, elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
 
 
-def _peak_kb(args: list[str], cwd: Path) -> int:
-    """The command's peak RSS: run it in a fresh interpreter so that RUSAGE_CHILDREN holds
-    that one command's maximum alone."""
-    probe = (
-        "import resource, subprocess, sys; "
-        "subprocess.run(sys.argv[1:], capture_output=True); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, *args], cwd=cwd, capture_output=True, text=True, check=True
-    )
-    return int(out.stdout.strip())
+def _run(args: list[str], cwd: Path) -> tuple[float, int]:
+    """Run a command that must exit 0 or 1 (1: it found something); its wall time in
+    seconds and its peak resident set in KB."""
+    probe = [sys.executable, "-c", _PROBE, *args]
+    out = subprocess.run(probe, cwd=cwd, capture_output=True, text=True, check=True).stdout
+    code, elapsed, peak = out.split()
+    if int(code) not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed ({code})")
+    return float(elapsed), int(peak)
 
 
 def _commands(tree: trees.Tree) -> dict[str, list[str]]:
@@ -72,6 +71,30 @@ def _commands(tree: trees.Tree) -> dict[str, list[str]]:
     }
 
 
+# The issue's targets, as ratios to ruff: (shape or None for every shape, command) -> bound.
+TARGETS: dict[tuple[str | None, str], float] = {
+    (None, "check --no-cache (cold)"): 3.0,
+    (None, "check (warm)"): 1.5,
+    ("importers", "inline --diff"): 3.0,
+    ("importers", "prune --check"): 3.0,
+    ("importers", "mocks --check"): 3.0,
+    ("importers", "check --diff"): 3.0,
+    ("everywhere", "prune --check"): 5.0,
+}
+PEAK_MB = 250
+
+
+def _verdict(shape: str, command: str, ratio: float, peak_mb: float) -> str:
+    """The targets this row is held to, and whether it meets them."""
+    bound = TARGETS.get((shape, command), TARGETS.get((None, command)))
+    parts = []
+    if bound is not None:
+        parts.append(f"≤ {bound:g}× {'holds' if ratio <= bound else '**misses**'}")
+    if command != RUFF and peak_mb > PEAK_MB:
+        parts.append(f"**over {PEAK_MB} MB**")
+    return "; ".join(parts) or "—"
+
+
 def bench_tree(tree: trees.Tree, rounds: int, skip: set[str]) -> list[str]:
     """The table rows of one tree: median, ratio to ruff, peak memory per command."""
     commands = {k: v for k, v in _commands(tree).items() if k not in skip}
@@ -79,27 +102,29 @@ def bench_tree(tree: trees.Tree, rounds: int, skip: set[str]) -> list[str]:
         commands.pop("check, 3 changed files (warm)", None)
     _run(commands["check (warm)"], tree.root)  # fill the cache before the warm rounds
     timings: dict[str, list[float]] = {name: [] for name in commands}
+    peaks: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(rounds):
         for name, args in commands.items():  # interleaved: noise hits every command alike
-            start = time.perf_counter()
-            _run(args, tree.root)
-            timings[name].append(time.perf_counter() - start)
+            elapsed, peak = _run(args, tree.root)
+            timings[name].append(elapsed)
+            peaks[name] = max(peaks[name], peak)
         print(".", end="", flush=True)
     print()
     medians = {name: statistics.median(values) for name, values in timings.items()}
     peer = medians[RUFF]
     rows = []
     for name, median in medians.items():
-        peak = _peak_kb(commands[name], tree.root) / 1024
         label = name if name == RUFF else f"compatlint {name}"
-        rows.append(f"| {label} | {median:.2f} s | {median / peer:.2f}× | {peak:.0f} MB |")
+        ratio, peak_mb = median / peer, peaks[name] / 1024
+        verdict = _verdict(tree.name, name, ratio, peak_mb)
+        rows.append(f"| {label} | {median:.2f} s | {ratio:.2f}× | {peak_mb:.0f} MB | {verdict} |")
     return [
         f"## {tree.name}: {tree.files:,} files, {tree.bytes / 1e6:.1f} MB",
         "",
         f"{tree.note}.",
         "",
-        "| command | median | vs ruff | peak memory |",
-        "| --- | --- | --- | --- |",
+        "| command | median | vs ruff | peak memory | target |",
+        "| --- | --- | --- | --- | --- |",
         *rows,
         "",
     ]
