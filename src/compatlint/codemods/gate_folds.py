@@ -25,6 +25,7 @@ from compatlint.analysis.version_gates import GateEnv
 from compatlint.analysis.version_subjects import Subject, module_context
 from compatlint.codemods.edits import check_parses
 from compatlint.codemods.gate_scan import GateRoot, Key, scan_gates
+from compatlint.codemods.gate_shapes import ShapeFolder
 from compatlint.codemods.locate import NodeIndex, parse_module
 from compatlint.codemods.plan import FollowUp, RemovedSite
 from compatlint.codemods.prune_transform import PruneTransformer
@@ -75,7 +76,7 @@ def fold_gates(
         wrapper = MetadataWrapper(parse_module(text, path))
         index = NodeIndex(wrapper, text)
         while roots:
-            new_text, failed = _fold(index, roots)
+            new_text, failed = _fold(index, roots, scan.pytestmark_read)
             if not failed:
                 break
             for root, reason in failed.items():
@@ -89,16 +90,21 @@ def fold_gates(
     return GateFolds(new_text, folded, _listed(path, listed))
 
 
-def _fold(index: NodeIndex, roots: list[GateRoot]) -> tuple[str, dict[GateRoot, str]]:
+def _fold(
+    index: NodeIndex, roots: list[GateRoot], keep_pytestmark: bool = False
+) -> tuple[str, dict[GateRoot, str]]:
     """One walk folding ``roots``; the roots whose constants stayed, or whose gates were
     not found, with why."""
     atoms = {key: value for root in roots for key, value in root.atoms.items()}
-    transformer = _GateTransformer(index, atoms)
+    targets = {root.target: root for root in roots if root.target is not None}
+    transformer = _GateTransformer(index, atoms, targets, keep_pytestmark)
     module = index.module.visit(transformer)
     owner = {key: root for root in roots for key in root.atoms}
     failed: dict[GateRoot, str] = {}
     for key in atoms.keys() - transformer.replaced:
         failed.setdefault(owner[key], "its gate could not be located in the source")
+    for key in targets.keys() - transformer.shaped:
+        failed.setdefault(targets[key], "its gate could not be located in the source")
     for key in _left_constants(module, transformer.origin):
         failed.setdefault(owner[key], _LEFT)
     return module.code, failed
@@ -107,14 +113,21 @@ def _fold(index: NodeIndex, roots: list[GateRoot]) -> tuple[str, dict[GateRoot, 
 _LEFT = "the other operands must still run (or the test stays a constant): a person decides"
 
 
-class _GateTransformer(PruneTransformer):
+class _GateTransformer(ShapeFolder, PruneTransformer):
     """Prune's transformer, with every decided gate replaced by a folding constant."""
 
-    def __init__(self, index: NodeIndex, atoms: Mapping[Key, bool]) -> None:
+    def __init__(
+        self,
+        index: NodeIndex,
+        atoms: Mapping[Key, bool],
+        targets: Mapping[Key, GateRoot] | None = None,
+        keep_pytestmark: bool = False,
+    ) -> None:
         super().__init__(PruneActions(), index)
         self.atoms = atoms
         self.origin: dict[cst.CSTNode, Key] = {}
         self.replaced: set[Key] = set()
+        self.init_shapes(targets or {}, keep_pytestmark)
 
     def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
         result = super().on_leave(original_node, updated_node)
