@@ -8,10 +8,11 @@ which tests pytest would skip or expect to fail."""
 from __future__ import annotations
 
 import ast
+import dataclasses
 import textwrap
 
 import pytest
-from helpers import examples
+from helpers import examples, make_config
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from oracle.interpreter import run_as
@@ -20,6 +21,7 @@ from packaging.version import Version
 from compatlint.analysis.gate_windows import Window
 from compatlint.analysis.version_gates import GateEnv
 from compatlint.codemods.gate_folds import fold_gates
+from compatlint.codemods.prune import plan_prune
 from compatlint.predicates import Predicate
 
 AVAILABLE = Predicate(
@@ -564,3 +566,46 @@ def test_folding_keeps_what_runs_and_what_pytest_skips(text: str) -> None:
     assert _subsequence(untouched, folded.splitlines())
     for release in RELEASES:
         assert run_as(folded, release) == run_as(text, release), (release, text, folded)
+
+
+# -- what check does not report, prune does not fold -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "import sys\n\nif sys.version_info >= (3, 9):  # compatlint: ignore[CL112]\n    A = 1\n",
+        "import sys\n\nimport pytest\n\n\n# compatlint: ignore[CL112]\n"
+        "@pytest.mark.skipif(sys.version_info < (3, 9), reason='x')\ndef test_a():\n    pass\n",
+        "import sys\n\nB = [x for x in 'ab' if sys.version_info > (3, 9)]  # compatlint: ignore\n",
+    ],
+    ids=["if", "decorator", "filter-all-codes"],
+)
+def test_a_gate_whose_line_suppresses_cl112_is_kept(text: str) -> None:
+    result = fold_gates(PATH, text, ENV, "tests.test_mod")
+    assert (result.text, result.folded) == (text, [])
+    assert ["suppressed" in item.reason for item in result.listed] == [True]
+
+
+# -- where prune looks ------------------------------------------------------------------------
+
+
+def test_prune_folds_marks_in_the_test_roots_too() -> None:
+    config = make_config(
+        {
+            "src": ["src"],
+            "shim": ["src/pkg/_compat.py"],
+            "mocks": {"file": "tests/conftest.py", "name": "MOCKS", "collect": ["tests"]},
+        }
+    )
+    config = dataclasses.replace(config, python_floor=Version("3.10"))
+    test = (
+        "import sys\n\nimport pytest\n\n\n"
+        "@pytest.mark.skipif(sys.version_info < (3, 9), reason='old')\n"
+        "def test_a():\n    pass\n"
+    )
+    elsewhere = "import sys\n\nif sys.version_info >= (3, 9):\n    A = 1\n"
+    plan = plan_prune(config, {"tests/test_a.py": test, "scripts/tool.py": elsewhere})
+    # the imports only the mark read go with it
+    assert plan.new_text("tests/test_a.py", test) == "\ndef test_a():\n    pass\n"
+    assert "scripts/tool.py" not in plan.edits

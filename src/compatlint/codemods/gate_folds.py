@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from compatlint.analysis.gate_facts import gate_needles as facts_needles
+from compatlint.analysis.project import suppressed_lines, suppresses
 from compatlint.analysis.version_gates import GateEnv
 from compatlint.analysis.version_subjects import Subject, module_context
 from compatlint.codemods.edits import check_parses
@@ -30,7 +31,11 @@ from compatlint.codemods.locate import NodeIndex, parse_module
 from compatlint.codemods.plan import FollowUp, RemovedSite
 from compatlint.codemods.prune_transform import PruneTransformer
 from compatlint.codemods.removals import PruneActions
+from compatlint.config import Config
 from compatlint.sitekinds import VERSION_GATE
+
+#: The rule a decided gate is reported under; its suppression keeps the gate.
+DEAD_GATE = "CL112"
 
 
 def gate_needles(predicates: Iterable[str] = ()) -> tuple[str, ...]:
@@ -38,6 +43,15 @@ def gate_needles(predicates: Iterable[str] = ()) -> tuple[str, ...]:
     ``check`` reads gates by (:func:`compatlint.analysis.gate_facts.gate_needles`), so a
     gate ``check`` reports is a gate ``prune`` sees."""
     return tuple(needle.decode() for needle in facts_needles(dict.fromkeys(predicates)))
+
+
+def fold_roots(config: Config) -> tuple[str, ...]:
+    """Where prune folds gates: ``src`` and the test roots (``mocks.collect``), because
+    that is where ``skipif`` marks live."""
+    roots = list(config.src)
+    if config.mocks is not None:
+        roots += [root for root in config.mocks.collect if root not in roots]
+    return tuple(roots)
 
 
 def may_hold_gates(text: str, needles: Iterable[str]) -> bool:
@@ -71,6 +85,11 @@ def fold_gates(
     scan = scan_gates(tree, text, context, env)
     listed = list(scan.listed)
     roots = list(scan.roots)
+    if "compatlint:" in text:  # what check does not report, prune does not fold
+        suppressed = suppressed_lines(text)
+        for root in [root for root in roots if _suppressed(root, suppressed)]:
+            roots.remove(root)
+            listed.append((root.line, _SUPPRESSED))
     new_text = text
     if roots:
         wrapper = MetadataWrapper(parse_module(text, path))
@@ -165,6 +184,17 @@ def _left_constants(module: cst.Module, origin: Mapping[cst.CSTNode, Key]) -> li
     return found
 
 
+_SUPPRESSED = f"suppressed (# compatlint: ignore[{DEAD_GATE}]): kept"
+
+
+def _suppressed(root: GateRoot, suppressed: Mapping[int, frozenset[str]]) -> bool:
+    """``check`` reports a dead gate on the line of its condition (or of an operand)."""
+    lines = {root.line, *(key[0] for key in root.atoms)}
+    if root.target is not None:
+        lines.add(root.target[0])
+    return any(suppresses(suppressed.get(line, frozenset()), DEAD_GATE) for line in lines)
+
+
 def _removed(path: str, root: GateRoot) -> RemovedSite:
     return RemovedSite(
         path=path,
@@ -183,4 +213,4 @@ def _listed(path: str, listed: Iterable[tuple[int, str]]) -> list[FollowUp]:
     return [FollowUp(path, line, VERSION_GATE, reason) for line, reason in listed]
 
 
-__all__ = ["GateFolds", "fold_gates", "gate_needles", "may_hold_gates"]
+__all__ = ["DEAD_GATE", "GateFolds", "fold_gates", "fold_roots", "gate_needles", "may_hold_gates"]

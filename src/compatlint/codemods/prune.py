@@ -35,7 +35,7 @@ from compatlint.codemods.bindings_guard import (
 from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
 from compatlint.codemods.edits import EditPlan, check_parses
 from compatlint.codemods.formatting import Formatter, format_files
-from compatlint.codemods.gate_folds import fold_gates, gate_needles, may_hold_gates
+from compatlint.codemods.gate_folds import fold_gates, fold_roots, gate_needles, may_hold_gates
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.imports_hoist import hoist_imports, late_imports
 from compatlint.codemods.locate import NodeIndex, parse_module
@@ -342,6 +342,7 @@ class _Planner:
         if not env.windows:
             return
         needles = gate_needles(self.config.predicates)
+        roots = fold_roots(self.config)
         importers: ImporterIndex | None = None
         for path in sorted(self.texts):
             text = self.texts[path]
@@ -349,7 +350,7 @@ class _Planner:
                 continue
             if not may_hold_gates(text, needles):
                 continue
-            module, is_package = module_name(path, self.config.src)
+            module, is_package = module_name(path, roots)
             if module is None:
                 continue
             folds = fold_gates(path, text, env, module, is_package=is_package)
