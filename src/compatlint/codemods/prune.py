@@ -431,6 +431,7 @@ def plan_prune(
     shims: Collection[str] | None = None,
     sorter: ImportSorter | None = None,
     formatter: Formatter | None = None,
+    gates: bool = True,
 ) -> PrunePlan:
     """Plan the removal of every fallback expired at ``floors`` (default: the config's).
 
@@ -440,7 +441,8 @@ def plan_prune(
     them; otherwise every module under ``src`` has its decided gates folded). ``sorter``
     sorts the import blocks that unwrapped imports joined and ``formatter`` formats the
     lines prune touched (see :mod:`compatlint.codemods.formatting`); without them, the
-    text is left as the edit made it. Nothing is read or written here.
+    text is left as the edit made it. ``gates=False`` folds no version gate (``check
+    --fix`` of CL102 alone). Nothing is read or written here.
     """
     planner = _Planner(config, sources, floors or config.floors, sorter, formatter)
     for shim in config.shims:
@@ -448,6 +450,7 @@ def plan_prune(
             planner.prune_shim(shim)
     # A run on some of the shims folds the gates of those only; otherwise all of src.
     partial = shims is not None and set(shims) != set(config.shims)
-    planner.fold_version_gates(set(shims or ()) if partial else None)
+    if gates:
+        planner.fold_version_gates(set(shims or ()) if partial else None)
     planner.add_stubs()
     return planner.finish()
