@@ -7,6 +7,7 @@ it uses the scanner's scopes, shadowing and dead-code checks.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from typing import Any
 
 from compatlint.analysis.version_gates import GateResult, evaluate_gate
@@ -52,11 +53,7 @@ class ShapeScanning:
         line = expr.lineno
         if not self._is_bool(expr):
             return self.listed(line, f"{kind} value not folded: {_NOT_BOOL}: {result.reason}")
-        atoms: dict[ast.expr, GateResult] = {}
-        for leaf in leaves(expr):
-            leaf_result = evaluate_gate(leaf, self.context, self.env)
-            if leaf_result.value is not None:
-                atoms[leaf] = leaf_result
+        atoms = self.atoms_of([expr])
         values = {atom: bool(r.value) for atom, r in atoms.items()}
         dropped: list[ast.AST] = []
         if simulate(expr, values, dropped) is not result.value:
@@ -77,6 +74,16 @@ class ShapeScanning:
             )
         )
 
+    def atoms_of(self, tests: Iterable[ast.expr]) -> dict[ast.expr, GateResult]:
+        """The decided gates among the ``and``/``or``/``not`` operands of ``tests``."""
+        atoms: dict[ast.expr, GateResult] = {}
+        for test in tests:
+            for leaf in leaves(test):
+                result = evaluate_gate(leaf, self.context, self.env)
+                if result.value is not None:
+                    atoms[leaf] = result
+        return atoms
+
     def _is_bool(self, expr: ast.expr) -> bool:
         """Whatever the versions, ``expr`` evaluates to a bool: a comparison, a ``not``,
         a configured predicate, or ``and``/``or`` of such (they return an operand)."""
@@ -91,7 +98,7 @@ class ShapeScanning:
     def presence(self, call: ast.expr, result: GateResult, scopes: list[ast.AST]) -> None:
         """An optional predicate whose version test always holds: its version argument
         goes (``module_available("dask", "2024.11.0")`` → ``module_available("dask")``)."""
-        (rewrite,) = result.presence[:1]
+        rewrite = result.presence[0]
         if not isinstance(call, ast.Call) or rewrite.call is not call:
             return
         line = call.lineno
@@ -136,12 +143,7 @@ class ShapeScanning:
             return self.listed(
                 line, f"{reading.name} condition always true: {reading.effect()}: {reasons}"
             )
-        atoms: dict[ast.expr, GateResult] = {}
-        for condition in reading.conditions:
-            for leaf in leaves(condition):
-                leaf_result = evaluate_gate(leaf, self.context, self.env)
-                if leaf_result.value is not None:
-                    atoms[leaf] = leaf_result
+        atoms = self.atoms_of(reading.conditions)
         values = {atom: bool(r.value) for atom, r in atoms.items()}
         dropped: list[ast.AST] = []
         if any(simulate(c, values, dropped) is not False for c in reading.conditions):
