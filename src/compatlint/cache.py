@@ -34,9 +34,9 @@ from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, 
 from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
-FORMAT = (
-    4  # 4: gate facts; 3: guards (site outcomes, misplaced tags); 2: __all__ in every written form
-)
+#: 5: flag constants in gate contexts; 4: gate facts; 3: guards (site outcomes, misplaced
+#: tags); 2: __all__ in every written form
+FORMAT = 5
 
 _RECORDS: dict[str, type] = {
     cls.__name__: cls

@@ -52,6 +52,7 @@ KNOWN_KEYS = (
     "walk",
     "predicates",
     "max-file-size",
+    "keep",
 )
 MOCKS_KEYS = ("file", "name", "collect")
 
@@ -103,6 +104,8 @@ class Config:
     dependencies: tuple[str, ...] = ()
     #: The floors given on the command line (already layered into ``floors``).
     command_line_floors: Floors = field(default_factory=Floors)
+    #: Flags others import (``pkg.mod.FLAG``): prune folds their uses but keeps them.
+    keep: tuple[str, ...] = ()
 
     @property
     def primary(self) -> str:
@@ -305,6 +308,12 @@ def parse_config(
     heavy = reader.string_list("heavy-imports", table.get("heavy-imports", []))
     docs = reader.string_list("policy-docs", table.get("policy-docs", []), allow_str=True)
     exclude = reader.string_list("exclude", table.get("exclude", []), allow_str=True)
+    keep = reader.string_list("keep", table.get("keep", []))
+    for name in keep:
+        if not is_dotted_name(name) or "." not in name:
+            reader.fail(
+                "keep", f"'keep' entries are qualified names like 'pkg.mod.FLAG', got {name!r}"
+            )
 
     mocks = None
     if "mocks" in table:
@@ -352,6 +361,7 @@ def parse_config(
         python_floor=lower_bound(requires_python) if requires_python else None,
         requires_python=requires_python,
         dependencies=tuple(dependencies),
+        keep=keep,
     )
 
 

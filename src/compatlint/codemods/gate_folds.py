@@ -14,6 +14,7 @@ module with a decided gate.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ from libcst.metadata import MetadataWrapper
 
 from compatlint.analysis.gate_facts import gate_needles as facts_needles
 from compatlint.analysis.project import suppressed_lines, suppresses
-from compatlint.analysis.version_gates import GateEnv
+from compatlint.analysis.version_gates import GateEnv, GateResult
 from compatlint.analysis.version_subjects import Subject, module_context
 from compatlint.codemods.edits import check_parses
 from compatlint.codemods.gate_scan import GateRoot, Key, scan_gates
@@ -75,13 +76,17 @@ def fold_gates(
     *,
     is_package: bool = False,
     known: Mapping[str, Subject] | None = None,
+    flags: Mapping[str, GateResult] | None = None,
 ) -> GateFolds:
-    """Fold the decided version gates of ``text`` (the module ``module`` at ``path``)."""
+    """Fold the decided version gates of ``text`` (the module ``module`` at ``path``);
+    ``flags``: the decided flags prune may fold, by qualified name (:mod:`.flag_folds`)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return GateFolds(text)
     context = module_context(tree, module, is_package=is_package, known=known)
+    if flags:
+        context = dataclasses.replace(context, flags=flags)
     scan = scan_gates(tree, text, context, env)
     listed = list(scan.listed)
     roots = list(scan.roots)
@@ -132,6 +137,10 @@ def _fold(
 _LEFT = "the other operands must still run (or the test stays a constant): a person decides"
 
 
+#: The nodes a decided gate can be: a comparison, a predicate call, a flag read.
+_ATOMS = (cst.Comparison, cst.Call, cst.Name, cst.Attribute)
+
+
 class _GateTransformer(ShapeFolder, PruneTransformer):
     """Prune's transformer, with every decided gate replaced by a folding constant."""
 
@@ -150,7 +159,7 @@ class _GateTransformer(ShapeFolder, PruneTransformer):
 
     def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
         result = super().on_leave(original_node, updated_node)
-        if isinstance(original_node, (cst.Comparison, cst.Call)):
+        if isinstance(original_node, _ATOMS):
             where = self.index.positions[original_node]
             key = (where.start.line, where.start.column, where.end.line, where.end.column)
             if key in self.atoms:

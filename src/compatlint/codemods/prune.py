@@ -34,6 +34,7 @@ from compatlint.codemods.bindings_guard import (
 )
 from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
 from compatlint.codemods.edits import EditPlan, check_parses
+from compatlint.codemods.flag_folds import FlagScan, find_flags, remove_flags
 from compatlint.codemods.formatting import Formatter, format_files
 from compatlint.codemods.gate_folds import fold_gates, fold_roots, gate_needles, may_hold_gates
 from compatlint.codemods.imports_cleanup import cleanup
@@ -344,6 +345,15 @@ class _Planner:
         needles = gate_needles(self.config.predicates)
         roots = fold_roots(self.config)
         importers: ImporterIndex | None = None
+        flags = FlagScan()
+        if only is None:  # flags fold across modules: a run on all of src only
+            flags = find_flags(self.texts, ImporterIndex(self.texts, self.config.src), env, needles)
+            self.plan.follow_ups += flags.refused
+            config_file = self.config.config_path.name
+            for name in flags.unmatched(self.config.keep):
+                reason = f"warning: keep entry '{name}' names no flag decided at the floors"
+                self.plan.follow_ups.append(FollowUp(config_file, 1, "config", reason))
+            needles = (*needles, *sorted(flags.names))
         for path in sorted(self.texts):
             text = self.texts[path]
             if not path.endswith(".py") or (only is not None and path not in only):
@@ -353,7 +363,7 @@ class _Planner:
             module, is_package = module_name(path, roots)
             if module is None:
                 continue
-            folds = fold_gates(path, text, env, module, is_package=is_package)
+            folds = fold_gates(path, text, env, module, is_package=is_package, flags=flags.flags)
             self.plan.removed += folds.folded
             self.plan.follow_ups += folds.listed
             if folds.text == text:
@@ -362,6 +372,12 @@ class _Planner:
             importers = importers or ImporterIndex(self.texts, self.config.src)
             keep = LazyImports(lambda i=importers, m=module, p=path: i.imported_names(m, exclude=p))
             self.texts[path], _, _ = cleanup(text, folds.text, path, keep=keep)
+        if flags.definitions:
+            removed, listed = remove_flags(
+                self.texts, self.config.src, flags, self.config.keep, env
+            )
+            self.plan.removed += removed
+            self.plan.follow_ups += listed
 
     # stub list ----------------------------------------------------------------------------
 
