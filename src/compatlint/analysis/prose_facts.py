@@ -54,7 +54,28 @@ _PRESENT = (
 )
 # A label: "0.5.10+:", "sglang 0.5.9:", "SGLang <= 0.5.12:", "older:", "Older SGLang (<0.5.10):"
 _LABEL = re.compile(r"^\s*(?P<head>[^:#]{1,60}?)\s*:\s*(?P<rest>.*)$")
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z`(\"'])")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9`(\"'])")
+# What may stand between a subject's version and its verb: "SGLang 0.5.9 versions still".
+_SUBJECT_TAIL = frozenset(
+    {
+        "versions",
+        "version",
+        "releases",
+        "release",
+        "builds",
+        "and",
+        "or",
+        "older",
+        "earlier",
+        "later",
+        "newer",
+        "still",
+        "only",
+        "also",
+        "inclusive",
+        "s",
+    }
+)
 _DOTTED = re.compile(r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\b")
 
 
@@ -118,7 +139,7 @@ class _Reader:
         rest: list[str] = []
         for raw in text.splitlines():
             line = raw.strip().lstrip("#").strip()
-            label = self.label(line)
+            label = self.label(line) or self.bare(line)
             if label is not None:
                 found.append(label)
             else:
@@ -135,24 +156,24 @@ class _Reader:
             return None
         head = match.group("head")
         span = span_of(head)
-        words = VERSION.sub(" ", head)
-        words = re.sub(
-            r"[<>=≤≥+()\-–—]|\b(?:through|thru|to|and|or|up|older|newer|later|"
-            r"earlier|below|above|before|since|than|prior|pre|legacy|old)\b",
-            " ",
-            words,
-            flags=re.IGNORECASE,
-        )
-        if not self.names_only(words):
+        if not self.names_only(_words_of(head)):
             return None
         if span is None and not _OLDER.search(head):
             return None
         return _Clause(line, span, match.group("rest"))
 
+    def bare(self, line: str) -> _Clause | None:
+        """A comment that is only a release: ``# sglang 0.5.9``, ``# SGLang 0.5.13-0.5.15``."""
+        span = span_of(line)
+        if span is None or _HISTORY.search(line):
+            return None
+        return _Clause(line, span, None) if self.names_only(_words_of(line)) else None
+
     def names_only(self, words: str) -> bool:
         """A label's head holds nothing but upstream names and "versions"."""
         for word in re.findall(r"[A-Za-z][\w-]*", words):
             if word.lower() not in self.names and word.lower() not in (
+                *self.grammar.tracks,
                 "version",
                 "versions",
                 "release",
@@ -181,7 +202,11 @@ class _Reader:
             re.IGNORECASE,
         )
         if subject and self.mentions_release(subject.group("spec")):
-            return _Clause(sentence, span_of(subject.group("spec")), None)
+            spec = subject.group("spec")
+            ends = [m.end() for m in (*VERSION.finditer(spec), *_OLDER.finditer(spec))]
+            tail = {w.lower() for w in re.findall(r"[A-Za-z]+", spec[max(ends) :])}
+            if tail <= _SUBJECT_TAIL | set(self.names):
+                return _Clause(sentence, span_of(spec), None)
         return None
 
     def mentions_release(self, text: str) -> bool:
@@ -327,75 +352,62 @@ def _arms(node: ast.AST, comments: Comments, rest: list[ast.stmt]) -> list[_Arm]
     """The arms of a guarded choice: a try with handlers, or an ``if`` on a probe (whose
     other arm, when its body returns and it has no ``else``, is the code after it)."""
     if isinstance(node, TRY_TYPES) and node.handlers:  # type: ignore[attr-defined]
-        arms = [_arm("try", node.body, node.lineno, comments, old=False)]  # type: ignore[attr-defined]
+        arms = [_arm("try", node.body, comments, old=False, header=node.lineno)]  # type: ignore[attr-defined]
         for handler in node.handlers:  # type: ignore[attr-defined]
             caught = ast.unparse(handler.type) if handler.type is not None else ""
-            arms.append(
-                _arm(
-                    f"except {caught}".strip(),
-                    handler.body,
-                    handler.lineno,
-                    comments,
-                    old=True,
-                    column=handler.col_offset + 1,
-                )
-            )
-        return arms
-    if isinstance(node, ast.If):
-        guard = classify_test(node.test)
-        if guard.kind.value not in ("probe", "import") or guard.positive is None:
-            return []
-        arms = [
-            _arm(
-                "if",
-                node.body,
-                node.lineno,
+            arm = _arm(
+                f"except {caught}".strip(),
+                handler.body,
                 comments,
-                old=not guard.positive,
-                column=node.col_offset + 1,
+                old=True,
+                header=handler.lineno,
+                line=handler.lineno,
+                column=handler.col_offset + 1,
             )
-        ]
-        if node.orelse and not isinstance(node.orelse[0], ast.If):
-            arms.append(
-                _arm(
-                    "else",
-                    node.orelse,
-                    node.orelse[0].lineno,
-                    comments,
-                    old=guard.positive,
-                    header_line=None,
-                )
-            )
-        elif not node.orelse and rest and isinstance(node.body[-1], (ast.Return, ast.Raise)):
-            arms.append(
-                _arm(
-                    "code after the if",
-                    rest,
-                    rest[0].lineno,
-                    comments,
-                    old=guard.positive,
-                    header_line=None,
-                )
-            )
+            arms.append(arm)
         return arms
-    return []
+    if not isinstance(node, ast.If):
+        return []
+    guard = classify_test(node.test)
+    if guard.kind.value not in ("probe", "import") or guard.positive is None:
+        return []
+    test_end = node.test.end_lineno or node.lineno
+    arms = [
+        _arm(
+            "if",
+            node.body,
+            comments,
+            old=not guard.positive,
+            header=test_end,
+            line=node.lineno,
+            column=node.col_offset + 1,
+        )
+    ]
+    body_end = node.body[-1].end_lineno or node.lineno
+    if node.orelse and not isinstance(node.orelse[0], ast.If):
+        arms.append(_arm("else", node.orelse, comments, old=guard.positive, after=body_end))
+    elif not node.orelse and rest and isinstance(node.body[-1], (ast.Return, ast.Raise)):
+        arms.append(_arm("code after the if", rest, comments, old=guard.positive, after=body_end))
+    return arms
 
 
 def _arm(
     name: str,
     body: list[ast.stmt],
-    line: int,
     comments: Comments,
     *,
     old: bool | None,
+    header: int | None = None,
+    after: int | None = None,
+    line: int | None = None,
     column: int | None = None,
-    header_line: int | None = -1,
 ) -> _Arm:
-    header = line if header_line == -1 else header_line
+    """An arm: its prose is the comment trailing its header, else the block leading its
+    first statement, else the comment trailing that statement's line."""
     first = body[0]
     prose = comments.trailing_on(header) if header is not None else None
     if prose is None:
-        block = comments.block_above(first.lineno, after=(header or first.lineno - 1))
+        block = comments.block_above(first.lineno, after=after or header or first.lineno - 1)
         if block is not None and block.column == first.col_offset:
             prose = block
     if prose is None and first.lineno != header:
@@ -413,7 +425,9 @@ def _arm(
         for alias in n.names
     )
     end = max((s.end_lineno or s.lineno) for s in body)
-    return _Arm(name, line, column or first.col_offset + 1, end, prose, modules, old)
+    return _Arm(
+        name, line or first.lineno, column or first.col_offset + 1, end, prose, modules, old
+    )
 
 
 def _bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
@@ -425,6 +439,18 @@ def _bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield handler.body
     for case in getattr(node, "cases", []) or []:
         yield case.body
+
+
+def _words_of(text: str) -> str:
+    """``text`` without its versions and the words and signs of a version set."""
+    words = VERSION.sub(" ", text)
+    return re.sub(
+        r"[<>=≤≥+()\-–—.]|\b(?:through|thru|to|and|or|up|older|newer|later|earlier|below|"
+        r"above|before|since|than|prior|pre|legacy|old|inclusive|including)\b",
+        " ",
+        words,
+        flags=re.IGNORECASE,
+    )
 
 
 def _statements(body: list[ast.stmt]) -> Iterator[tuple[ast.stmt, list[ast.stmt]]]:
