@@ -175,6 +175,16 @@ ROWS: list[tuple[str, list[tuple[str, str]]]] = [
     (header("# 0.5.9: see the release notes"), []),
     (header("# Network helpers (sglang 0.5.10 moved them)"), []),
     (docstring("Start profiling; see the SGLang docs for the fields."), []),
+    (
+        docstring(
+            "SGLang 0.5.9 takes keyword arguments. SGLang 0.5.10 takes a ProfileReq."
+        ).replace(
+            "    except TypeError:\n",
+            "    except TypeError:\n        # Fallback for sglang 0.5.9. Remove when min supported"
+            " version is 0.5.10+\n",
+        ),
+        [("", "0.5.9"), ("", "0.5.10")],  # the tag governs the arm: the docstring links none
+    ),
     (docstring("Calls tokenizer_manager.start_profile, renamed in SGLang 0.5.15."), []),
 ]
 

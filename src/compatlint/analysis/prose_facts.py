@@ -110,22 +110,18 @@ def read_prose_facts(
     tree: ast.Module, comments: Comments, grammar: TagGrammar, upstreams: Iterable[str]
 ) -> tuple[ProseFact, ...]:
     """Every version fact in the shim's comments and function docstrings."""
-    reader = _Reader(tree, comments, grammar, tuple(upstreams))
+    reader = _Reader(comments, grammar, tuple(upstreams))
     reader.walk(tree.body, header=None, after=0)
     reader.unlinked()
     return tuple(sorted(reader.found.values(), key=lambda f: (f.line, f.arm_line or 0, f.text)))
 
 
 class _Reader:
-    def __init__(
-        self, tree: ast.Module, comments: Comments, grammar: TagGrammar, upstreams: tuple[str, ...]
-    ) -> None:
-        self.tree = tree
+    def __init__(self, comments: Comments, grammar: TagGrammar, upstreams: tuple[str, ...]) -> None:
         self.comments = comments
         self.grammar = grammar
         self.names = {u.lower(): u for u in upstreams} | {"python": "python"}
         self.found: dict[tuple[int, str, int | None], ProseFact] = {}
-        self.docstring_lines: set[int] = set()
 
     # -- prose ----------------------------------------------------------------------------
 
@@ -277,7 +273,6 @@ class _Reader:
             found = docstring_of(node)
             start = node.body[0].lineno
             if found is not None:
-                self.docstring_lines.add(found[1])
                 start = found[2] + 1
                 if not isinstance(node, ast.ClassDef):
                     self.docstring(node, found)
@@ -289,12 +284,15 @@ class _Reader:
         for child_body in _bodies(node):
             self.walk(child_body, None, child_body[0].lineno - 1 if child_body else 0)
 
-    def site(self, node: ast.stmt, arms: list[_Arm], header: CommentBlock | None) -> None:
+    def tagged(self, arms: list[_Arm], above: CommentBlock | None) -> bool:
+        """Whether a tag sits in an arm or above the site: CL102 / CL103 judge it then."""
         blocks = [arm.prose for arm in arms if arm.prose is not None]
-        if header is not None:
-            blocks.append(header)
-        if any(self.is_tag(b.text, b.start) for b in blocks):
-            return  # a tag governs the site: CL102 / CL103 judge it
+        blocks += [above] if above is not None else []
+        return any(self.is_tag(block.text, block.start) for block in blocks)
+
+    def site(self, node: ast.stmt, arms: list[_Arm], header: CommentBlock | None) -> None:
+        if self.tagged(arms, header):
+            return
         for arm in arms:
             for clause in self.facts_of_block(arm.prose):
                 self.add(arm.prose.start, arm.prose.end, clause, arm)  # type: ignore[union-attr]
@@ -318,7 +316,12 @@ class _Reader:
             for child, rest in _statements(node.body)  # type: ignore[attr-defined]
             if _arms(child, self.comments, rest)
         ]
-        old = _old_arm(*sites[0], self.comments) if len(sites) == 1 else None
+        old = None
+        if len(sites) == 1:
+            child, rest = sites[0]
+            above = self.comments.block_above(child.lineno, after=end)
+            if not self.tagged(_arms(child, self.comments, rest), above):
+                old = _old_arm(child, rest, self.comments)
         spans = sorted({c.span for c in clauses if c.span is not None}, key=_span_order)
         for clause in clauses:
             arm = None
