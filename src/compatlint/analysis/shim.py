@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from compatlint.analysis.guard_sites import GuardSites, last_line
 from compatlint.analysis.guards import Guard, bound_flags, sentinel_flags
+from compatlint.analysis.prose_facts import ProseFact
 from compatlint.analysis.shapes import (
     TRY_TYPES,
     binds,
@@ -52,6 +53,8 @@ class ShimModel:
     star_import: bool
     trivial: bool
     misplaced: tuple[MisplacedTag, ...] = ()
+    #: version notes in prose (see :mod:`compatlint.analysis.prose_facts`), for CL111
+    prose: tuple[ProseFact, ...] = ()
 
 
 @dataclass(frozen=True)
