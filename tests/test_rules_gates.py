@@ -52,7 +52,12 @@ def test_python_gate_decided_at_requires_python() -> None:
         "dead version gate (condition): `sys.version_info >= (3, 10)` is always true: "
         "python floor is 3.10"
     )
-    assert not found[0].fixable  # `check --fix` does not fold gates
+    assert found[0].fixable  # `check --fix` folds it
+
+
+def test_a_gate_prune_lists_is_not_fixable() -> None:
+    code = "import sys\n\nwhile sys.version_info < (3, 9):\n    pass\n"
+    assert [d.fixable for d in findings({"pkg/util.py": code})] == [False]
 
 
 def test_without_a_floor_nothing_is_decided() -> None:

@@ -29,14 +29,15 @@ from compatlint import __version__
 from compatlint.analysis.gate_facts import GateContext, GateFacts, GateSite
 from compatlint.analysis.imports import FileFacts, Span
 from compatlint.analysis.mocklist import MockEntry, MockList
+from compatlint.analysis.prose_facts import ProseFact, VersionSpan
 from compatlint.analysis.shim import ShimModel
 from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, Tag
 from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
-FORMAT = (
-    4  # 4: gate facts; 3: guards (site outcomes, misplaced tags); 2: __all__ in every written form
-)
+#: 6: prose facts; 5: flag constants in gate contexts; 4: gate facts; 3: guards (site
+#: outcomes, misplaced tags); 2: __all__ in every written form
+FORMAT = 6
 
 _RECORDS: dict[str, type] = {
     cls.__name__: cls
@@ -54,6 +55,8 @@ _RECORDS: dict[str, type] = {
         GateFacts,
         GateContext,
         GateSite,
+        ProseFact,
+        VersionSpan,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (SiteKind, CoverOp)}

@@ -91,6 +91,44 @@ def _floor_option(function):
     )(function)
 
 
+def _pin_option(function):
+    return click.option(
+        "--pin",
+        "pins",
+        multiple=True,
+        metavar="[NAME=]VERSION",
+        help="Newest supported version, the window's top: 0.5.16 (default upstream), "
+        "xpu=0.5.19 (a track). Repeatable; overrides the config's pin, which overrides an "
+        "exact pin (==) in the project's dependencies.",
+    )(function)
+
+
+def _pin_overrides(config, pins: tuple[str, ...]):
+    """The ``--pin`` values, read as ``--floor`` values are (same names, same errors)."""
+    from compatlint.versions import VersionError, floor_option_names, parse_floor_options
+
+    tracks = set(config.floors.tracks) | set(config.pins.tracks)
+    names = config.pin_names(tracks)
+    unknown = [
+        name
+        for name in floor_option_names(pins, config.primary)
+        if name and names.upstream(name) is None and not names.is_track(name)
+    ]
+    if unknown:
+        tracks |= _tracks_named_in_tags(config)
+    try:
+        return parse_floor_options(
+            pins,
+            config.upstreams,
+            config.primary,
+            tracks=tracks,
+            dependencies=names.dependencies,
+            option="--pin",
+        )
+    except VersionError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 def _format_option(*formats: str):
     """``--format``, one of ``formats``; text by default."""
     return click.option(
@@ -228,6 +266,7 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_floor_option
+@_pin_option
 @click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip (comma-separated).")
 @_format_option("text", "json", "github", "sarif")
@@ -255,6 +294,7 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
 def check(
     paths: tuple[Path, ...],
     floors: tuple[str, ...],
+    pins: tuple[str, ...],
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     output_format: str,
@@ -270,12 +310,15 @@ def check(
     from compatlint.checker import select_rules
     from compatlint.commands.check import run_check
 
-    config = _load_config(config_file, floors)
+    def load():
+        config = _load_config(config_file, floors)
+        return config.with_pins(_pin_overrides(config, pins))
+
     outcome = run_check(
-        config,
+        load(),
         select_rules(_split_codes(select), _split_codes(ignore)),
         paths,
-        reload=lambda: _load_config(config_file, floors),
+        reload=load,
         output_format=output_format,
         statistics=statistics,
         fix=fix,

@@ -19,7 +19,13 @@ from typing import Any
 from packaging.version import Version
 
 from compatlint.errors import ConfigError
-from compatlint.floor_sources import FloorSources, dependency_names, floor_sources
+from compatlint.floor_sources import (
+    FloorSources,
+    PinSource,
+    dependency_names,
+    floor_sources,
+    pin_sources,
+)
 from compatlint.predicates import Predicate, lower_bound, read_predicates
 from compatlint.reading import (
     DEFAULT_MAX_FILE_SIZE,
@@ -44,6 +50,7 @@ KNOWN_KEYS = (
     "shim",
     "src",
     "floor",
+    "pin",
     "tracks",
     "heavy-imports",
     "policy-docs",
@@ -52,6 +59,7 @@ KNOWN_KEYS = (
     "walk",
     "predicates",
     "max-file-size",
+    "keep",
 )
 MOCKS_KEYS = ("file", "name", "collect")
 
@@ -103,6 +111,13 @@ class Config:
     dependencies: tuple[str, ...] = ()
     #: The floors given on the command line (already layered into ``floors``).
     command_line_floors: Floors = field(default_factory=Floors)
+    #: Flags others import (``pkg.mod.FLAG``): prune folds their uses but keeps them.
+    keep: tuple[str, ...] = ()
+    #: The window's top per upstream and track (``pin``, ``--pin``; see :attr:`pin_sources`).
+    pins: Floors = field(default_factory=Floors)
+    command_line_pins: Floors = field(default_factory=Floors)
+    #: ``[project] optional-dependencies``, every extra's lines: their exact pins are pins.
+    optional_dependencies: tuple[str, ...] = ()
 
     @property
     def primary(self) -> str:
@@ -117,10 +132,33 @@ class Config:
             command_line_floors=self.command_line_floors.merged(overrides),
         )
 
+    def with_pins(self, overrides: Floors) -> Config:
+        """This config with command-line pins layered over the configured ones."""
+        return replace(
+            self,
+            pins=self.pins.merged(overrides),
+            command_line_pins=self.command_line_pins.merged(overrides),
+        )
+
+    @property
+    def pin_sources(self) -> tuple[PinSource, ...]:
+        """Every pin with where it came from: command line, config, else an exact pin in
+        the project's dependencies (optional ones included)."""
+        return pin_sources(
+            pins=self.pins,
+            command_line=self.command_line_pins,
+            dependencies=(*self.dependencies, *self.optional_dependencies),
+        )
+
     def floor_names(self, tracks: Iterable[str] = ()) -> FloorNames:
         """The names a floor may be set for: upstreams, ``python``, the configured tracks and
         ``tracks``, the project's dependencies and its predicates' upstreams."""
         return _floor_names(self.upstreams, self.dependencies, self.predicates, tracks=tracks)
+
+    def pin_names(self, tracks: Iterable[str] = ()) -> FloorNames:
+        """The names a pin may be set for: those of a floor and the optional dependencies."""
+        dependencies = (*self.dependencies, *self.optional_dependencies)
+        return _floor_names(self.upstreams, dependencies, self.predicates, tracks=tracks)
 
     @property
     def floor_sources(self) -> FloorSources:
@@ -261,6 +299,7 @@ def load_config(path: Path) -> Config:
         text=text,
         requires_python=requires_python if isinstance(requires_python, str) else None,
         dependencies=_strings(project.get("dependencies")),
+        optional_dependencies=_extras(project.get("optional-dependencies")),
     )
     _check_paths_exist(config, text)
     return config
@@ -274,6 +313,7 @@ def parse_config(
     text: str = "",
     requires_python: str | None = None,
     dependencies: Sequence[str] = (),
+    optional_dependencies: Sequence[str] = (),
 ) -> Config:
     """Validate the ``[tool.compatlint]`` table (no file system access). ``requires_python``
     and ``dependencies`` are the project's ``[project]`` keys: the default floors of
@@ -302,9 +342,19 @@ def parse_config(
     src = reader.string_list("src", table.get("src", ["."]), allow_str=True)
     predicates = read_predicates(table.get("predicates", {}), reader.fail)
     floors = _read_floors(reader, table, _floor_names(upstreams, dependencies, predicates))
+    pin_names = _floor_names(
+        upstreams, (*dependencies, *optional_dependencies), predicates, tracks=floors.tracks
+    )
+    pins = _read_pins(reader, table, pin_names, upstreams[0])
     heavy = reader.string_list("heavy-imports", table.get("heavy-imports", []))
     docs = reader.string_list("policy-docs", table.get("policy-docs", []), allow_str=True)
     exclude = reader.string_list("exclude", table.get("exclude", []), allow_str=True)
+    keep = reader.string_list("keep", table.get("keep", []))
+    for name in keep:
+        if not is_dotted_name(name) or "." not in name:
+            reader.fail(
+                "keep", f"'keep' entries are qualified names like 'pkg.mod.FLAG', got {name!r}"
+            )
 
     mocks = None
     if "mocks" in table:
@@ -352,7 +402,40 @@ def parse_config(
         python_floor=lower_bound(requires_python) if requires_python else None,
         requires_python=requires_python,
         dependencies=tuple(dependencies),
+        keep=keep,
+        pins=pins,
+        optional_dependencies=tuple(optional_dependencies),
     )
+
+
+def _extras(value: Any) -> tuple[str, ...]:
+    """Every line of every extra of ``[project] optional-dependencies``."""
+    if not isinstance(value, dict):
+        return ()
+    return tuple(line for lines in value.values() for line in _strings(lines))
+
+
+def _read_pins(
+    reader: _TableReader, table: Mapping[str, Any], names: FloorNames, primary: str
+) -> Floors:
+    """``pin = "0.5.16"`` (the primary upstream) or ``pin = {sglang = "0.5.16", xpu = ...}``:
+    the newest release each upstream or track supports, the top of its window."""
+    pin = table.get("pin")
+    ups: dict[str, Version] = {}
+    tracks: dict[str, Version] = {}
+    if isinstance(pin, dict):
+        for key, value in pin.items():
+            name = names.upstream(key)
+            if name is None and not names.is_track(key):
+                reader.fail("pin", f"'pin': {names.unknown(key)}")
+            target = ups if name is not None else tracks
+            name = name if name is not None else key.lower()
+            if name in target:
+                reader.fail("pin", f"'pin' names {name!r} twice")
+            target[name] = reader.version("pin", value)
+    elif pin is not None:
+        ups[primary] = reader.version("pin", pin)
+    return Floors(primary=primary, upstreams=ups, tracks=tracks)
 
 
 def _strings(value: Any) -> tuple[str, ...]:

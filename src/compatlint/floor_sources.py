@@ -6,6 +6,11 @@ in ``[project] dependencies``. Only the main dependencies count: an optional dep
 bound holds only where its extra is installed, and elsewhere the package may be present at
 any version, so it says nothing about every supported install.
 
+The window's top for prose notes — the *pin*, the newest release the project supports —
+comes from ``pin`` / ``--pin``, else from an exact pin (``sglang[all]==0.5.16``) in the
+main or the optional dependencies: unlike a floor, an extra's pin names a release the
+project is tested against, whatever else is installed.
+
 The window a gate is decided over is the floor and up, capped where the metadata knows a
 top (a pin, a ``<`` or ``<=``, a ``~=``). A package on several requirement lines (one per
 environment marker) takes the lowest floor and the highest top across them, and says so:
@@ -310,3 +315,68 @@ def _capped(name: str, floor: Version, source: str, top: Top | None, note: str =
         note = "; ".join(filter(None, [note, f"above the metadata's {shown}: no top"]))
         top = None
     return FloorSource(name, floor, source, top, note)
+
+
+@dataclass(frozen=True)
+class PinSource:
+    """The newest supported release of an upstream or track, and where it came from."""
+
+    name: str
+    version: Version
+    source: str
+    is_track: bool = False
+
+
+def exact_pins(dependencies: Iterable[str]) -> dict[str, tuple[Version, str]]:
+    """PEP 503 name → (version, line) of every package a line pins exactly (``==X``, not
+    ``==X.*``); the highest pin where lines (extras, markers) pin several."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    found: dict[str, tuple[Version, str]] = {}
+    for text in dependencies:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue
+        for spec in requirement.specifier:
+            if spec.operator not in ("==", "===") or spec.version.endswith(".*"):
+                continue
+            try:
+                version = parse_version(spec.version)
+            except VersionError:
+                continue
+            name = dependency_name(requirement.name)
+            if name not in found or found[name][0] < version:
+                found[name] = (version, text.strip())
+    return found
+
+
+def pin_sources(
+    *, pins: Floors, command_line: Floors, dependencies: Sequence[str] = ()
+) -> tuple[PinSource, ...]:
+    """Each upstream's and track's pin: ``pins`` (the config's with the command line's
+    layered over, told apart by ``command_line``), then exact pins in ``dependencies``."""
+    entries = [
+        PinSource(name, version, COMMAND_LINE if name in command_line.upstreams else CONFIG)
+        for name, version in pins.upstreams.items()
+    ]
+    given = {dependency_name(name) for name in pins.upstreams}
+    for name, (version, line) in exact_pins(dependencies).items():
+        if name not in given:
+            entries.append(PinSource(name, version, f"dependencies: {line}"))
+    entries += [
+        PinSource(name, version, COMMAND_LINE if name in command_line.tracks else CONFIG, True)
+        for name, version in pins.tracks.items()
+    ]
+    return tuple(entries)
+
+
+def pin_of(pins: Iterable[PinSource], upstream: str, track: str | None = None) -> PinSource | None:
+    """The pin of ``track`` if named, else of ``upstream`` (any spelling of its name)."""
+    for pin in pins:
+        if track is not None:
+            if pin.is_track and pin.name == track:
+                return pin
+        elif not pin.is_track and dependency_name(pin.name) == dependency_name(upstream):
+            return pin
+    return None

@@ -204,8 +204,10 @@ def parse_floor_options(
     *,
     tracks: Iterable[str] = (),
     dependencies: Iterable[str] = (),
+    option: str = "--floor",
 ) -> Floors:
-    """Read ``--floor`` values: ``0.5.11`` (primary upstream), ``scipy=1.11``, ``xpu=0.5.19``,
+    """Read ``--floor`` values (``--pin`` values: ``option``): ``0.5.11`` (primary
+    upstream), ``scipy=1.11``, ``xpu=0.5.19``,
     ``python=3.10``.
 
     A key is one of :class:`FloorNames`: a configured upstream, ``python``, a known track
@@ -221,21 +223,23 @@ def parse_floor_options(
     for value in values:
         key, version_text = _floor_key(value, primary)
         if not key:
-            raise VersionError(f"--floor {value!r}: empty track name")
+            raise VersionError(f"{option} {value!r}: empty track name")
         upstream = names.upstream(key)
         if upstream is None and not names.is_track(key):
-            raise VersionError(f"--floor {value!r}: {names.unknown(key)}")
+            raise VersionError(f"{option} {value!r}: {names.unknown(key)}")
         try:
             version = parse_version(version_text)
         except VersionError as exc:
-            raise VersionError(f"--floor {value!r}: {exc}") from None
+            raise VersionError(f"{option} {value!r}: {exc}") from None
         if upstream is not None:
             target, name = ups, upstream
         else:
             target, name = track_floors, key
         if name in target and target[name] != version:
+            what = option.removeprefix("--")
             raise VersionError(
-                f"--floor {value!r}: conflicts with --floor {given[name]!r} (two floors for {name})"
+                f"{option} {value!r}: conflicts with {option} {given[name]!r} "
+                f"(two {what}s for {name})"
             )
         target[name] = version
         given.setdefault(name, value)

@@ -372,3 +372,40 @@ def test_a_generated_project_that_does_not_import_is_a_generator_bug(tmp_path: P
     add_feature(upstream, 0, "0.5.10")
     with pytest.raises(AssertionError, match=r"does not import at 0\.5\.9"):
         check_behaviour(files, upstream, tmp_path)
+
+
+def test_a_tag_above_a_type_error_guard_that_is_not_a_retry_keeps_the_handler(
+    tmp_path: Path,
+) -> None:
+    """Bug 5 (a real library's shape): a tag above a ``try/except TypeError`` whose
+    handler does not retry the call (it re-raises or sets ``None``: the exception says
+    "not a chunked array", not "older upstream") was taken as a probe's fallback; prune
+    deleted the handler, so ``window([])`` raised ``TypeError`` at every version."""
+    shim = f'''
+        """Compat shim for sglang."""
+
+        import sglang.api
+
+
+        def backend_of(x):
+            if not isinstance(x, int):
+                raise TypeError("not a backend")
+            return sglang.api
+
+
+        def window(x):
+            {EXPIRED}
+            try:
+                api = backend_of(x)
+            except TypeError:
+                if isinstance(x, str):
+                    raise
+                api = None
+            return ("api", api is None)
+        '''
+    caller = """
+        from pkg._compat import window
+
+        RESULT = {"list": window([]), "int": window(1)}
+        """
+    check_behaviour(_project(shim, caller=caller), _upstream(), tmp_path)

@@ -170,7 +170,10 @@ def _portable(context: ModuleContext, env: GateEnv) -> GateContext:
 
 
 def _may_matter(value: ast.expr, context: ModuleContext) -> bool:
-    """A constant a gate can read: a version, a literal, or a name from elsewhere."""
+    """A constant a gate can read: a version, a literal, a name from elsewhere, or a flag
+    (a test whose value the floors may decide)."""
+    if isinstance(value, (ast.Compare, ast.BoolOp, ast.UnaryOp)):
+        return True
     if isinstance(value, ast.Constant):
         return isinstance(value.value, (str, int)) and not isinstance(value.value, bool)
     if isinstance(value, ast.Tuple):
@@ -207,6 +210,8 @@ class _Collector(ast.NodeVisitor):
         #: a gate reads at least one of these (an import, a constant, a predicate)
         self.heads = frozenset(context.imports) | frozenset(context.constants) | context.functions
         self.module_names = self.heads | _BUILTINS
+        #: this module's flags: a test reading one is a gate (decided with the flag)
+        self.flag_names: frozenset[str] = frozenset()
         root = (context.module or "").split(".")[0]
         self.project_prefix = f"{root}." if root else None
 
@@ -225,6 +230,7 @@ class _Collector(ast.NodeVisitor):
                 value = self.context.constants[target.id]
                 if self.is_gate(value):
                     self.add(FLAG, value, where=target, name=target.id)
+                    self.flag_names |= {target.id}
 
     def condition(self, kind: str, expr: ast.expr) -> None:
         if self.reads_heads(expr) and self.is_gate(expr) and not self.shadowed(expr):
@@ -249,7 +255,17 @@ class _Collector(ast.NodeVisitor):
             self.add_operand(operand, index)
 
     def is_gate(self, expr: ast.expr) -> bool:
-        return evaluate_gate(expr, self.context, self.env).is_gate or self.reads_project(expr)
+        return (
+            evaluate_gate(expr, self.context, self.env).is_gate
+            or self.reads_project(expr)
+            or self.reads_flag(expr)
+        )
+
+    def reads_flag(self, expr: ast.expr) -> bool:
+        flags = self.flag_names
+        return bool(flags) and any(
+            isinstance(n, ast.Name) and n.id in flags for n in ast.walk(expr)
+        )
 
     def reads_project(self, expr: ast.expr) -> bool:
         """``expr`` reads a name imported from the project (maybe a version constant)."""
@@ -429,11 +445,12 @@ def _stored_names(body: list[ast.stmt]) -> frozenset[str]:
 
 
 def exported_names(facts: Iterable[GateFacts]) -> tuple[bytes, ...]:
-    """The names of the version constants ``facts`` define, as bytes needles."""
+    """The names of the version constants and flags ``facts`` define, as bytes needles."""
     names = set()
     for file in facts:
         for qualified in exported_subjects(file.context.rebuild()):
             names.add(qualified.rpartition(".")[2].encode())
+        names.update(site.name.encode() for site in file.sites if site.kind == FLAG)
     return tuple(sorted(names))
 
 

@@ -17,6 +17,7 @@ sorts every site into one verdict:
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -69,6 +70,42 @@ def gate_env(config: Config, floors: Floors | None = None) -> GateEnv:
     return GateEnv({**sources.windows(), **given}, config.predicates)
 
 
+def decided_flags(contexts: Iterable[ModuleContext], env: GateEnv) -> dict[str, GateResult]:
+    """The flags of ``contexts`` decided over ``env``'s windows, by qualified name: each
+    module constant whose value is decided (``not``/``and``/``or`` of gates and of other
+    flags included), and each name a module binds by importing one (a re-export), to a
+    fixpoint. Check and prune both read flags through this, so they decide the same ones."""
+    contexts = [c for c in contexts if c.module]
+    flags: dict[str, GateResult] = {}
+    changed = True
+    while changed:
+        changed = False
+        for context in contexts:
+            reading = dataclasses.replace(context, flags=flags)
+            for name, value in context.constants.items():
+                qualified = f"{context.module}.{name}"
+                if qualified in flags or not _may_be_flag(value):
+                    continue
+                result = evaluate_gate(value, reading, env)
+                if result.value is not None:
+                    flags[qualified] = result
+                    changed = True
+            for local, target in context.imports.items():
+                qualified = f"{context.module}.{local}"
+                if target in flags and qualified not in flags:
+                    flags[qualified] = flags[target]
+                    changed = True
+    return flags
+
+
+_FLAG_VALUES = (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Call, ast.Name, ast.Attribute)
+
+
+def _may_be_flag(value: ast.expr) -> bool:
+    """A value that can be a truth value of gates (not a version constant itself)."""
+    return isinstance(value, _FLAG_VALUES)
+
+
 def judge_gates(config: Config, facts: Iterable[GateFacts]) -> GateVerdicts:
     """Every verdict over the gate facts of a project."""
     facts = list(facts)
@@ -76,6 +113,7 @@ def judge_gates(config: Config, facts: Iterable[GateFacts]) -> GateVerdicts:
     for file in facts:
         known.update(exported_subjects(file.context.rebuild()))
     env = gate_env(config)
+    flags = decided_flags((file.context.rebuild(known) for file in facts), env)
     roots = frozenset(root_of(u) for u in config.upstreams)
     found: dict[str, list[Verdict]] = {
         "dead": [],
@@ -86,7 +124,7 @@ def judge_gates(config: Config, facts: Iterable[GateFacts]) -> GateVerdicts:
     for file in facts:
         if not file.sites:
             continue
-        context = file.context.rebuild(known)
+        context = dataclasses.replace(file.context.rebuild(known), flags=flags)
         _judge_file(file, context, env, roots, found)
     return GateVerdicts(
         dead=tuple(found["dead"]),
@@ -264,6 +302,7 @@ def project_verdicts(project: ProjectFacts) -> GateVerdicts:
 __all__ = [
     "GateVerdicts",
     "Verdict",
+    "decided_flags",
     "gate_env",
     "judge_gates",
     "project_verdicts",

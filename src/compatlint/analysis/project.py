@@ -8,7 +8,7 @@ no rule can fire in it.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from compatlint.analysis.gate_facts import (
@@ -21,6 +21,7 @@ from compatlint.analysis.gate_facts import (
 from compatlint.analysis.import_lines import line_facts
 from compatlint.analysis.imports import FileFacts, file_facts, may_gate_on_version
 from compatlint.analysis.mocklist import MockList, read_mock_list
+from compatlint.analysis.prose_facts import read_prose_facts
 from compatlint.analysis.shapes import root_of
 from compatlint.analysis.shim import ShimModel, analyze_shim
 from compatlint.analysis.source import ALL_CODES, parse_python, read_comments, suppressions
@@ -204,9 +205,11 @@ def is_suppressed(project: ProjectFacts, diagnostic: Diagnostic) -> bool:
 
 def shim_model(config: Config, path: str, text: str, grammar: TagGrammar) -> ShimModel:
     tree = parse_python(text, path)
-    return analyze_shim(
-        path, tree, read_comments(text), grammar, frozenset(root_of(u) for u in config.upstreams)
+    comments = read_comments(text)
+    model = analyze_shim(
+        path, tree, comments, grammar, frozenset(root_of(u) for u in config.upstreams)
     )
+    return replace(model, prose=read_prose_facts(tree, comments, grammar, config.upstreams))
 
 
 def policy_doc_tags(text: str, grammar: TagGrammar) -> tuple[Tag, ...]:

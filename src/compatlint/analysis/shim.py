@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from compatlint.analysis.guard_sites import GuardSites, last_line
 from compatlint.analysis.guards import Guard, bound_flags, sentinel_flags
+from compatlint.analysis.prose_facts import ProseFact
 from compatlint.analysis.shapes import (
     TRY_TYPES,
     binds,
@@ -52,6 +53,8 @@ class ShimModel:
     star_import: bool
     trivial: bool
     misplaced: tuple[MisplacedTag, ...] = ()
+    #: version notes in prose (see :mod:`compatlint.analysis.prose_facts`), for CL111
+    prose: tuple[ProseFact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,8 @@ class _ShimAnalyzer(GuardSites):
                 # inside a tagged definition goes with that definition.
                 continue
             handler_tags[id(handler)] = tag
-            self.add_fallback(node, handler, tag, upstream)
+            undecided = "" if import_handlers or _is_retry(node, handler) else _NOT_A_RETRY
+            self.add_fallback(node, handler, tag, upstream, undecided)
         if above_try_used:
             self.take(lead)
 
@@ -265,11 +269,23 @@ class _ShimAnalyzer(GuardSites):
             self.walk(node.finalbody, replace(inner, after=last_line(node.body)))
 
     def add_fallback(
-        self, node: ast.Try, handler: ast.ExceptHandler, tag: Tag | None, upstream: str | None
+        self,
+        node: ast.Try,
+        handler: ast.ExceptHandler,
+        tag: Tag | None,
+        upstream: str | None,
+        undecided: str = "",
     ) -> None:
         names = _names_bound(handler.body)
         try_names = set(_names_bound(node.body))
-        self.add(SiteKind.IMPORT_FALLBACK, handler, tag, names=names, upstream=upstream)
+        self.add(
+            SiteKind.IMPORT_FALLBACK,
+            handler,
+            tag,
+            names=names,
+            upstream=upstream,
+            undecided=undecided,
+        )
         for statement in handler.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.add(
@@ -279,6 +295,7 @@ class _ShimAnalyzer(GuardSites):
                     names=(statement.name,),
                     upstream=upstream,
                     parent_line=handler.lineno,
+                    undecided=undecided,
                 )
             elif isinstance(statement, ast.Assign) and _is_none(statement.value):
                 sentinels = tuple(
@@ -292,6 +309,7 @@ class _ShimAnalyzer(GuardSites):
                         names=sentinels,
                         upstream=upstream,
                         parent_line=handler.lineno,
+                        undecided=undecided,
                     )
 
     def definition(
@@ -491,6 +509,25 @@ def _is_get_logger(statement: ast.stmt) -> bool:
 def _names_bound(body: list[ast.stmt]) -> tuple[str, ...]:
     """The names running ``body`` (a try body or a handler) may bind, in order."""
     return tuple(read_bindings(ast.Module(body=body, type_ignores=[])).names)
+
+
+#: Why a tagged handler of another exception than ImportError is listed, not pruned.
+_NOT_A_RETRY = (
+    "the handler does not retry a call of the try body: the exception may come from "
+    "anything there, not only from an older upstream"
+)
+
+
+def _is_retry(node: ast.Try, handler: ast.ExceptHandler) -> bool:
+    """A ``try: f(a, b) except TypeError: f(a)`` probe: the handler calls a callee the try
+    body calls. Only then does the exception stand for the older API; any other handler
+    (a re-raise, a default) guards something else and removing it changes behaviour."""
+    tried = {ast.dump(c.func) for c in _calls(node.body)}
+    return any(ast.dump(c.func) in tried for c in _calls(handler.body))
+
+
+def _calls(body: list[ast.stmt]) -> list[ast.Call]:
+    return [n for s in body for n in ast.walk(s) if isinstance(n, ast.Call)]
 
 
 def _does_something(body: list[ast.stmt]) -> bool:

@@ -36,6 +36,7 @@ from compatlint.analysis.version_subjects import (
     ModuleContext,
     Subject,
     distribution_upstream,
+    flag_name,
     qualify,
     read_literal,
     read_subject,
@@ -126,7 +127,19 @@ def evaluate_gate(expr: ast.expr, context: ModuleContext, env: GateEnv) -> GateR
         return _compare(expr, context, env)
     if isinstance(expr, ast.Call):
         return _predicate_call(expr, context, env)
+    if isinstance(expr, (ast.Name, ast.Attribute)) and context.flags:
+        return _flag(expr, context)
     return NOT_A_GATE
+
+
+def _flag(expr: ast.Name | ast.Attribute, context: ModuleContext) -> GateResult:
+    """A read of a flag the caller decided (``context.flags``): its value."""
+    name = flag_name(expr, context)
+    found = context.flags.get(name) if name else None
+    if not isinstance(found, GateResult):
+        return NOT_A_GATE
+    reason = f"through flag `{ast.unparse(expr)}`: {found.reason}"
+    return GateResult(found.value, found.upstreams, reason, True)
 
 
 def _combine(parts: list[GateResult], is_and: bool) -> GateResult:

@@ -78,6 +78,9 @@ class ModuleContext:
     bound: frozenset[str] = frozenset()
     #: subjects other modules export, by qualified name (``pkg.compat.NP_VERSION``)
     known: Mapping[str, Subject] = field(default_factory=dict)
+    #: flags decided at the floors, by qualified name, this module's included (a
+    #: ``GateResult`` each; the caller decides which flags may fold)
+    flags: Mapping[str, object] = field(default_factory=dict)
 
 
 def module_context(
@@ -184,6 +187,19 @@ def _rebound_elsewhere(tree: ast.Module) -> set[str]:
         if isinstance(node, ast.Global):
             found.update(node.names)
     return found
+
+
+def flag_name(node: ast.expr, context: ModuleContext) -> str | None:
+    """The qualified name a flag read ``node`` may name: ``pkg.compat.py310`` for ``py310``
+    in ``pkg.compat`` (a constant of its own) or after ``from pkg.compat import py310``."""
+    if isinstance(node, ast.Name) and node.id in context.constants and context.module:
+        return f"{context.module}.{node.id}"
+    return qualify(node, context)
+
+
+def binding_counts(body: list[ast.stmt]) -> Counter[str]:
+    """How many statements bind each name at module level, in every branch."""
+    return _binding_counts(body)
 
 
 def qualify(node: ast.expr, context: ModuleContext) -> str | None:
@@ -473,8 +489,10 @@ __all__ = [
     "PYTHON",
     "ModuleContext",
     "Subject",
+    "binding_counts",
     "distribution_upstream",
     "exported_subjects",
+    "flag_name",
     "loose_parts",
     "module_context",
     "qualify",

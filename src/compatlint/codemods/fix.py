@@ -1,13 +1,16 @@
 """The safe fixes of the findings check reports, chained: a pure planner.
 
-CL102 (expired fallback) is fixed by prune at the floors, CL108 (trivial shim) by inline,
-CL202 (unmocked import) by mocks. Each planner is pure, so they run one after the other
-on the texts the previous one produced; :mod:`compatlint.commands.fix` reads the project
-and applies the result all-or-nothing.
+CL102 (expired fallback) and CL112 (dead version gate) are fixed by prune at the floors,
+each only when selected (prune's shims for CL102, its gate folds for CL112); CL108
+(trivial shim) by inline; CL202 (unmocked import) by mocks. CL114 (stale flag) is not
+fixable yet: a flag's uses in other modules must fold with it. Each planner is pure, so
+they run one after the other on the texts the previous one produced;
+:mod:`compatlint.commands.fix` reads the project and applies the result all-or-nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
 
 from compatlint.analysis.project import analyze_project
@@ -19,7 +22,7 @@ from compatlint.codemods.sorting import ImportSorter
 from compatlint.config import Config
 from compatlint.model import Edit
 
-FIXABLE = ("CL102", "CL108", "CL202")
+FIXABLE = ("CL102", "CL108", "CL112", "CL202")
 
 
 def plan_fixes(
@@ -41,8 +44,14 @@ def plan_fixes(
     def live() -> dict[str, str]:
         return {path: text for path, text in current.items() if text is not None}
 
-    if "CL102" in codes:
-        take(plan_prune(config, live(), config.floors, sorter=sorter, formatter=formatter).edits)
+    if codes & {"CL102", "CL112"}:
+        # CL112 alone: no shim is pruned (an empty shim list), every gate under src folds
+        pruned = config if "CL102" in codes else dataclasses.replace(config, shims=())
+        gates = "CL112" in codes
+        plan = plan_prune(
+            pruned, live(), config.floors, sorter=sorter, formatter=formatter, gates=gates
+        )
+        take(plan.edits)
     if "CL108" in codes:
         take(plan_inline(config, live(), sorter=sorter, formatter=formatter).edits)
     if "CL202" in codes and config.mocks is not None and config.mocks.file in current:

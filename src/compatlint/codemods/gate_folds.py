@@ -14,6 +14,7 @@ module with a decided gate.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -21,15 +22,21 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from compatlint.analysis.gate_facts import gate_needles as facts_needles
-from compatlint.analysis.version_gates import GateEnv
+from compatlint.analysis.project import suppressed_lines, suppresses
+from compatlint.analysis.version_gates import GateEnv, GateResult
 from compatlint.analysis.version_subjects import Subject, module_context
 from compatlint.codemods.edits import check_parses
 from compatlint.codemods.gate_scan import GateRoot, Key, scan_gates
+from compatlint.codemods.gate_shapes import ShapeFolder
 from compatlint.codemods.locate import NodeIndex, parse_module
 from compatlint.codemods.plan import FollowUp, RemovedSite
 from compatlint.codemods.prune_transform import PruneTransformer
 from compatlint.codemods.removals import PruneActions
+from compatlint.config import Config
 from compatlint.sitekinds import VERSION_GATE
+
+#: The rule a decided gate is reported under; its suppression keeps the gate.
+DEAD_GATE = "CL112"
 
 
 def gate_needles(predicates: Iterable[str] = ()) -> tuple[str, ...]:
@@ -37,6 +44,15 @@ def gate_needles(predicates: Iterable[str] = ()) -> tuple[str, ...]:
     ``check`` reads gates by (:func:`compatlint.analysis.gate_facts.gate_needles`), so a
     gate ``check`` reports is a gate ``prune`` sees."""
     return tuple(needle.decode() for needle in facts_needles(dict.fromkeys(predicates)))
+
+
+def fold_roots(config: Config) -> tuple[str, ...]:
+    """Where prune folds gates: ``src`` and the test roots (``mocks.collect``), because
+    that is where ``skipif`` marks live."""
+    roots = list(config.src)
+    if config.mocks is not None:
+        roots += [root for root in config.mocks.collect if root not in roots]
+    return tuple(roots)
 
 
 def may_hold_gates(text: str, needles: Iterable[str]) -> bool:
@@ -60,22 +76,31 @@ def fold_gates(
     *,
     is_package: bool = False,
     known: Mapping[str, Subject] | None = None,
+    flags: Mapping[str, GateResult] | None = None,
 ) -> GateFolds:
-    """Fold the decided version gates of ``text`` (the module ``module`` at ``path``)."""
+    """Fold the decided version gates of ``text`` (the module ``module`` at ``path``);
+    ``flags``: the decided flags prune may fold, by qualified name (:mod:`.flag_folds`)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return GateFolds(text)
     context = module_context(tree, module, is_package=is_package, known=known)
+    if flags:
+        context = dataclasses.replace(context, flags=flags)
     scan = scan_gates(tree, text, context, env)
     listed = list(scan.listed)
     roots = list(scan.roots)
+    if "compatlint:" in text:  # what check does not report, prune does not fold
+        suppressed = suppressed_lines(text)
+        for root in [root for root in roots if _suppressed(root, suppressed)]:
+            roots.remove(root)
+            listed.append((root.line, _SUPPRESSED))
     new_text = text
     if roots:
         wrapper = MetadataWrapper(parse_module(text, path))
         index = NodeIndex(wrapper, text)
         while roots:
-            new_text, failed = _fold(index, roots)
+            new_text, failed = _fold(index, roots, scan.pytestmark_read)
             if not failed:
                 break
             for root, reason in failed.items():
@@ -89,16 +114,21 @@ def fold_gates(
     return GateFolds(new_text, folded, _listed(path, listed))
 
 
-def _fold(index: NodeIndex, roots: list[GateRoot]) -> tuple[str, dict[GateRoot, str]]:
+def _fold(
+    index: NodeIndex, roots: list[GateRoot], keep_pytestmark: bool = False
+) -> tuple[str, dict[GateRoot, str]]:
     """One walk folding ``roots``; the roots whose constants stayed, or whose gates were
     not found, with why."""
     atoms = {key: value for root in roots for key, value in root.atoms.items()}
-    transformer = _GateTransformer(index, atoms)
+    targets = {root.target: root for root in roots if root.target is not None}
+    transformer = _GateTransformer(index, atoms, targets, keep_pytestmark)
     module = index.module.visit(transformer)
     owner = {key: root for root in roots for key in root.atoms}
     failed: dict[GateRoot, str] = {}
     for key in atoms.keys() - transformer.replaced:
         failed.setdefault(owner[key], "its gate could not be located in the source")
+    for key in targets.keys() - transformer.shaped:
+        failed.setdefault(targets[key], "its gate could not be located in the source")
     for key in _left_constants(module, transformer.origin):
         failed.setdefault(owner[key], _LEFT)
     return module.code, failed
@@ -107,18 +137,29 @@ def _fold(index: NodeIndex, roots: list[GateRoot]) -> tuple[str, dict[GateRoot, 
 _LEFT = "the other operands must still run (or the test stays a constant): a person decides"
 
 
-class _GateTransformer(PruneTransformer):
+#: The nodes a decided gate can be: a comparison, a predicate call, a flag read.
+_ATOMS = (cst.Comparison, cst.Call, cst.Name, cst.Attribute)
+
+
+class _GateTransformer(ShapeFolder, PruneTransformer):
     """Prune's transformer, with every decided gate replaced by a folding constant."""
 
-    def __init__(self, index: NodeIndex, atoms: Mapping[Key, bool]) -> None:
+    def __init__(
+        self,
+        index: NodeIndex,
+        atoms: Mapping[Key, bool],
+        targets: Mapping[Key, GateRoot] | None = None,
+        keep_pytestmark: bool = False,
+    ) -> None:
         super().__init__(PruneActions(), index)
         self.atoms = atoms
         self.origin: dict[cst.CSTNode, Key] = {}
         self.replaced: set[Key] = set()
+        self.init_shapes(targets or {}, keep_pytestmark)
 
     def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
         result = super().on_leave(original_node, updated_node)
-        if isinstance(original_node, (cst.Comparison, cst.Call)):
+        if isinstance(original_node, _ATOMS):
             where = self.index.positions[original_node]
             key = (where.start.line, where.start.column, where.end.line, where.end.column)
             if key in self.atoms:
@@ -152,6 +193,17 @@ def _left_constants(module: cst.Module, origin: Mapping[cst.CSTNode, Key]) -> li
     return found
 
 
+_SUPPRESSED = f"suppressed (# compatlint: ignore[{DEAD_GATE}]): kept"
+
+
+def _suppressed(root: GateRoot, suppressed: Mapping[int, frozenset[str]]) -> bool:
+    """``check`` reports a dead gate on the line of its condition (or of an operand)."""
+    lines = {root.line, *(key[0] for key in root.atoms)}
+    if root.target is not None:
+        lines.add(root.target[0])
+    return any(suppresses(suppressed.get(line, frozenset()), DEAD_GATE) for line in lines)
+
+
 def _removed(path: str, root: GateRoot) -> RemovedSite:
     return RemovedSite(
         path=path,
@@ -170,4 +222,4 @@ def _listed(path: str, listed: Iterable[tuple[int, str]]) -> list[FollowUp]:
     return [FollowUp(path, line, VERSION_GATE, reason) for line, reason in listed]
 
 
-__all__ = ["GateFolds", "fold_gates", "gate_needles", "may_hold_gates"]
+__all__ = ["DEAD_GATE", "GateFolds", "fold_gates", "fold_roots", "gate_needles", "may_hold_gates"]

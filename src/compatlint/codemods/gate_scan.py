@@ -14,23 +14,34 @@ can refuse folds whose removed code matters although it never runs:
 - a ``yield`` (the function would stop being a generator), a ``global``/``nonlocal``;
 - a gate reading a name a function, lambda, class or comprehension around it rebinds (it
   no longer means the module's ``sys``);
-- an ``assert`` that always fails (a person decides), a ``while`` test (never folded).
+- an ``assert`` that always fails (a person decides), a ``while`` test (never folded);
+- a comprehension filter that is always false (the iterable still runs), a call keyword or
+  parameter default whose gate is not a bool (``a and b`` returns an operand).
+
+Besides tests, the scan finds pytest's ``skipif``/``xfail`` marks on a gate
+(:mod:`.gate_decorators`), call keywords and parameter defaults that are decided gates
+(they become ``True``/``False``), and optional predicates whose version test always holds
+(the version argument goes, the presence test stays).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from compatlint.analysis.version_gates import GateEnv, GateResult, evaluate_gate
 from compatlint.analysis.version_subjects import ModuleContext
+from compatlint.codemods.gate_decorators import mark_name
+from compatlint.codemods.gate_roots import GateRoot, Key, leaves, reasons, simulate
+from compatlint.codemods.gate_scan_shapes import (
+    EMPTY_FILTER,
+    PYTESTMARK,
+    ShapeScanning,
+    is_pytestmark,
+)
 from compatlint.codemods.locate import char_column
 from compatlint.names.bindings import import_bound_names
-
-#: A node's span as libcst reports it: start line, start column, end line, end column
-#: (columns in characters, parentheses outside).
-Key = tuple[int, int, int, int]
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -38,57 +49,24 @@ _SCOPES = (*_FUNCTIONS, ast.ClassDef, *_COMPREHENSIONS)
 _FLOW = (ast.Return, ast.Raise, ast.Break, ast.Continue)
 
 
-@dataclass(frozen=True, eq=False)
-class GateRoot:
-    """One test prune folds: ``kind`` is ``if``, ``elif``, ``ternary`` or ``assert``;
-    ``atoms`` the decided gates in it; ``outcome`` the test's value once they fold (None:
-    the test only loses operands)."""
-
-    kind: str
-    line: int
-    text: str
-    atoms: dict[Key, bool]
-    outcome: bool | None
-    upstreams: tuple[str, ...]
-    reason: str
-
-    def describe(self) -> str:
-        """What the fold does, for the report."""
-        if self.outcome is None:
-            return f"{self.kind} test: decided operands folded"
-        if self.kind == "ternary":
-            return f"ternary folded to its {'first' if self.outcome else 'else'} value"
-        if self.kind == "assert":
-            return "assert removed: always true"
-        if self.outcome:
-            return f"{self.kind} folded: its body stays, the other arms go"
-        return f"{self.kind} branch removed: never taken"
-
-
 @dataclass
 class GateScan:
-    """The roots to fold and the gates left for a person (line, reason)."""
+    """The roots to fold and the gates left for a person (line, reason).
+    ``pytestmark_read``: the module names ``pytestmark`` more than once (an emptied one
+    stays, as ``[]``)."""
 
     roots: list[GateRoot] = field(default_factory=list)
     listed: list[tuple[int, str]] = field(default_factory=list)
+    pytestmark_read: bool = False
 
 
 def scan_gates(tree: ast.Module, text: str, context: ModuleContext, env: GateEnv) -> GateScan:
     """Every foldable version gate of ``tree`` (the module of ``context``)."""
     scanner = _Scanner(tree, text, context, env)
     scanner.block(tree.body, [])
+    mentions = sum(isinstance(n, ast.Name) and n.id == PYTESTMARK for n in ast.walk(tree))
+    scanner.scan.pytestmark_read = mentions > 1
     return scanner.scan
-
-
-def _leaves(test: ast.expr) -> Iterator[ast.expr]:
-    """The operands of ``and``/``or``/``not`` in ``test``, innermost."""
-    if isinstance(test, ast.BoolOp):
-        for value in test.values:
-            yield from _leaves(value)
-    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        yield from _leaves(test.operand)
-    else:
-        yield test
 
 
 def ends_flow(statements: Sequence[ast.stmt]) -> bool:
@@ -97,7 +75,7 @@ def ends_flow(statements: Sequence[ast.stmt]) -> bool:
     return bool(statements) and isinstance(statements[-1], _FLOW)
 
 
-class _Scanner:
+class _Scanner(ShapeScanning):
     def __init__(self, tree: ast.Module, text: str, context: ModuleContext, env: GateEnv):
         self.tree = tree
         self.lines = text.splitlines()
@@ -116,6 +94,14 @@ class _Scanner:
             self.if_test(node, following, scopes, is_elif=False)
         elif isinstance(node, ast.Assert):
             self.assert_test(node, scopes)
+        elif isinstance(node, (*_FUNCTIONS[:2], ast.ClassDef)):
+            for decorator in node.decorator_list:
+                self.mark("decorator", decorator, scopes)
+        elif not scopes and is_pytestmark(node):
+            value = node.value  # type: ignore[attr-defined]
+            elements = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+            for element in elements:
+                self.mark("pytestmark", element, scopes)
         inner = [*scopes, node] if isinstance(node, _SCOPES) else scopes
         for name, value in ast.iter_fields(node):
             if isinstance(node, ast.While) and name == "test":
@@ -160,6 +146,17 @@ class _Scanner:
     def expression(self, node: ast.AST, scopes) -> None:
         if isinstance(node, ast.IfExp):
             self.ternary(node, scopes)
+        elif isinstance(node, ast.comprehension):
+            for test in node.ifs:
+                self.root("filter", test, test.lineno, scopes, lambda _: [])
+        elif isinstance(node, ast.Call) and mark_name(node, self.context) is None:
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    self.value("keyword", keyword.value, scopes)
+        elif isinstance(node, ast.arguments):
+            for default in (*node.defaults, *node.kw_defaults):
+                if default is not None:
+                    self.value("default", default, scopes)
         inner = [*scopes, node] if isinstance(node, (ast.Lambda, *_COMPREHENSIONS)) else scopes
         for child in ast.iter_child_nodes(node):
             self.expression(child, inner)
@@ -194,19 +191,23 @@ class _Scanner:
         dead_of: Callable[[bool], list[ast.AST]],
     ) -> None:
         atoms: dict[ast.expr, GateResult] = {}
-        for leaf in _leaves(test):
+        for leaf in leaves(test):
             result = evaluate_gate(leaf, self.context, self.env)
             if result.value is not None:
                 atoms[leaf] = result
+            elif result.presence:
+                self.presence(leaf, result, scopes)
             elif result.is_gate and self._has_floors(result):
                 self.listed(line, f"undecided version gate: {result.reason}")
         if not atoms:
             return
         values = {atom: bool(result.value) for atom, result in atoms.items()}
         dropped: list[ast.AST] = []
-        outcome = _simulate(test, values, dropped)
+        outcome = simulate(test, values, dropped)
         if kind == "assert" and outcome is False:
-            return self.listed(line, f"assert of a gate that always fails: {_reasons(atoms)}")
+            return self.listed(line, f"assert of a gate that always fails: {reasons(atoms)}")
+        if kind == "filter" and outcome is False:
+            return self.listed(line, f"{EMPTY_FILTER}: {reasons(atoms)}")
         problem = self._shadowed(atoms, scopes) or self._dead_conflict(
             [*dropped, *(dead_of(outcome) if outcome is not None else ())], scopes
         )
@@ -215,9 +216,7 @@ class _Scanner:
         upstreams = tuple(dict.fromkeys(u for result in atoms.values() for u in result.upstreams))
         keys = {self.key(atom): value for atom, value in values.items()}
         text = ast.unparse(test)
-        self.scan.roots.append(
-            GateRoot(kind, line, text, keys, outcome, upstreams, _reasons(atoms))
-        )
+        self.scan.roots.append(GateRoot(kind, line, text, keys, outcome, upstreams, reasons(atoms)))
 
     def listed(self, line: int, reason: str) -> None:
         if (line, reason) not in self.scan.listed:
@@ -279,35 +278,6 @@ class _Scanner:
         if lost:
             return f"`{lost[0]}` is bound only in the code that goes and read elsewhere"
         return None
-
-
-def _reasons(atoms: dict[ast.expr, GateResult]) -> str:
-    return "; ".join(dict.fromkeys(result.reason for result in atoms.values()))
-
-
-def _simulate(test: ast.expr, atoms: dict[ast.expr, bool], dropped: list[ast.AST]) -> bool | None:
-    """The value the test folds to, as the transformer folds it (left to right, a constant
-    left operand decides or vanishes, a neutral right one vanishes in a test); operands a
-    decided left side no longer evaluates go to ``dropped``."""
-    if test in atoms:
-        return atoms[test]
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _simulate(test.operand, atoms, dropped)
-        return None if inner is None else not inner
-    if not isinstance(test, ast.BoolOp):
-        return None
-    neutral = isinstance(test.op, ast.And)
-    value = _simulate(test.values[0], atoms, dropped)
-    for right in test.values[1:]:
-        if value is (not neutral):
-            dropped.append(right)
-            continue
-        right_value = _simulate(right, atoms, dropped)
-        if value is neutral:
-            value = right_value
-        elif right_value is not neutral:
-            value = None
-    return value
 
 
 def _argument_names(arguments: ast.arguments) -> set[str]:
@@ -384,4 +354,4 @@ def _outer_parts(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) ->
     return [*parts, *defaults]
 
 
-__all__ = ["GateRoot", "GateScan", "Key", "ends_flow", "scan_gates"]
+__all__ = ["PYTESTMARK", "GateRoot", "GateScan", "Key", "ends_flow", "scan_gates"]

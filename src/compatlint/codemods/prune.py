@@ -34,8 +34,9 @@ from compatlint.codemods.bindings_guard import (
 )
 from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
 from compatlint.codemods.edits import EditPlan, check_parses
+from compatlint.codemods.flag_folds import FlagScan, find_flags, remove_flags
 from compatlint.codemods.formatting import Formatter, format_files
-from compatlint.codemods.gate_folds import fold_gates, gate_needles, may_hold_gates
+from compatlint.codemods.gate_folds import fold_gates, fold_roots, gate_needles, may_hold_gates
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.imports_hoist import hoist_imports, late_imports
 from compatlint.codemods.locate import NodeIndex, parse_module
@@ -344,17 +345,27 @@ class _Planner:
         if not env.windows:
             return
         needles = gate_needles(self.config.predicates)
+        roots = fold_roots(self.config)
         importers: ImporterIndex | None = None
+        flags = FlagScan()
+        if only is None:  # flags fold across modules: a run on all of src only
+            flags = find_flags(self.texts, ImporterIndex(self.texts, self.config.src), env, needles)
+            self.plan.follow_ups += flags.refused
+            config_file = self.config.config_path.name
+            for name in flags.unmatched(self.config.keep):
+                reason = f"warning: keep entry '{name}' names no flag decided at the floors"
+                self.plan.follow_ups.append(FollowUp(config_file, 1, "config", reason))
+            needles = (*needles, *sorted(flags.names))
         for path in sorted(self.texts):
             text = self.texts[path]
             if not path.endswith(".py") or (only is not None and path not in only):
                 continue
             if not may_hold_gates(text, needles):
                 continue
-            module, is_package = module_name(path, self.config.src)
+            module, is_package = module_name(path, roots)
             if module is None:
                 continue
-            folds = fold_gates(path, text, env, module, is_package=is_package)
+            folds = fold_gates(path, text, env, module, is_package=is_package, flags=flags.flags)
             self.plan.removed += folds.folded
             self.plan.follow_ups += folds.listed
             if folds.text == text:
@@ -363,6 +374,12 @@ class _Planner:
             importers = importers or ImporterIndex(self.texts, self.config.src)
             keep = LazyImports(lambda i=importers, m=module, p=path: i.imported_names(m, exclude=p))
             self.texts[path], _, _ = cleanup(text, folds.text, path, keep=keep)
+        if flags.definitions:
+            removed, listed = remove_flags(
+                self.texts, self.config.src, flags, self.config.keep, env
+            )
+            self.plan.removed += removed
+            self.plan.follow_ups += listed
 
     # stub list ----------------------------------------------------------------------------
 
@@ -432,6 +449,7 @@ def plan_prune(
     shims: Collection[str] | None = None,
     sorter: ImportSorter | None = None,
     formatter: Formatter | None = None,
+    gates: bool = True,
 ) -> PrunePlan:
     """Plan the removal of every fallback expired at ``floors`` (default: the config's).
 
@@ -441,7 +459,8 @@ def plan_prune(
     them; otherwise every module under ``src`` has its decided gates folded). ``sorter``
     sorts the import blocks that unwrapped imports joined and ``formatter`` formats the
     lines prune touched (see :mod:`compatlint.codemods.formatting`); without them, the
-    text is left as the edit made it. Nothing is read or written here.
+    text is left as the edit made it. ``gates=False`` folds no version gate (``check
+    --fix`` of CL102 alone). Nothing is read or written here.
     """
     planner = _Planner(config, sources, floors or config.floors, sorter, formatter)
     for shim in config.shims:
@@ -449,6 +468,7 @@ def plan_prune(
             planner.prune_shim(shim)
     # A run on some of the shims folds the gates of those only; otherwise all of src.
     partial = shims is not None and set(shims) != set(config.shims)
-    planner.fold_version_gates(set(shims or ()) if partial else None)
+    if gates:
+        planner.fold_version_gates(set(shims or ()) if partial else None)
     planner.add_stubs()
     return planner.finish()

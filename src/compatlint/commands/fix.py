@@ -46,7 +46,7 @@ def apply_fixes(
     sources, _unreadable = project_sources(workspace)
     name = config_name(workspace.config)
     sources[name] = workspace.read(name)
-    tidy = bool(codes & {"CL102", "CL108"})  # prune and inline sort and format what they touch
+    tidy = bool(codes & {"CL102", "CL108", "CL112"})  # prune and inline tidy what they touch
     sorter = project_sorter(workspace.config, sources) if tidy else None
     formatter = project_formatter_for(workspace.config, sources) if tidy else None
     edits = plan_fixes(workspace.config, sources, codes, sorter=sorter, formatter=formatter)

@@ -15,6 +15,7 @@ from compatlint.rules.cl106_eager_heavy_import import EagerHeavyImport
 from compatlint.rules.cl107_stale_all import StaleAll
 from compatlint.rules.cl108_trivial_shim import TrivialShim
 from compatlint.rules.cl110_misplaced_tag import MisplacedTag
+from compatlint.rules.cl111_stale_version_note import StaleVersionNote
 from compatlint.rules.cl112_dead_version_gate import DeadVersionGate
 from compatlint.rules.cl113_undecidable_gate import UndecidableGate
 from compatlint.rules.cl114_stale_flag import StaleFlag
@@ -32,6 +33,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     StaleAll,
     TrivialShim,
     MisplacedTag,
+    StaleVersionNote,
     DeadVersionGate,
     UndecidableGate,
     StaleFlag,

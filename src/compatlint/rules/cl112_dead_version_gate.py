@@ -21,6 +21,16 @@ _WHERE = {
 }
 
 
+#: The verdicts prune lists for a person rather than folds: a `while` test, a mark that
+#: always applies, a filter or an assertion that is always false.
+_LISTED = {("while", True), ("while", False), ("decorator", True), ("filter", False)}
+_LISTED |= {("assert", False)}
+
+
+def _foldable(kind: str, value: bool | None) -> bool:
+    return (kind, value) not in _LISTED
+
+
 class DeadVersionGate(Rule):
     code = "CL112"
     name = "dead-version-gate"
@@ -55,9 +65,12 @@ else:
 from itertools import pairwise
 """
     fix = """
-Fixed by `compatlint prune`, which folds the decided test at the floors (the live arm
-stays, dedented; comments outside the removed arm stay). `check --fix` does not fold it
-yet, so findings are not marked fixable.
+Fixed by `compatlint prune` and by `check --fix`, through the same folds: the decided
+test folds at the floors (the live arm stays, dedented; comments outside the removed arm
+stay), a `skipif`/`xfail` mark whose condition is always false goes, a filter always true
+goes, a keyword or default becomes `True`/`False`. A test whose removed code still matters
+(a call before the gate, a name bound only there, a mark that always applies, a filter
+always false) is listed for a person instead.
 """
     fixable = True
     VALID = (
@@ -114,5 +127,5 @@ yet, so findings are not marked fixable.
                 verdict.path,
                 located(verdict),
                 f"dead version gate ({where}): {always(verdict)}",
-                fixable=False,
+                fixable=_foldable(verdict.site.kind, verdict.value),
             )

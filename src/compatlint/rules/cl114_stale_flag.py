@@ -42,7 +42,7 @@ PY310 = sys.version_info >= (3, 10)
 `compatlint prune` folds the flag's uses and removes it (a flag listed under `keep` stays,
 bound to its constant value). `check --fix` does not, so findings are not marked fixable.
 """
-    fixable = True
+    fixable = False  # until flags fold across modules: `check --fix` cannot fix it yet
     VALID = (
         Case(
             NP_VERSION + "NUMPY_GE_2 = NP_VERSION >= Version('2.0')\n",

@@ -49,6 +49,8 @@ Thing.fast = True
 def remove(ctx: RemovalContext, site: Site) -> Action:
     """The handler goes; a try left without handlers (and without ``finally``) becomes
     its body, then its ``else`` body."""
+    if site.undecided:
+        raise Unhandled(site.undecided)
     handler = ctx.find(site, cst.ExceptHandler, cst.ExceptStarHandler)
     if isinstance(handler, cst.ExceptStarHandler):
         raise Unhandled(EXCEPT_STAR)
