@@ -52,7 +52,9 @@ KNOWN_KEYS = (
     "walk",
     "predicates",
     "max-file-size",
+    "verify",
 )
+VERIFY_KEYS = ("types",)
 MOCKS_KEYS = ("file", "name", "collect")
 
 DEFAULT_EXCLUDES = (
@@ -103,6 +105,9 @@ class Config:
     dependencies: tuple[str, ...] = ()
     #: The floors given on the command line (already layered into ``floors``).
     command_line_floors: Floors = field(default_factory=Floors)
+    #: ``[tool.compatlint.verify.types]``: a parameter or variable name of the shim → the
+    #: upstream class of the objects it holds (``verify`` reads their probes).
+    verify_types: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def primary(self) -> str:
@@ -335,6 +340,8 @@ def parse_config(
                 f'"10MB", got {table[MAX_FILE_SIZE_KEY]!r}',
             )
 
+    verify_types = _read_verify(reader, table.get("verify", {}))
+
     return Config(
         root=root,
         config_path=config_path,
@@ -352,7 +359,30 @@ def parse_config(
         python_floor=lower_bound(requires_python) if requires_python else None,
         requires_python=requires_python,
         dependencies=tuple(dependencies),
+        verify_types=verify_types,
     )
+
+
+def _read_verify(reader: _TableReader, raw: Any) -> dict[str, str]:
+    """``[tool.compatlint.verify]``: ``types`` maps a name to an upstream class path."""
+    if not isinstance(raw, dict):
+        reader.fail("verify", "'verify' must be a table with the key types")
+    for key in raw:
+        if key not in VERIFY_KEYS:
+            reader.fail(key, f"unknown key 'verify.{key}'{did_you_mean(key, VERIFY_KEYS)}")
+    types = raw.get("types", {})
+    if not isinstance(types, dict):
+        reader.fail("types", "'verify.types' must be a table of name = \"package.module.Class\"")
+    for name, target in types.items():
+        if not name.isidentifier():
+            reader.fail(name, f"'verify.types': {name!r} is not a Python name")
+        if not isinstance(target, str) or not is_dotted_name(target) or "." not in target:
+            reader.fail(
+                name,
+                f"'verify.types.{name}' must name an upstream class as \"package.module.Class\", "
+                f"got {target!r}",
+            )
+    return dict(types)
 
 
 def _strings(value: Any) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from compatlint.analysis.gate_facts import gate_needles as facts_needles
 from compatlint.analysis.version_gates import GateEnv
 from compatlint.analysis.version_subjects import Subject, module_context
 from compatlint.codemods.edits import check_parses
-from compatlint.codemods.gate_scan import GateRoot, Key, scan_gates
+from compatlint.codemods.gate_scan import Decide, GateRoot, Key, scan_gates
 from compatlint.codemods.locate import NodeIndex, parse_module
 from compatlint.codemods.plan import FollowUp, RemovedSite
 from compatlint.codemods.prune_transform import PruneTransformer
@@ -60,14 +60,16 @@ def fold_gates(
     *,
     is_package: bool = False,
     known: Mapping[str, Subject] | None = None,
+    decide: Decide | None = None,
 ) -> GateFolds:
-    """Fold the decided version gates of ``text`` (the module ``module`` at ``path``)."""
+    """Fold the decided version gates of ``text`` (the module ``module`` at ``path``), and
+    the other tests ``decide`` decides."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return GateFolds(text)
     context = module_context(tree, module, is_package=is_package, known=known)
-    scan = scan_gates(tree, text, context, env)
+    scan = scan_gates(tree, text, context, env, decide)
     listed = list(scan.listed)
     roots = list(scan.roots)
     new_text = text

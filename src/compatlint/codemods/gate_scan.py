@@ -31,6 +31,8 @@ from compatlint.names.bindings import import_bound_names
 #: A node's span as libcst reports it: start line, start column, end line, end column
 #: (columns in characters, parentheses outside).
 Key = tuple[int, int, int, int]
+#: Decides a test operand that is no version gate (or says nothing: None).
+Decide = Callable[[ast.expr], "GateResult | None"]
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -73,9 +75,12 @@ class GateScan:
     listed: list[tuple[int, str]] = field(default_factory=list)
 
 
-def scan_gates(tree: ast.Module, text: str, context: ModuleContext, env: GateEnv) -> GateScan:
-    """Every foldable version gate of ``tree`` (the module of ``context``)."""
-    scanner = _Scanner(tree, text, context, env)
+def scan_gates(
+    tree: ast.Module, text: str, context: ModuleContext, env: GateEnv, decide: Decide | None = None
+) -> GateScan:
+    """Every foldable version gate of ``tree`` (the module of ``context``); ``decide`` may
+    decide other tests too (``verify --write``: API probes the upstream's files decide)."""
+    scanner = _Scanner(tree, text, context, env, decide)
     scanner.block(tree.body, [])
     return scanner.scan
 
@@ -98,7 +103,15 @@ def ends_flow(statements: Sequence[ast.stmt]) -> bool:
 
 
 class _Scanner:
-    def __init__(self, tree: ast.Module, text: str, context: ModuleContext, env: GateEnv):
+    def __init__(
+        self,
+        tree: ast.Module,
+        text: str,
+        context: ModuleContext,
+        env: GateEnv,
+        decide: Decide | None = None,
+    ):
+        self.decide = decide
         self.tree = tree
         self.lines = text.splitlines()
         self.context = context
@@ -196,6 +209,8 @@ class _Scanner:
         atoms: dict[ast.expr, GateResult] = {}
         for leaf in _leaves(test):
             result = evaluate_gate(leaf, self.context, self.env)
+            if result.value is None and self.decide is not None:
+                result = self.decide(leaf) or result
             if result.value is not None:
                 atoms[leaf] = result
             elif result.is_gate and self._has_floors(result):

@@ -13,6 +13,7 @@ from compatlint.verify.judge import (
     fallback_kind,
     versions_text,
 )
+from compatlint.verify.probe_judge import dead_probes
 
 _NEW_PATH = {"sglang/srt/new.py": "class X: ...\n"}
 _OLD_PATH = {"sglang/srt/old.py": "class X: ...\n"}
@@ -75,6 +76,7 @@ from sglang.srt.new import X
     )
 
     def findings(self, context: VerifyContext) -> Iterator[Finding]:
+        yield from dead_probes(self, context)
         window = context.window()
         if not window:
             return

@@ -14,6 +14,7 @@ from compatlint.verify.judge import (
     tag_needs_fallback,
     versions_text,
 )
+from compatlint.verify.probe_judge import probe_tag_contradictions
 
 _NEW = {"sglang/srt/managers/io_struct.py": "class AbortReq: ...\nclass AbortRequest: ...\n"}
 _OLD = {"sglang/srt/managers/io_struct.py": "class AbortRequest: ...\n"}
@@ -85,6 +86,7 @@ except ImportError:
     )
 
     def findings(self, context: VerifyContext) -> Iterator[Finding]:
+        yield from probe_tag_contradictions(self, context)
         versions = context.versions
         for fallback in context.evidence.fallbacks:
             site, tag = fallback.site, fallback.site.tag
