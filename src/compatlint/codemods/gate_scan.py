@@ -207,10 +207,14 @@ class _Scanner:
         dead_of: Callable[[bool], list[ast.AST]],
     ) -> None:
         atoms: dict[ast.expr, GateResult] = {}
+        hooked: set[ast.expr] = set()  # decided by ``decide``: it has resolved their names
         for leaf in _leaves(test):
             result = evaluate_gate(leaf, self.context, self.env)
             if result.value is None and self.decide is not None:
-                result = self.decide(leaf) or result
+                decided = self.decide(leaf)
+                if decided is not None:
+                    result = decided
+                    hooked.add(leaf)
             if result.value is not None:
                 atoms[leaf] = result
             elif result.is_gate and self._has_floors(result):
@@ -222,7 +226,8 @@ class _Scanner:
         outcome = _simulate(test, values, dropped)
         if kind == "assert" and outcome is False:
             return self.listed(line, f"assert of a gate that always fails: {_reasons(atoms)}")
-        problem = self._shadowed(atoms, scopes) or self._dead_conflict(
+        gates = [atom for atom in atoms if atom not in hooked]
+        problem = self._shadowed(gates, scopes) or self._dead_conflict(
             [*dropped, *(dead_of(outcome) if outcome is not None else ())], scopes
         )
         if problem:

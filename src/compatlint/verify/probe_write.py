@@ -95,7 +95,8 @@ def fold_probes(
             if index in reasons:
                 outcome.listed.append(f"{_where(probe)} — {reasons[index]}")
             elif current.root_line in listed_lines:
-                outcome.listed.append(f"{_where(probe)} — {listed_lines[current.root_line]}")
+                reason = listed_lines[current.root_line].removeprefix("version gate ")
+                outcome.listed.append(f"{_where(probe)} — {reason}")
             elif current.root_line in folded_lines:
                 outcome.folded.append(_where(probe))
             else:
