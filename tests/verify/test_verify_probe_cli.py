@@ -296,3 +296,19 @@ def test_a_bad_types_table_exits_2_on_the_command_line(
     result = CliRunner().invoke(main, ["verify", *upstream_args(releases)])
     assert result.exit_code == 2
     assert "pyproject.toml:7:" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_write_folds_in_a_shim_with_a_bom_and_crlf_and_keeps_both(
+    probe_project: Path, releases: dict[str, Path]
+) -> None:
+    shim = probe_project / "pkg" / "_compat.py"
+    shim.write_bytes(b"\xef\xbb\xbf" + SHIM.replace("\n", "\r\n").encode())
+    result = run(*upstream_args(releases), "--write", "--allow-dirty")
+    data = shim.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\n" not in data.replace(b"\r\n", b"")
+    text = data.decode("utf-8-sig").replace("\r\n", "\n")
+    assert "no engine" not in text
+    assert {v: run_in_release(p, text) for v, p in releases.items()} == {
+        v: run_in_release(p, SHIM) for v, p in releases.items()
+    }
+    assert "folded probe pkg/_compat.py:17:" in result.stderr

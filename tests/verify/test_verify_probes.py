@@ -204,7 +204,7 @@ def ask(body: str, files: dict[str, str], hints: dict[str, str] | None = None):
         ("hasattr(Engine, 'gone')", A, False),
         ("hasattr(Engine, 'ready')", U, None),  # set on instances only
         ("def f(e: Engine):\n    return hasattr(e, 'ready')", P, True),  # self.x in a method
-        ("def f(e: Engine):\n    return hasattr(e, 'port')", P, True),  # annotated field
+        ("def f(e: Engine):\n    return hasattr(e, 'port')", U, None),  # bare, plain class
         ("'sampling' in inspect.signature(Engine.generate).parameters", P, True),
         ("'seed' in inspect.signature(Engine.generate).parameters", A, False),
         ("'seed' not in inspect.signature(Engine.generate).parameters", A, True),
@@ -241,6 +241,41 @@ def test_call_probes_bind_like_python(call: str, presence: Presence) -> None:
     assert result.presence is presence, result.resolution.reason
 
 
+@pytest.mark.parametrize(
+    ("engine", "probe", "presence"),
+    [
+        ("import dataclasses\n\n@dataclasses.dataclass\nclass Engine:\n    port: int\n", "e", P),
+        ("class Engine(Model):\n    port: int\n", "e", U),  # Model does not resolve
+        ("from pydantic import BaseModel\n\nclass Engine(BaseModel):\n    port: int\n", "e", P),
+        ("class Engine:\n    port: int\n", "e", U),  # a plain class sets it nowhere
+        (
+            "class Engine:\n    port: int\n\n    def __init__(self):\n        self.port = 1\n",
+            "e",
+            P,
+        ),
+        (
+            "import dataclasses\n\n@dataclasses.dataclass\nclass Engine:\n    port: int\n",
+            "Engine",
+            U,
+        ),
+    ],
+)
+def test_a_bare_annotation_is_a_member_only_where_it_makes_one(
+    engine: str, probe: str, presence: Presence
+) -> None:
+    body = f"def f(e: Engine):\n    return hasattr({probe}, 'port')\n"
+    result = ask(body, {"sglang/srt/engine.py": engine})
+    assert result.presence is presence, result.resolution.reason
+
+
+def test_cyclic_bases_do_not_loop() -> None:
+    engine = "class A(B):\n    x: int\n\n\nclass B(A):\n    pass\n\n\nEngine = A\n"
+    result = ask(
+        "def f(e: Engine):\n    return hasattr(e, 'y')\n", {"sglang/srt/engine.py": engine}
+    )
+    assert result.presence is U
+
+
 def test_a_lazy_import_at_module_level_binds_the_name_and_stands_for_its_target() -> None:
     files = {
         "sglang/__init__.py": (
@@ -254,6 +289,32 @@ def test_a_lazy_import_at_module_level_binds_the_name_and_stands_for_its_target(
     assert ask("hasattr(sgl, 'Other')\n", files).presence is A
     member = ask("hasattr(sgl.Engine, 'generate')\n", files)
     assert member.truth is True, member.resolution.reason
+
+
+def test_the_last_module_level_binding_is_what_a_name_stands_for() -> None:
+    files = {
+        "sglang/__init__.py": (
+            "from sglang.lang import Engine\n"
+            "from sglang.utils import LazyImport\n"
+            'Engine = LazyImport("sglang.srt.engine", "Engine")\n'
+        ),
+        "sglang/lang.py": "class Engine:\n    pass\n",
+        "sglang/utils.py": "def LazyImport(module, name): ...\n",
+        **RELEASE,
+    }
+    assert ask("hasattr(sgl.Engine, 'generate')\n", files).truth is True
+
+
+def test_a_name_whose_last_binding_is_conditional_is_unknown() -> None:
+    files = {
+        "sglang/__init__.py": (
+            "try:\n    from sglang.srt.engine import Engine\n"
+            "except ImportError:\n    Engine = None\n"
+        ),
+        **RELEASE,
+    }
+    result = ask("hasattr(sgl.Engine, 'generate')\n", files)
+    assert result.presence is U and "conditionally" in result.resolution.reason
 
 
 def test_a_module_getattr_makes_a_missing_attribute_unknown_never_absent() -> None:

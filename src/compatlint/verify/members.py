@@ -32,6 +32,7 @@ from compatlint.verify.sources import UpstreamTree
 __all__ = ["Found", "accepts", "find_object", "has_parameter", "member_of"]
 
 MODULE, CLASS, FUNCTION, VALUE = "module", "class", "function", "value"
+FIELD = "field"  # an annotated class-level name without a value
 
 #: Bases that add no member a shim would probe for.
 _PLAIN_BASES = frozenset(
@@ -40,6 +41,11 @@ _PLAIN_BASES = frozenset(
 #: Class decorators that add no member a probe could miss (fields are read as written).
 _PLAIN_CLASS_DECORATORS = frozenset(
     {"dataclass", "dataclasses.dataclass", "total_ordering", "functools.total_ordering", "final"}
+)
+#: Bases whose subclasses' bare annotations are instance attributes.
+_MODEL_BASES = frozenset(
+    {"BaseModel", "pydantic.BaseModel", "Struct", "msgspec.Struct", "NamedTuple"}
+    | {"typing.NamedTuple"}
 )
 _PLAIN_METACLASSES = frozenset({"ABCMeta", "abc.ABCMeta"})
 #: Function decorators that keep the signature (``inspect.signature`` follows ``wraps``).
@@ -118,52 +124,105 @@ def _find(tree: UpstreamTree, dotted: str, depth: int) -> Found:
 
 
 def _module_member(tree: UpstreamTree, module: str, name: str, depth: int) -> Found:
+    """``module.name``: what the module's last binding of ``name`` stands for. A name bound
+    more than once where the last binding is conditional is unknown (which one runs?)."""
     found = name_exists(tree, module, name)
     if not found.present:
         return Found(found)
-    submodule = f"{module}.{name}"
-    if tree.module(submodule) is not None:
-        return Found(found, MODULE, submodule)
     parsed = _parse(tree, module)
     if parsed is None:
         return Found(found, VALUE, module)
-    for statement in _module_level(parsed.body):
-        if isinstance(statement, ast.ClassDef) and statement.name == name:
-            return Found(found, CLASS, module, statement)
-        if (
-            isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
-            and statement.name == name
-        ):
-            return Found(found, FUNCTION, module, statement)
-    target = _alias_target(tree, module, parsed, name)
+    statement, problem = _last_binding(parsed, name)
+    if problem:
+        return _unknown(f"{module}.{name}: {problem}")
+    if statement is None:
+        if tree.module(f"{module}.{name}") is not None:
+            return Found(found, MODULE, f"{module}.{name}")
+        target = _star_target(tree, module, parsed, name)
+    elif isinstance(statement, ast.ClassDef):
+        return Found(found, CLASS, module, statement)
+    elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return Found(found, FUNCTION, module, statement)
+    else:
+        target = _binding_target(tree, module, parsed, statement, name)
     if target is not None:
         followed = find_object(tree, target, depth=depth + 1)
-        if followed.presence is Presence.ABSENT and target.split(".")[0] == tree.package:
-            return Found(found, VALUE, module)  # bound, but to what cannot be told
         if followed.presence is Presence.PRESENT:
             return followed
-    return Found(found, VALUE, module)
+    return Found(found, VALUE, module)  # bound, but to what cannot be told
 
 
-def _alias_target(tree: UpstreamTree, module: str, parsed: ast.Module, name: str) -> str | None:
-    """The dotted path ``name`` is bound to in ``module``: an import, ``LazyImport("m", "N")``,
-    another module-level name, or a name a star import brings."""
-    entry = tree.module(module)
-    bindings = read_bindings(parsed, module, is_package=bool(entry and entry.is_package))
-    for imported in bindings.from_imports.get(name, ()):
-        if imported.module:
-            return f"{imported.module}.{imported.name}"
-    for statement in _module_level(parsed.body):
-        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
+def _last_binding(parsed: ast.Module, name: str) -> tuple[ast.stmt | None, str]:
+    """The statement that binds ``name`` last at module level, or why that is not known."""
+    found = [(s, top) for s, top in _level_statements(parsed.body, True) if _binds(s, name)]
+    if not found:
+        return None, ""
+    statement, top = found[-1]
+    if len(found) > 1 and not top:
+        return None, f"bound {len(found)} times, the last one conditionally"
+    return statement, ""
+
+
+def _level_statements(body: list[ast.stmt], top: bool) -> Iterator[tuple[ast.stmt, bool]]:
+    for statement in body:
+        yield statement, top
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        target = statement.targets[0]
-        if not (isinstance(target, ast.Name) and target.id == name):
-            continue
+        for field_name in ("body", "orelse", "finalbody"):
+            block = getattr(statement, field_name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield from _level_statements(block, False)
+        for handler in getattr(statement, "handlers", None) or []:
+            yield from _level_statements(handler.body, False)
+
+
+def _binds(statement: ast.stmt, name: str) -> bool:
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return statement.name == name
+    if isinstance(statement, ast.Import):
+        return any((a.asname or a.name.split(".")[0]) == name for a in statement.names)
+    if isinstance(statement, ast.ImportFrom):
+        return any((a.asname or a.name) == name for a in statement.names)
+    if isinstance(statement, ast.Assign):
+        return any(name in _names(target) for target in statement.targets)
+    if isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        return statement.value is not None and name in _names(statement.target)
+    return False
+
+
+def _binding_target(
+    tree: UpstreamTree, module: str, parsed: ast.Module, statement: ast.stmt, name: str
+) -> str | None:
+    """The dotted path the binding ``statement`` makes ``name`` stand for, if it says:
+    an import, ``LazyImport("m", "N")``, or another name of the module."""
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            if alias.asname == name:
+                return alias.name
+            if not alias.asname and alias.name.split(".")[0] == name:
+                return name
+    if isinstance(statement, ast.ImportFrom):
+        entry = tree.module(module)
+        bindings = read_bindings(parsed, module, is_package=bool(entry and entry.is_package))
+        for imported in bindings.from_imports.get(name, ()):
+            if imported.line == statement.lineno and imported.module:
+                return f"{imported.module}.{imported.name}"
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        if not (isinstance(statement.targets[0], ast.Name)):
+            return None
         lazy = _lazy_import(statement.value)
         if lazy is not None:
             return lazy
-        if isinstance(statement.value, ast.Name) and statement.value.id != name:
-            return f"{module}.{statement.value.id}"
+        other = _dotted(statement.value)
+        if other and other.split(".")[0] != name:
+            return f"{module}.{other}"
+    return None
+
+
+def _star_target(tree: UpstreamTree, module: str, parsed: ast.Module, name: str) -> str | None:
+    """``star.name`` for the first star import of ``module`` that brings ``name``."""
+    entry = tree.module(module)
+    bindings = read_bindings(parsed, module, is_package=bool(entry and entry.is_package))
     for star in bindings.star_imports:
         if star.module and name_exists(tree, star.module, name).present:
             return f"{star.module}.{name}"
@@ -203,6 +262,8 @@ def _member(
         found = Resolution(Presence.PRESENT, f"{where}.{name} ({owner.module}:{line})")
         if instance_only and not instance:
             return _unknown(f"{where}.{name} is set on instances only ({owner.module}:{line})")
+        if kind == FIELD and not (instance and _makes_fields(tree, owner.module, node)):
+            return _unknown(f"{where}.{name} is only annotated ({owner.module}:{line})")
         member_node = _named_def(node, name)
         return Found(found, kind, owner.module, member_node, instance_only)
     unknown: list[str] = []
@@ -255,10 +316,43 @@ def _class_members(node: ast.ClassDef) -> dict[str, tuple[str, int, bool]]:
                 for name in _names(target):
                     members.setdefault(name, (VALUE, statement.lineno, False))
         elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-            members.setdefault(statement.target.id, (VALUE, statement.lineno, False))
+            kind = VALUE if statement.value is not None else FIELD
+            members.setdefault(statement.target.id, (kind, statement.lineno, False))
     for name, line in instance.items():
+        if members.get(name, ("", 0, False))[0] == FIELD:
+            members[name] = (VALUE, line, True)
         members.setdefault(name, (VALUE, line, True))
     return members
+
+
+def _makes_fields(
+    tree: UpstreamTree,
+    module: str,
+    node: ast.ClassDef,
+    *,
+    inherited: bool = False,
+    depth: int = 0,
+) -> bool:
+    """Whether the class's bare annotations become instance attributes: a dataclass, or a
+    model (pydantic's ``BaseModel``, ``msgspec.Struct``, ``NamedTuple``, directly or
+    through bases of the package). A plain class with a bare ``x: int`` sets ``x`` nowhere,
+    nor does a subclass of a dataclass that is not decorated itself."""
+    decorators = {_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+    if not inherited and decorators & {"dataclass", "dataclasses.dataclass"}:
+        return True
+    for base in node.bases:
+        shown = _dotted(base.value if isinstance(base, ast.Subscript) else base)
+        if shown in _MODEL_BASES:
+            return True
+        parent = _base_class(tree, module, base)
+        if (
+            depth < 20
+            and parent.kind == CLASS
+            and isinstance(parent.node, ast.ClassDef)
+            and _makes_fields(tree, parent.module, parent.node, inherited=True, depth=depth + 1)
+        ):
+            return True
+    return False
 
 
 def _self_assignments(method: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
@@ -286,30 +380,15 @@ def _self_assignments(method: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[st
 
 
 def _base_class(tree: UpstreamTree, module: str, base: ast.expr) -> Found:
-    """The class a base expression of a class in ``module`` names."""
+    """The class a base expression of a class in ``module`` names: the module's own
+    binding of its first name, followed (``object``-like builtins do not resolve)."""
     shown = _dotted(base.value if isinstance(base, ast.Subscript) else base)
     if not shown:
         return _unknown(f"computed base {ast.unparse(base)}")
-    head, _, rest = shown.partition(".")
-    parsed = _parse(tree, module)
-    if parsed is None:
-        return _unknown(f"{module} has no source")
-    for statement in _module_level(parsed.body):
-        if isinstance(statement, ast.ClassDef) and statement.name == head and not rest:
-            return find_object(tree, f"{module}.{head}")
-    entry = tree.module(module)
-    bindings = read_bindings(parsed, module, is_package=bool(entry and entry.is_package))
-    origin: str | None = None
-    for imported in bindings.from_imports.get(head, ()):
-        if imported.module:
-            origin = f"{imported.module}.{imported.name}"
-    for path in bindings.module_imports.get(head, ()):
-        origin = path
-    if origin is None:
-        origin = _alias_target(tree, module, parsed, head)
-    if origin is None or origin.split(".")[0] != tree.package:
+    found = find_object(tree, f"{module}.{shown}")
+    if found.presence is Presence.ABSENT:
         return _unknown(f"{shown} is not a class of {tree.package}")
-    return find_object(tree, f"{origin}.{rest}" if rest else origin)
+    return found
 
 
 # -- signatures ---------------------------------------------------------------------------
