@@ -415,10 +415,11 @@ def has_parameter(found: Found, parameter: str) -> Resolution:
     names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
     where = f"{found.module}:{node.lineno}"
     if parameter in names:
-        return Resolution(Presence.PRESENT, f"def {node.name}({', '.join(names)}) at {where}")
+        return Resolution(Presence.PRESENT, f"def {node.name} at {where} declares {parameter}")
     if args.kwarg is not None:
         return Resolution(Presence.UNKNOWN, f"{node.name} takes **{args.kwarg.arg} ({where})")
-    return Resolution(Presence.ABSENT, f"def {node.name}({', '.join(names)}) at {where}")
+    shown = ", ".join(names) if len(names) <= 8 else ", ".join([*names[:8], "..."])
+    return Resolution(Presence.ABSENT, f"def {node.name}({shown}) at {where}")
 
 
 def accepts(found: Found, shape: CallShape, *, bound: bool) -> Resolution:
