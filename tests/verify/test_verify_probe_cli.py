@@ -4,13 +4,12 @@ release runs (the shim is run before and after against each fake release)."""
 
 from __future__ import annotations
 
-import sys
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from oracle.oracle import Imports, import_all
 from verify_fakes import write_tree
 
 from compatlint.cli import main
@@ -117,20 +116,20 @@ def encode(x):
         return sgl.encode(x)
 '''
 
-DRIVER = """
+USE = """\
 from sglang.srt.server_args import ServerArgs
 
+from pkg._compat import Engine, encode, generate, live, make_engine, ssl_port, stop
+
 _engine = Engine()
-out.extend(
-    [
-        ssl_port(ServerArgs()),
-        getattr(make_engine(), "__name__", make_engine()),
-        generate(_engine, "p"),
-        stop(_engine),
-        live(_engine),
-        encode(1),
-    ]
-)
+RESULT = {
+    "ssl_port": ssl_port(ServerArgs()),
+    "engine": make_engine(),
+    "generate": generate(_engine, "p"),
+    "stop": stop(_engine),
+    "live": live(_engine),
+    "encode": encode(1),
+}
 """
 
 
@@ -152,7 +151,12 @@ def releases(tmp_path: Path) -> dict[str, Path]:
 def probe_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = write_tree(
         tmp_path / "project",
-        {"pyproject.toml": PYPROJECT, "pkg/__init__.py": "", "pkg/_compat.py": SHIM},
+        {
+            "pyproject.toml": PYPROJECT,
+            "pkg/__init__.py": "",
+            "pkg/_compat.py": SHIM,
+            "pkg/use.py": USE,
+        },
     )
     monkeypatch.chdir(root)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
@@ -163,23 +167,12 @@ def upstream_args(releases: dict[str, Path]) -> list[str]:
     return [arg for v, p in releases.items() for arg in ("--upstream", f"{v}={p}")]
 
 
-def run_in_release(release: Path, text: str) -> tuple[Any, ...]:
-    """What the shim ``text`` and the driver put in ``out`` with ``release`` importable."""
-    saved = {name: module for name, module in sys.modules.items() if name.startswith("sglang")}
-    for name in saved:
-        del sys.modules[name]
-    sys.path.insert(0, str(release))
-    out: list[Any] = []
-    try:
-        exec(compile(text + DRIVER, "<shim>", "exec"), {"out": out, "__name__": "shim"})
-    except Exception as exc:  # how it fails is part of what it does
-        out.append(f"raised {type(exc).__name__}")
-    finally:
-        sys.path.remove(str(release))
-        for name in [n for n in sys.modules if n.startswith("sglang")]:
-            del sys.modules[name]
-        sys.modules.update(saved)
-    return tuple(out)
+def behaviour(project: Path, releases: dict[str, Path]) -> dict[str, Imports]:
+    """What the shim and its importer hold (names, ``RESULT``) at each release, each
+    imported in a fresh interpreter by the behaviour oracle."""
+    return {
+        v: import_all(project, root, ["pkg._compat", "pkg.use"]) for v, root in releases.items()
+    }
 
 
 def test_verify_reports_the_dead_probes_with_member_and_releases(
@@ -202,13 +195,14 @@ def test_verify_reports_the_dead_probes_with_member_and_releases(
 def test_write_folds_the_decided_probes_and_every_release_runs_the_same(
     probe_project: Path, releases: dict[str, Path]
 ) -> None:
-    before = {v: run_in_release(p, SHIM) for v, p in releases.items()}
-    assert before["0.5.10"][4] == 0 and before["0.5.11"][4] == 1  # the live probe is live
+    before = behaviour(probe_project, releases)
+    results = {v: imports["pkg.use"]["result"] for v, imports in before.items()}
+    assert results["0.5.10"]["live"] == 0 and results["0.5.11"]["live"] == 1  # it is live
+    assert results["0.5.10"]["generate"] == ["generated", "p", "given"]
 
     result = run(*upstream_args(releases), "--write", "--allow-dirty")
     shim = (probe_project / "pkg" / "_compat.py").read_text()
-    after = {v: run_in_release(p, shim) for v, p in releases.items()}
-    assert after == before
+    assert behaviour(probe_project, releases) == before
 
     assert 'hasattr(server_args, "ssl_port")' not in shim and "return None\n" not in shim
     assert "no engine" not in shim and "inspect.signature" not in shim
@@ -308,7 +302,8 @@ def test_write_folds_in_a_shim_with_a_bom_and_crlf_and_keeps_both(
     assert data.startswith(b"\xef\xbb\xbf") and b"\n" not in data.replace(b"\r\n", b"")
     text = data.decode("utf-8-sig").replace("\r\n", "\n")
     assert "no engine" not in text
-    assert {v: run_in_release(p, text) for v, p in releases.items()} == {
-        v: run_in_release(p, SHIM) for v, p in releases.items()
-    }
+    shim.write_text(text)
+    after = behaviour(probe_project, releases)
+    shim.write_text(SHIM)
+    assert after == behaviour(probe_project, releases)
     assert "folded probe pkg/_compat.py:17:" in result.stderr
