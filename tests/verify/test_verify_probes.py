@@ -20,6 +20,8 @@ HEADER = """\
 import inspect
 from typing import Any
 
+from sglang.srt.engine import Engine
+
 import sglang as sgl
 import sglang.srt.engine as engine_mod
 from sglang.srt.server_args import ServerArgs
@@ -107,6 +109,12 @@ def test_config_hints_type_an_any_parameter_and_an_annotation_wins() -> None:
     assert typed.ref.paths == ("sglang.srt.server_args.ServerArgs",)
 
 
+def test_a_hinted_name_keeps_its_hint_when_rebound() -> None:
+    hints = {"server_args": "sglang.srt.server_args.ServerArgs"}
+    body = "def f(engine):\n    server_args = engine.args\n    return hasattr(server_args, 'x')\n"
+    assert one(body, hints).subject == "sglang.srt.server_args.ServerArgs.x"
+
+
 def test_a_method_of_a_typed_object_is_probed_through_the_instance() -> None:
     body = "def f(e: 'sgl.Engine'):\n    return 'req' in inspect.signature(e.generate).parameters\n"
     probe = one(body)
@@ -121,6 +129,8 @@ def test_a_method_of_a_typed_object_is_probed_through_the_instance() -> None:
         "def f():\n    sgl = object()\n    return hasattr(sgl, 'Engine')\n",  # rebound
         "hasattr(sgl, name)\n",  # not a literal
         "getattr(sgl, 'Engine', 0)\n",  # a default that is not None
+        "callable(getattr(sgl, 'Engine', len))\n",
+        "def f(e: Engine):\n    e = make()\n    return hasattr(e, 'x')\n",  # typed, rebound
         "try:\n    engine_mod.encode(1)\nexcept ValueError:\n    engine_mod.encode()\n",
     ],
 )
@@ -135,9 +145,9 @@ def test_a_probe_that_is_the_whole_test_of_an_if_knows_it() -> None:
         "y = 1 if hasattr(sgl, 'B') else 2\n"
     )
     assert [(p.name, p.test_of is not None, p.negated, p.root_line) for p in found] == [
-        ("Engine", True, True, 7),
-        ("A", False, False, 9),
-        ("B", False, False, 11),
+        ("Engine", True, True, 9),
+        ("A", False, False, 11),
+        ("B", False, False, 13),
     ]
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from compatlint.verify.judge import Finding, VerifyContext, tag_needs_fallback, versions_text
 from compatlint.verify.probe_evidence import probe_site
-from compatlint.verify.probes import Probe, ProbeKind
+from compatlint.verify.probes import Form, Probe, ProbeKind
 from compatlint.verify.resolve import Presence
 
 if TYPE_CHECKING:
@@ -24,9 +24,12 @@ def _dead_text(probe: Probe, presence: Presence, truth: bool | None) -> tuple[st
         if present:
             return f"the call {probe.subject} binds", "the `except TypeError` arm never runs"
         return f"the call {probe.subject} fails to bind", "the `try` call always fails"
-    answers = (
-        f"`{probe.text}` is always {truth}" if truth is not None else "the answer never changes"
-    )
+    if probe.form is Form.GETATTR:
+        answers = f"`{probe.text}` always returns {'the member' if present else 'None'}"
+    elif truth is not None:
+        answers = f"`{probe.text}` is always {truth}"
+    else:
+        answers = "the answer never changes"
     return f"{probe.subject} is {'present' if present else 'absent'}", f"{answers}; fold it"
 
 

@@ -259,8 +259,7 @@ class _Finder:
                 return scope[node.id]
             if node.id in self.globals:
                 return self.globals[node.id]
-            hint = self.hints.get(node.id)
-            return Ref((hint,), instance=True) if hint else None
+            return self.hinted(node.id)
         if isinstance(node, ast.Attribute):
             inner = self.ref(node.value, scope)
             return inner.member(node.attr) if inner is not None else None
@@ -296,22 +295,20 @@ class _Finder:
         every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
         every += [a for a in (args.vararg, args.kwarg) if a is not None]
         for arg in every:
-            typed = self.typed(arg.annotation, outer)
-            if typed is not None:
-                scope[arg.arg] = typed
-            elif arg.arg in self.hints:
-                scope[arg.arg] = Ref((self.hints[arg.arg],), instance=True)
-            else:
-                scope[arg.arg] = None
+            scope[arg.arg] = self.typed(arg.annotation, outer) or self.hinted(arg.arg)
         for inner in ast.walk(node):
             if isinstance(inner, ast.AnnAssign) and isinstance(inner.target, ast.Name):
-                typed = self.typed(inner.annotation, outer)
-                scope[inner.target.id] = typed
+                name = inner.target.id
+                scope[name] = self.typed(inner.annotation, outer) or self.hinted(name)
             elif isinstance(inner, (ast.Assign, ast.AugAssign, ast.For, ast.With, ast.NamedExpr)):
-                for target in _targets(inner):
-                    if target not in self.hints:
-                        scope.setdefault(target, None)
+                for target in _targets(inner):  # rebound: only the project's hint still holds
+                    scope[target] = self.hinted(target)
         return scope
+
+    def hinted(self, name: str) -> Ref | None:
+        """An instance of the class ``[tool.compatlint.verify.types]`` gives ``name``."""
+        hint = self.hints.get(name)
+        return Ref((hint,), instance=True) if hint else None
 
     def expression(self, node: ast.AST, scope: _Scope) -> None:
         for inner in ast.walk(node):
@@ -360,8 +357,8 @@ class _Finder:
         ref = self.ref(probe.args[0], scope)
         if name is None or ref is None:
             return
-        if form is Form.GETATTR and not _is_none(probe.args[2]):
-            return  # a non-None default: truthiness says nothing clear about presence
+        if len(probe.args) == 3 and not _is_none(probe.args[2]):
+            return  # a default other than None: the value says nothing clear about presence
         self.add(node, ProbeKind.ATTRIBUTE, form, ref, name=name)
 
     def claimed(self, node: ast.Call) -> bool:
