@@ -12,9 +12,7 @@ the files cannot tell:
   a method; inherited through bases that resolve. A base that does not resolve (outside
   the package, computed), a class ``__getattr__``, a metaclass or a decorator that may add
   members make a missing member unknown;
-* a signature is the ``def``'s parameters; a missing name with ``**kwargs``, too many
-  positional arguments with ``*args``, or a decorator that may change the signature make
-  the answer unknown.
+* signatures are :mod:`compatlint.verify.signatures`'.
 """
 
 from __future__ import annotations
@@ -25,11 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from compatlint.names.bindings import read_bindings
-from compatlint.verify.probes import CallShape
 from compatlint.verify.resolve import Presence, Resolution, module_exists, name_exists
 from compatlint.verify.sources import UpstreamTree
 
-__all__ = ["Found", "accepts", "find_object", "has_parameter", "member_of"]
+__all__ = ["Found", "dotted", "find_object", "member_of"]
 
 MODULE, CLASS, FUNCTION, VALUE = "module", "class", "function", "value"
 FIELD = "field"  # an annotated class-level name without a value
@@ -48,23 +45,6 @@ _MODEL_BASES = frozenset(
     | {"typing.NamedTuple"}
 )
 _PLAIN_METACLASSES = frozenset({"ABCMeta", "abc.ABCMeta"})
-#: Function decorators that keep the signature (``inspect.signature`` follows ``wraps``).
-_PLAIN_FUNCTION_DECORATORS = frozenset(
-    {
-        "staticmethod",
-        "classmethod",
-        "abstractmethod",
-        "abc.abstractmethod",
-        "override",
-        "typing.override",
-        "torch.no_grad",
-        "torch.inference_mode",
-        "functools.cache",
-        "functools.lru_cache",
-        "lru_cache",
-        "cache",
-    }
-)
 _ATTRIBUTE_HOOKS = ("__getattr__", "__getattribute__")
 
 
@@ -213,7 +193,7 @@ def _binding_target(
         lazy = _lazy_import(statement.value)
         if lazy is not None:
             return lazy
-        other = _dotted(statement.value)
+        other = dotted(statement.value)
         if other and other.split(".")[0] != name:
             return f"{module}.{other}"
     return None
@@ -231,7 +211,7 @@ def _star_target(tree: UpstreamTree, module: str, parsed: ast.Module, name: str)
 
 def _lazy_import(value: ast.expr) -> str | None:
     """``m.N`` of ``LazyImport("m", "N")`` (any callable named ``LazyImport``)."""
-    if not isinstance(value, ast.Call) or _dotted(value.func).rpartition(".")[2] != "LazyImport":
+    if not isinstance(value, ast.Call) or dotted(value.func).rpartition(".")[2] != "LazyImport":
         return None
     strings = [
         a.value for a in value.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
@@ -271,14 +251,14 @@ def _member(
         if hook in members and name != hook:
             unknown.append(f"{where} defines {hook}")
     for decorator in node.decorator_list:
-        shown = _dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
+        shown = dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
         if shown not in _PLAIN_CLASS_DECORATORS:
             unknown.append(f"{where} is decorated with @{shown or ast.unparse(decorator)}")
     for keyword in node.keywords:
-        if keyword.arg == "metaclass" and _dotted(keyword.value) not in _PLAIN_METACLASSES:
+        if keyword.arg == "metaclass" and dotted(keyword.value) not in _PLAIN_METACLASSES:
             unknown.append(f"{where} has the metaclass {ast.unparse(keyword.value)}")
     for base in node.bases:
-        shown = _dotted(base.value if isinstance(base, ast.Subscript) else base)
+        shown = dotted(base.value if isinstance(base, ast.Subscript) else base)
         if shown in _PLAIN_BASES:
             continue
         parent = _base_class(tree, owner.module, base)
@@ -302,7 +282,7 @@ def _class_members(node: ast.ClassDef) -> dict[str, tuple[str, int, bool]]:
     for statement in _module_level(node.body):
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
             is_property = any(
-                _dotted(d).endswith("property") or _dotted(d).endswith(".setter")
+                dotted(d).endswith("property") or dotted(d).endswith(".setter")
                 for d in statement.decorator_list
             )
             members.setdefault(
@@ -337,11 +317,11 @@ def _makes_fields(
     model (pydantic's ``BaseModel``, ``msgspec.Struct``, ``NamedTuple``, directly or
     through bases of the package). A plain class with a bare ``x: int`` sets ``x`` nowhere,
     nor does a subclass of a dataclass that is not decorated itself."""
-    decorators = {_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+    decorators = {dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
     if not inherited and decorators & {"dataclass", "dataclasses.dataclass"}:
         return True
     for base in node.bases:
-        shown = _dotted(base.value if isinstance(base, ast.Subscript) else base)
+        shown = dotted(base.value if isinstance(base, ast.Subscript) else base)
         if shown in _MODEL_BASES:
             return True
         parent = _base_class(tree, module, base)
@@ -382,87 +362,13 @@ def _self_assignments(method: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[st
 def _base_class(tree: UpstreamTree, module: str, base: ast.expr) -> Found:
     """The class a base expression of a class in ``module`` names: the module's own
     binding of its first name, followed (``object``-like builtins do not resolve)."""
-    shown = _dotted(base.value if isinstance(base, ast.Subscript) else base)
+    shown = dotted(base.value if isinstance(base, ast.Subscript) else base)
     if not shown:
         return _unknown(f"computed base {ast.unparse(base)}")
     found = find_object(tree, f"{module}.{shown}")
     if found.presence is Presence.ABSENT:
         return _unknown(f"{shown} is not a class of {tree.package}")
     return found
-
-
-# -- signatures ---------------------------------------------------------------------------
-
-
-def _signature_problem(node: ast.AST | None) -> str | None:
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return "not a def"
-    for decorator in node.decorator_list:
-        shown = _dotted(decorator.func if isinstance(decorator, ast.Call) else decorator)
-        if shown not in _PLAIN_FUNCTION_DECORATORS and not shown.endswith(".setter"):
-            return f"{node.name} is decorated with @{shown or ast.unparse(decorator)}"
-    return None
-
-
-def has_parameter(found: Found, parameter: str) -> Resolution:
-    """Whether the function ``found`` declares ``parameter``."""
-    node = found.node
-    problem = _signature_problem(node)
-    if problem is not None:
-        return Resolution(Presence.UNKNOWN, problem)
-    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    args = node.args
-    names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
-    where = f"{found.module}:{node.lineno}"
-    if parameter in names:
-        return Resolution(Presence.PRESENT, f"def {node.name} at {where} declares {parameter}")
-    if args.kwarg is not None:
-        return Resolution(Presence.UNKNOWN, f"{node.name} takes **{args.kwarg.arg} ({where})")
-    shown = ", ".join(names) if len(names) <= 8 else ", ".join([*names[:8], "..."])
-    return Resolution(Presence.ABSENT, f"def {node.name}({shown}) at {where}")
-
-
-def accepts(found: Found, shape: CallShape, *, bound: bool) -> Resolution:
-    """Whether a call of shape ``shape`` binds to the function ``found`` (``bound``: called
-    on an instance, so the first parameter is taken; staticmethods excepted)."""
-    node = found.node
-    problem = _signature_problem(node)
-    if problem is not None:
-        return Resolution(Presence.UNKNOWN, problem)
-    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    args = node.args
-    decorators = {_dotted(d) for d in node.decorator_list}
-    positional = [*args.posonlyargs, *args.args]
-    skip = 1 if (bound or "classmethod" in decorators) and "staticmethod" not in decorators else 0
-    positional = positional[skip:]
-    posonly = {a.arg for a in args.posonlyargs[skip:]}
-    where = f"def {node.name} at {found.module}:{node.lineno}"
-    defaults = len(args.defaults)
-    required = [a.arg for a in positional[: len(positional) - defaults]]
-    keyword_names = {a.arg for a in positional if a.arg not in posonly} | {
-        a.arg for a in args.kwonlyargs
-    }
-    if shape.positional > len(positional):
-        if args.vararg is not None:
-            return Resolution(Presence.UNKNOWN, f"{where} takes *{args.vararg.arg}")
-        return Resolution(
-            Presence.ABSENT, f"{where} takes {len(positional)} positional, not {shape.positional}"
-        )
-    for keyword in shape.keywords:
-        if keyword not in keyword_names:
-            if args.kwarg is not None:
-                return Resolution(Presence.UNKNOWN, f"{where} takes **{args.kwarg.arg}")
-            return Resolution(Presence.ABSENT, f"{where} has no parameter {keyword}")
-    given = {a.arg for a in positional[: shape.positional]} | set(shape.keywords)
-    missing = [n for n in required if n not in given]
-    missing += [
-        a.arg
-        for a, default in zip(args.kwonlyargs, args.kw_defaults, strict=True)
-        if default is None and a.arg not in given
-    ]
-    if missing:
-        return Resolution(Presence.ABSENT, f"{where} needs {', '.join(missing)}")
-    return Resolution(Presence.PRESENT, f"{where} accepts it")
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -513,10 +419,10 @@ def _names(target: ast.expr) -> Iterator[str]:
             yield inner.id
 
 
-def _dotted(node: ast.expr) -> str:
+def dotted(node: ast.expr) -> str:
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
+        inner = dotted(node.value)
         return f"{inner}.{node.attr}" if inner else ""
     return ""

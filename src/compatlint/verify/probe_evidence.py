@@ -21,13 +21,12 @@ from compatlint.verify.members import (
     FUNCTION,
     MODULE,
     Found,
-    accepts,
     find_object,
-    has_parameter,
     member_of,
 )
 from compatlint.verify.probes import Form, Probe, ProbeKind, Ref, find_probes
 from compatlint.verify.resolve import Presence, Resolution
+from compatlint.verify.signatures import accepts, has_parameter
 from compatlint.verify.sources import UpstreamTree
 
 __all__ = ["Answer", "ProbeMatrix", "answer", "collect_probes", "probe_matrix"]
