@@ -12,7 +12,7 @@ the files cannot tell:
   a method; inherited through bases that resolve. A base that does not resolve (outside
   the package, computed), a class ``__getattr__``, a metaclass or a decorator that may add
   members make a missing member unknown;
-* signatures are :mod:`compatlint.verify.signatures`'.
+* signatures: :mod:`compatlint.verify.signatures`.
 """
 
 from __future__ import annotations
