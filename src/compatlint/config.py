@@ -60,7 +60,9 @@ KNOWN_KEYS = (
     "predicates",
     "max-file-size",
     "keep",
+    "verify",
 )
+VERIFY_KEYS = ("types",)
 MOCKS_KEYS = ("file", "name", "collect")
 
 DEFAULT_EXCLUDES = (
@@ -118,6 +120,9 @@ class Config:
     command_line_pins: Floors = field(default_factory=Floors)
     #: ``[project] optional-dependencies``, every extra's lines: their exact pins are pins.
     optional_dependencies: tuple[str, ...] = ()
+    #: ``[tool.compatlint.verify.types]``: a parameter or variable name of the shim → the
+    #: upstream class of the objects it holds (``verify`` reads their probes).
+    verify_types: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def primary(self) -> str:
@@ -385,6 +390,8 @@ def parse_config(
                 f'"10MB", got {table[MAX_FILE_SIZE_KEY]!r}',
             )
 
+    verify_types = _read_verify(reader, table.get("verify", {}))
+
     return Config(
         root=root,
         config_path=config_path,
@@ -405,6 +412,7 @@ def parse_config(
         keep=keep,
         pins=pins,
         optional_dependencies=tuple(optional_dependencies),
+        verify_types=verify_types,
     )
 
 
@@ -436,6 +444,28 @@ def _read_pins(
     elif pin is not None:
         ups[primary] = reader.version("pin", pin)
     return Floors(primary=primary, upstreams=ups, tracks=tracks)
+
+
+def _read_verify(reader: _TableReader, raw: Any) -> dict[str, str]:
+    """``[tool.compatlint.verify]``: ``types`` maps a name to an upstream class path."""
+    if not isinstance(raw, dict):
+        reader.fail("verify", "'verify' must be a table with the key types")
+    for key in raw:
+        if key not in VERIFY_KEYS:
+            reader.fail(key, f"unknown key 'verify.{key}'{did_you_mean(key, VERIFY_KEYS)}")
+    types = raw.get("types", {})
+    if not isinstance(types, dict):
+        reader.fail("types", "'verify.types' must be a table of name = \"package.module.Class\"")
+    for name, target in types.items():
+        if not name.isidentifier():
+            reader.fail(name, f"'verify.types': {name!r} is not a Python name")
+        if not isinstance(target, str) or not is_dotted_name(target) or "." not in target:
+            reader.fail(
+                name,
+                f"'verify.types.{name}' must name an upstream class as \"package.module.Class\", "
+                f"got {target!r}",
+            )
+    return dict(types)
 
 
 def _strings(value: Any) -> tuple[str, ...]:

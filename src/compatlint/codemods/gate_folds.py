@@ -26,7 +26,7 @@ from compatlint.analysis.project import suppressed_lines, suppresses
 from compatlint.analysis.version_gates import GateEnv, GateResult
 from compatlint.analysis.version_subjects import Subject, module_context
 from compatlint.codemods.edits import check_parses
-from compatlint.codemods.gate_scan import GateRoot, Key, scan_gates
+from compatlint.codemods.gate_scan import Decide, GateRoot, Key, scan_gates
 from compatlint.codemods.gate_shapes import ShapeFolder
 from compatlint.codemods.locate import NodeIndex, parse_module
 from compatlint.codemods.plan import FollowUp, RemovedSite
@@ -77,9 +77,11 @@ def fold_gates(
     is_package: bool = False,
     known: Mapping[str, Subject] | None = None,
     flags: Mapping[str, GateResult] | None = None,
+    decide: Decide | None = None,
 ) -> GateFolds:
     """Fold the decided version gates of ``text`` (the module ``module`` at ``path``);
-    ``flags``: the decided flags prune may fold, by qualified name (:mod:`.flag_folds`)."""
+    ``flags``: the decided flags prune may fold, by qualified name (:mod:`.flag_folds`);
+    ``decide``: decides the other tests (verify's probes)."""
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
@@ -87,7 +89,7 @@ def fold_gates(
     context = module_context(tree, module, is_package=is_package, known=known)
     if flags:
         context = dataclasses.replace(context, flags=flags)
-    scan = scan_gates(tree, text, context, env)
+    scan = scan_gates(tree, text, context, env, decide)
     listed = list(scan.listed)
     roots = list(scan.roots)
     if "compatlint:" in text:  # what check does not report, prune does not fold

@@ -43,6 +43,9 @@ from compatlint.codemods.gate_scan_shapes import (
 from compatlint.codemods.locate import char_column
 from compatlint.names.bindings import import_bound_names
 
+#: Decides a test operand that is no version gate (or says nothing: None).
+Decide = Callable[[ast.expr], "GateResult | None"]
+
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _SCOPES = (*_FUNCTIONS, ast.ClassDef, *_COMPREHENSIONS)
@@ -60,9 +63,12 @@ class GateScan:
     pytestmark_read: bool = False
 
 
-def scan_gates(tree: ast.Module, text: str, context: ModuleContext, env: GateEnv) -> GateScan:
-    """Every foldable version gate of ``tree`` (the module of ``context``)."""
-    scanner = _Scanner(tree, text, context, env)
+def scan_gates(
+    tree: ast.Module, text: str, context: ModuleContext, env: GateEnv, decide: Decide | None = None
+) -> GateScan:
+    """Every foldable version gate of ``tree`` (the module of ``context``); ``decide`` may
+    decide other tests too (``verify --write``: API probes the upstream's files decide)."""
+    scanner = _Scanner(tree, text, context, env, decide)
     scanner.block(tree.body, [])
     mentions = sum(isinstance(n, ast.Name) and n.id == PYTESTMARK for n in ast.walk(tree))
     scanner.scan.pytestmark_read = mentions > 1
@@ -76,7 +82,15 @@ def ends_flow(statements: Sequence[ast.stmt]) -> bool:
 
 
 class _Scanner(ShapeScanning):
-    def __init__(self, tree: ast.Module, text: str, context: ModuleContext, env: GateEnv):
+    def __init__(
+        self,
+        tree: ast.Module,
+        text: str,
+        context: ModuleContext,
+        env: GateEnv,
+        decide: Decide | None = None,
+    ):
+        self.decide = decide
         self.tree = tree
         self.lines = text.splitlines()
         self.context = context
@@ -191,8 +205,14 @@ class _Scanner(ShapeScanning):
         dead_of: Callable[[bool], list[ast.AST]],
     ) -> None:
         atoms: dict[ast.expr, GateResult] = {}
+        hooked: set[ast.expr] = set()  # decided by ``decide``: it has resolved their names
         for leaf in leaves(test):
             result = evaluate_gate(leaf, self.context, self.env)
+            if result.value is None and self.decide is not None:
+                decided = self.decide(leaf)
+                if decided is not None:
+                    result = decided
+                    hooked.add(leaf)
             if result.value is not None:
                 atoms[leaf] = result
             elif result.presence:
@@ -208,7 +228,8 @@ class _Scanner(ShapeScanning):
             return self.listed(line, f"assert of a gate that always fails: {reasons(atoms)}")
         if kind == "filter" and outcome is False:
             return self.listed(line, f"{EMPTY_FILTER}: {reasons(atoms)}")
-        problem = self._shadowed(atoms, scopes) or self._dead_conflict(
+        gates = [atom for atom in atoms if atom not in hooked]
+        problem = self._shadowed(gates, scopes) or self._dead_conflict(
             [*dropped, *(dead_of(outcome) if outcome is not None else ())], scopes
         )
         if problem:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from compatlint.commands.outcome import Outcome
 from compatlint.config import Config
 from compatlint.errors import WorkspaceError
+from compatlint.model import Edit
 from compatlint.verify.sources import UpstreamError, load_upstream, parse_upstream_option
 
 if TYPE_CHECKING:
@@ -93,14 +94,27 @@ def run_verify(
 
 
 def _write_suggestions(workspace: Workspace, result: VerifyResult, *, allow_dirty: bool) -> str:
-    """Insert every writable suggested tag, with prune's safety: files with uncommitted
-    changes are refused (``--allow-dirty`` skips the check), and so is a file that changed
-    on disk since the analysis read it; then every file is written or none."""
+    """Insert every writable suggested tag and fold every probe the evidence decides, with
+    prune's safety: files with uncommitted changes are refused (``--allow-dirty`` skips the
+    check), and so is a file that changed on disk since the analysis read it; then every
+    file is written or none. Probes not folded are listed."""
     from compatlint.verify import write
+    from compatlint.verify.probe_write import fold_probes
 
+    config = workspace.config
     paths = sorted({s.path for s in result.suggestions if s.writable and s.tag is not None})
-    texts = {path: workspace.read(path) for path in paths}
-    edits = write.tag_edits(texts, result.suggestions)
+    probe_paths = sorted({p.path for p in result.probes.probes})
+    texts = {path: workspace.read(path) for path in sorted({*paths, *probe_paths})}
+    tagged = {
+        path: edit.new_text or ""
+        for path, edit in write.tag_edits(texts, result.suggestions).items()
+    }
+    package = config.primary.split(".")[0]
+    folds = fold_probes({**texts, **tagged}, result, package, config.verify_types)
+    final = {**tagged, **folds.texts}
+    edits = {
+        path: Edit(path, text, texts[path]) for path, text in final.items() if text != texts[path]
+    }
     written: list[str] = []
     if edits:
         changed = sorted(edits)
@@ -109,8 +123,17 @@ def _write_suggestions(workspace: Workspace, result: VerifyResult, *, allow_dirt
             if (workspace.root / path).read_bytes() != workspace.read_bytes(path):
                 raise WorkspaceError("changed on disk since it was read; run verify again", path)
         written = workspace.apply(edits[path] for path in changed)
-    count = write.inserted_count(edits[path] for path in written)
-    if not written:
-        return "compatlint: --write: no tag to insert"
-    files = ", ".join(written)
-    return f"compatlint: --write: inserted {count} tag{'s' if count != 1 else ''} in {files}"
+    lines = []
+    count = write.inserted_count(Edit(p, tagged[p], texts[p]) for p in written if p in tagged)
+    if count:
+        files = ", ".join(p for p in written if p in tagged)
+        lines.append(
+            f"compatlint: --write: inserted {count} tag{'s' if count != 1 else ''} in {files}"
+        )
+    if folds.folded and written:
+        lines += [f"compatlint: --write: folded probe {where}" for where in folds.folded]
+    lines += [f"compatlint: --write: left probe {where}" for where in folds.listed]
+    if not count and not (folds.folded and written):
+        nothing = "no tag to insert" + (", no probe to fold" if result.probes.probes else "")
+        lines.insert(0, f"compatlint: --write: {nothing}")
+    return "\n".join(lines)

@@ -9,7 +9,7 @@ facts + source texts + upstream trees in, a :class:`VerifyResult` out. Findings 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from compatlint.analysis.project import ProjectFacts, is_suppressed, suppresses
 from compatlint.model import Diagnostic, SiteKind
@@ -22,6 +22,7 @@ from compatlint.verify.judge import (
     VerifyRule,
     build_matrix,
 )
+from compatlint.verify.probe_evidence import ProbeMatrix, collect_probes, probe_matrix
 from compatlint.verify.rules import VERIFY_RULES
 from compatlint.verify.sources import UpstreamTree
 
@@ -74,6 +75,9 @@ class VerifyResult:
     findings: tuple[Finding, ...]
     suggestions: tuple[Suggestion, ...]
     origins: tuple[str, ...]
+    probes: ProbeMatrix = field(default_factory=ProbeMatrix)
+    #: The columns at or above the floor (the window a probe must be decided in to fold).
+    window: tuple[int, ...] = ()
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -123,7 +127,8 @@ def verify_project(
     package = trees[0].package if trees else None
     evidence = collect_evidence(project, sources, package)
     matrix = build_matrix(evidence, trees)
-    context = VerifyContext(project, evidence, matrix)
+    probes = probe_matrix(collect_probes(project, sources, evidence.package), trees)
+    context = VerifyContext(project, evidence, matrix, probes)
     ordered = sorted(trees, key=lambda tree: tree.version)
     return VerifyResult(
         evidence=evidence,
@@ -131,4 +136,6 @@ def verify_project(
         findings=tuple(run_verify_rules(context, rules)),
         suggestions=tuple(suggest_tags(context)),
         origins=tuple(tree.origin for tree in ordered),
+        probes=probes,
+        window=context.window(),
     )

@@ -25,6 +25,7 @@ from compatlint.model import CoverOp, Diagnostic, Site, Tag
 from compatlint.rules.base import Rule
 from compatlint.sitekinds import KINDS
 from compatlint.verify.evidence import Evidence, Fallback, ImportPath
+from compatlint.verify.probe_evidence import ProbeMatrix
 from compatlint.verify.resolve import (
     Presence,
     Resolution,
@@ -129,6 +130,8 @@ class VerifyContext:
     project: ProjectFacts
     evidence: Evidence
     matrix: Matrix
+    #: The shim's API probes answered per version (same columns as ``matrix``).
+    probes: ProbeMatrix = field(default_factory=ProbeMatrix)
 
     @property
     def versions(self) -> tuple[Version, ...]:

@@ -13,6 +13,7 @@ from compatlint.verify.judge import (
     fallback_kind,
     versions_text,
 )
+from compatlint.verify.probe_judge import dead_probes
 
 _NEW_PATH = {"sglang/srt/new.py": "class X: ...\n"}
 _OLD_PATH = {"sglang/srt/old.py": "class X: ...\n"}
@@ -23,6 +24,18 @@ _SHIM = (
     "    # Fallback for sglang <= 0.5.9. Remove when min supported version is 0.5.10+\n"
     "    from sglang.srt.old import X\n"
 )
+
+
+_ARGS_OLD = {"sglang/srt/server_args.py": "class ServerArgs:\n    port = 1\n"}
+_ARGS_NEW = {"sglang/srt/server_args.py": _ARGS_OLD["sglang/srt/server_args.py"] + "    ssl = 0\n"}
+_PROBE = (
+    "from typing import Any\n\n\n"
+    "def serve(server_args: Any):\n"
+    "    if hasattr(server_args, 'ssl'):\n"
+    "        return server_args.ssl\n"
+    "    return None\n"
+)
+_TYPES = {"verify": {"types": {"server_args": "sglang.srt.server_args.ServerArgs"}}}
 
 
 class DeadFallback(VerifyRule):
@@ -36,6 +49,14 @@ fallback the enclosing try bodies too — is present in every version given to
 `compatlint verify --upstream` at or above the floor. Only `verify` runs it: the
 evidence is the upstream's own files. Tags on a separately pinned track are not judged
 against the given versions.
+
+Also flags an API probe of a shim whose answer is the same in every such version, with
+nothing unknown: `hasattr(mod, "X")` / `getattr(mod, "X", None)` on an upstream module;
+`hasattr(obj, "f")`, `getattr(obj, "f", None)`, `callable(getattr(...))` on an object
+whose upstream class is known (an annotation, an import of the shim, or
+`[tool.compatlint.verify.types]`); `"p" in inspect.signature(f).parameters`; and
+`try: f(a, b) except TypeError: ...`. The message names the member and the versions.
+`verify --write` folds such a probe where it is a test prune's fold can take.
 """
     why = """
 Inside the support window the `except` branch is never taken, whatever its tag says:
@@ -60,6 +81,8 @@ from sglang.srt.new import X
     VERIFY_VALID = (
         VerifyCase(_SHIM, {"0.5.9": _OLD_PATH, "0.5.10": _OLD_PATH, "0.5.11": _NEW_PATH}),
         VerifyCase(_SHIM, {"0.5.9": _OLD_PATH, "0.5.10": _NEW_PATH}, config={"floor": "0.5.9"}),
+        VerifyCase(_PROBE, {"0.5.10": _ARGS_OLD, "0.5.11": _ARGS_NEW}, config=_TYPES),
+        VerifyCase(_PROBE, {"0.5.10": _ARGS_NEW, "0.5.11": _ARGS_NEW}),  # the class is not known
     )
     VERIFY_INVALID = (
         VerifyCase(
@@ -72,9 +95,11 @@ from sglang.srt.new import X
             {"0.5.10": _NEW_PATH, "0.5.11": _NEW_PATH},
             lines=(4,),
         ),
+        VerifyCase(_PROBE, {"0.5.10": _ARGS_NEW, "0.5.11": _ARGS_NEW}, config=_TYPES, lines=(5,)),
     )
 
     def findings(self, context: VerifyContext) -> Iterator[Finding]:
+        yield from dead_probes(self, context)
         window = context.window()
         if not window:
             return

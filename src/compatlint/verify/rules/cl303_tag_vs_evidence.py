@@ -14,6 +14,7 @@ from compatlint.verify.judge import (
     tag_needs_fallback,
     versions_text,
 )
+from compatlint.verify.probe_judge import probe_tag_contradictions
 
 _NEW = {"sglang/srt/managers/io_struct.py": "class AbortReq: ...\nclass AbortRequest: ...\n"}
 _OLD = {"sglang/srt/managers/io_struct.py": "class AbortRequest: ...\n"}
@@ -23,6 +24,18 @@ _SHIM = (
     "except ImportError:\n"
     "    # Fallback for sglang 0.5.9. Remove when min supported version is {removal}+\n"
     "    from sglang.srt.managers.io_struct import AbortRequest as AbortReq\n"
+)
+
+
+_ARGS_OLD = {"sglang/srt/server_args.py": "class ServerArgs:\n    port = 1\n"}
+_ARGS_NEW = {"sglang/srt/server_args.py": "class ServerArgs:\n    port = 1\n    ssl = 0\n"}
+_PROBE = (
+    "from sglang.srt.server_args import ServerArgs\n\n\n"
+    "def ssl(args: ServerArgs):\n"
+    "    if not hasattr(args, 'ssl'):\n"
+    "        # Fallback for sglang 0.5.9. Remove when min supported version is {removal}+\n"
+    "        return None\n"
+    "    return args.ssl\n"
 )
 
 
@@ -36,7 +49,9 @@ version below R needs the fallback and R and later do not; without R, a covered 
 C says C and older need it — and checks the claim against the given versions only: the
 preferred path must be absent in a version that needs the fallback and present in one
 that does not. The message gives the tag the evidence supports, when it is clear-cut.
-Vague tags and tags on a separately pinned track are not judged.
+Vague tags and tags on a separately pinned track are not judged. A tagged API probe
+branch (`if hasattr(server_args, "x"):` with a tag claiming one arm) is judged the same
+way, from the probe's answer in each version (see CL301 for the probes read).
 """
     why = """
 Tags are written by hand and drift: the same move ends up with three different removal
@@ -70,6 +85,11 @@ except ImportError:
             "    from sglang.srt.managers.io_struct import AbortRequest as AbortReq\n",
             {"0.5.10": _NEW, "0.5.11": _NEW},
         ),
+        VerifyCase(
+            _PROBE.format(removal="0.5.10"),
+            {"0.5.9": _ARGS_OLD, "0.5.10": _ARGS_NEW},
+            config={"floor": "0.5.9"},
+        ),
     )
     VERIFY_INVALID = (
         VerifyCase(
@@ -82,9 +102,16 @@ except ImportError:
             {"0.5.9": _OLD, "0.5.10": _OLD, "0.5.11": _NEW},
             lines=(3,),
         ),
+        VerifyCase(
+            _PROBE.format(removal="0.5.11"),
+            {"0.5.9": _ARGS_OLD, "0.5.10": _ARGS_NEW, "0.5.11": _ARGS_NEW},
+            config={"floor": "0.5.9"},
+            lines=(5,),
+        ),
     )
 
     def findings(self, context: VerifyContext) -> Iterator[Finding]:
+        yield from probe_tag_contradictions(self, context)
         versions = context.versions
         for fallback in context.evidence.fallbacks:
             site, tag = fallback.site, fallback.site.tag
