@@ -18,6 +18,7 @@ from typing import Any
 
 from packaging.version import Version
 
+from compatlint.analysis.collection_closure import CollectionSettings, collection_settings
 from compatlint.errors import ConfigError
 from compatlint.floor_sources import FloorSources, dependency_names, floor_sources
 from compatlint.predicates import Predicate, lower_bound, read_predicates
@@ -53,7 +54,10 @@ KNOWN_KEYS = (
     "predicates",
     "max-file-size",
 )
-MOCKS_KEYS = ("file", "name", "collect")
+MOCKS_KEYS = ("file", "name", "collect", "scope")
+#: ``collection``: the stub list covers what test collection imports; ``all``: every file
+#: under ``collect``.
+MOCKS_SCOPES = ("collection", "all")
 
 DEFAULT_EXCLUDES = (
     ".git",
@@ -77,6 +81,9 @@ class MocksConfig:
     file: str
     name: str
     collect: tuple[str, ...]
+    scope: str = "collection"
+    #: where collection starts and finds modules (pytest's own settings)
+    collection: CollectionSettings = field(default_factory=CollectionSettings)
 
 
 @dataclass(frozen=True)
@@ -261,6 +268,7 @@ def load_config(path: Path) -> Config:
         text=text,
         requires_python=requires_python if isinstance(requires_python, str) else None,
         dependencies=_strings(project.get("dependencies")),
+        pytest=_pytest_options(text),
     )
     _check_paths_exist(config, text)
     return config
@@ -274,10 +282,12 @@ def parse_config(
     text: str = "",
     requires_python: str | None = None,
     dependencies: Sequence[str] = (),
+    pytest: Mapping[str, Any] | None = None,
 ) -> Config:
     """Validate the ``[tool.compatlint]`` table (no file system access). ``requires_python``
     and ``dependencies`` are the project's ``[project]`` keys: the default floors of
-    ``python`` and of each dependency, and the names a floor may be set for."""
+    ``python`` and of each dependency, and the names a floor may be set for; ``pytest``
+    is ``[tool.pytest.ini_options]``, where test collection starts."""
     reader = _TableReader(str(config_path), text)
     for key in table:
         if key not in KNOWN_KEYS:
@@ -318,7 +328,16 @@ def parse_config(
             if not isinstance(raw.get(key), str) or not raw[key]:
                 reader.fail("mocks", f"'mocks.{key}' must be a non-empty string")
         collect = reader.string_list("collect", raw.get("collect", list(src)), allow_str=True)
-        mocks = MocksConfig(file=_posix(raw["file"]), name=raw["name"], collect=collect)
+        scope = raw.get("scope", "collection")
+        if scope not in MOCKS_SCOPES:
+            reader.fail("scope", f'\'mocks.scope\' must be "collection" or "all", got {scope!r}')
+        mocks = MocksConfig(
+            file=_posix(raw["file"]),
+            name=raw["name"],
+            collect=collect,
+            scope=scope,
+            collection=collection_settings(pytest or {}),
+        )
 
     walk = table.get("walk", {})
     if not isinstance(walk, dict):
@@ -353,6 +372,13 @@ def parse_config(
         requires_python=requires_python,
         dependencies=tuple(dependencies),
     )
+
+
+def _pytest_options(text: str) -> Mapping[str, Any]:
+    """``[tool.pytest.ini_options]`` of the pyproject text (already parsed once: valid)."""
+    tool = tomllib.loads(text).get("tool", {})
+    options = tool.get("pytest", {}).get("ini_options", {}) if isinstance(tool, dict) else {}
+    return options if isinstance(options, dict) else {}
 
 
 def _strings(value: Any) -> tuple[str, ...]:
