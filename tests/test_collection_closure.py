@@ -15,6 +15,7 @@ from compatlint.analysis.collection_closure import (
     CollectionSettings,
     collection_closure,
     collection_settings,
+    may_import_project,
     module_imports,
 )
 from compatlint.cli import main
@@ -31,7 +32,7 @@ def closure_of(files: Mapping[str, str], **options: object) -> set[str]:
     settings_ = CollectionSettings(**options)  # type: ignore[arg-type]
     paths = list(files)
     reached = collection_closure(
-        paths, settings_, ["."], lambda path: module_imports(path, files[path])
+        paths, settings_, ["."], lambda path, _names: module_imports(path, files[path])
     )
     return set(reached.files)
 
@@ -190,6 +191,31 @@ def test_pythonpath_is_an_import_root() -> None:
     files = {"tests/test_a.py": "import lib_x\n", "vendor/lib_x.py": "", "lib_x_unused.py": ""}
     assert closure_of(files) == {"tests/test_a.py"}
     assert closure_of(files, pythonpath=("vendor",)) == {"tests/test_a.py", "vendor/lib_x.py"}
+
+
+PREFILTER = [
+    ("import os\nimport json as app2\n", False),
+    ("from os import path  # app\n", False),
+    ("import os, app.x\n", True),
+    ("from app import x\n", True),
+    ("    from app.b import (\n        c,\n    )\n", True),
+    ("from . import y\n", True),
+    ("from ..z import y\n", True),
+    ("x = 1; import app\n", True),
+    ("if ok: import app\n", True),
+    ("import os, \\\n    app\n", True),
+    ("mod = importlib.import_module(name)\n", True),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PREFILTER)
+def test_the_prefilter_passes_every_file_that_can_import_the_project(
+    text: str, expected: bool
+) -> None:
+    assert may_import_project(text, {"app"}) is expected
+    if not expected:  # then the parse finds no import of the project either
+        heads = {ref.module.split(".")[0] for ref in module_imports("a.py", text).refs}
+        assert "app" not in heads
 
 
 def test_a_file_without_import_is_not_parsed() -> None:

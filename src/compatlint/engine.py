@@ -16,11 +16,12 @@ from collections.abc import Iterable
 from compatlint.analysis.collection_closure import (
     ModuleImports,
     collection_closure,
+    may_import_project,
     module_imports,
 )
 from compatlint.analysis.gate_facts import GateFacts
 from compatlint.analysis.imports import FileFacts
-from compatlint.analysis.mocklist import read_mock_list
+from compatlint.analysis.mocklist import read_mock_list, under
 from compatlint.analysis.project import (
     ProjectFacts,
     facts_for_file,
@@ -144,14 +145,17 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
     config = workspace.config
     assert config.mocks is not None
     settings = config.mocks.collection
-    roots = dict.fromkeys([*config.src, *settings.test_roots, *settings.pythonpath])
-    listing = workspace.python_files([r for r in roots if (config.root / r).exists()])
+    roots = [*config.src, *settings.test_roots, *settings.pythonpath]
+    listing = workspace.python_files(_outermost(r for r in roots if (config.root / r).exists()))
 
-    def imports_of(rel: str) -> ModuleImports:
+    def imports_of(rel: str, names: frozenset[str]) -> ModuleImports:
         imports = cached("imports", rel)
         if imports is None:
+            text = workspace.read(rel)
+            if not may_import_project(text, names):
+                return ModuleImports(rel)  # not cached: it depends on the project's names
             with nesting_guard(rel):
-                imports = module_imports(rel, workspace.read(rel))
+                imports = module_imports(rel, text)
             remember("imports", rel, imports)
         return imports
 
@@ -164,6 +168,12 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
             facts = worker.facts_of((rel, workspace.read(rel)))
             remember("file", rel, facts)
         project.collected_facts[rel] = facts
+
+
+def _outermost(roots: Iterable[str]) -> list[str]:
+    """``roots`` without those under another (``src`` under ``.`` is walked once)."""
+    chosen = sorted({"." if r in ("", ".") else r.rstrip("/") for r in roots})
+    return [r for r in chosen if not under(r, [o for o in chosen if o != r])]
 
 
 def _compute(

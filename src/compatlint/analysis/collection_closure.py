@@ -14,6 +14,7 @@ against the listing of the project's files and its import roots.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -53,6 +54,32 @@ def module_imports(path: str, text: str) -> ModuleImports:
     if "import" not in text:
         return ModuleImports(path)
     return ModuleImports(path, tuple(_refs(parse_python(text, path).body)))
+
+
+_IMPORT_STATEMENT = re.compile(
+    r"(?:^|[;:])[ \t]*(?:from[ \t]+(\.|[\w.]+)|import[ \t]+([^\n#;]*))", re.MULTILINE
+)
+
+
+def may_import_project(text: str, names: Collection[str]) -> bool:
+    """The prefilter before :func:`module_imports`: can ``text`` import a project module at
+    all? Only by an import whose first name is one of the project's top-level ``names``,
+    a relative import or an ``import_module`` call; a backslash continuation is not read
+    by the pattern, so it counts too. Most files reached from the tests import only the
+    standard library and third parties, and are never parsed."""
+    if "import" not in text:
+        return False
+    if "import_module(" in text or "__import__(" in text or "\\\n" in text:
+        return True
+    for match in _IMPORT_STATEMENT.finditer(text):
+        source, imported = match.groups()
+        if source is not None:
+            heads = [source.split(".")[0] or "."]
+        else:
+            heads = [part.split()[0].split(".")[0] for part in imported.split(",") if part.split()]
+        if any(head == "." or head in names for head in heads):
+            return True
+    return False
 
 
 def _refs(statements: Iterable[ast.stmt]) -> Iterator[ImportRef]:
@@ -186,8 +213,18 @@ class ModuleIndex:
     """Module name → project file, searched under the import roots in order."""
 
     def __init__(self, files: Collection[str], roots: Iterable[str]) -> None:
-        self.files = files
+        self.files = frozenset(files)
         self.roots = [("" if r in ("", ".") else r.rstrip("/")) for r in dict.fromkeys(roots)]
+
+    def top_names(self) -> frozenset[str]:
+        """The first part of every module name a project file has under some root."""
+        names = set()
+        for path in self.files:
+            for root in self.roots:
+                if not root or path.startswith(root + "/"):
+                    head = path[len(root) + 1 if root else 0 :].split("/")[0]
+                    names.add(head.removesuffix(".py"))
+        return frozenset(name for name in names if name.isidentifier())
 
     def files_of(self, module: str) -> list[str]:
         """The files importing ``module`` runs: each package's ``__init__.py``, then the
@@ -229,19 +266,23 @@ def collection_closure(
     files: Collection[str],
     settings: CollectionSettings,
     src_roots: Iterable[str],
-    imports_of: Callable[[str], ModuleImports],
+    imports_of: Callable[[str, frozenset[str]], ModuleImports],
 ) -> Closure:
     """Every project file that collection imports, following module-level imports from
-    :func:`start_files`; ``imports_of`` reads one file (called once per file reached)."""
+    :func:`start_files`. ``imports_of(path, names)`` reads one file (once per file
+    reached); ``names`` are the project's top-level module names, for
+    :func:`may_import_project`."""
+    files = frozenset(files)
     starts = start_files(files, settings)
     basedirs = [_basedir(path, files) for path in starts]
     index = ModuleIndex(files, [*src_roots, *settings.pythonpath, *basedirs, "."])
+    names = index.top_names()
     reached: dict[str, None] = dict.fromkeys(starts)
     queue = list(starts)
     while queue:
         path = queue.pop()
         package = _package_of(path, index)
-        for ref in imports_of(path).refs:
+        for ref in imports_of(path, names).refs:
             module = resolve_relative(ref.module or None, ref.level, package)
             if module is None:
                 continue

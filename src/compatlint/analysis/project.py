@@ -277,7 +277,7 @@ def analyze_project(
             [path for path in sources if path.endswith(".py")],
             config.mocks.collection,
             config.src,
-            lambda path: module_imports(path, sources[path]),
+            lambda path, _names: module_imports(path, sources[path]),
         )
         project.collected = closure.files
     for doc in config.policy_docs:
