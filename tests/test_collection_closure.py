@@ -335,3 +335,12 @@ def test_the_example_project_is_collected_through_its_test(tmp_path: Path) -> No
     (root / "tests" / "test_handlers.py").unlink()
     facts = gather_facts(workspace, workspace.python_files(), use_cache=False)
     assert facts.collected == {"tests/conftest.py", "tests/stub_modules.py"}
+
+
+def test_a_suppression_in_a_collected_file_outside_src_holds(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conftest = project / "tests" / "conftest.py"
+    conftest.write_text("import sglang.srt.c  # compatlint: ignore[CL202]\n")
+    lines = _check(project, monkeypatch, "check", "--select", "CL202")
+    assert [line.split(":")[0] for line in lines] == ["src/pkg/tested.py"]
