@@ -224,13 +224,15 @@ def toml_error(exc: ValueError, text: str) -> tuple[str, int | None]:
 
 def read_tool_table(path: Path) -> tuple[dict[str, Any], str]:
     """The raw ``[tool.compatlint]`` table of ``path`` and the file's text."""
-    table, _, text = read_pyproject(path)
+    table, _, text, _ = read_pyproject(path)
     return table, text
 
 
-def read_pyproject(path: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """The raw ``[tool.compatlint]`` and ``[project]`` tables of ``path`` (parsed once) and
-    the file's text."""
+def read_pyproject(
+    path: Path,
+) -> tuple[dict[str, Any], dict[str, Any], str, Mapping[str, Any]]:
+    """The raw ``[tool.compatlint]`` and ``[project]`` tables of ``path`` (parsed once), the
+    file's text and ``[tool.pytest.ini_options]`` (where test collection starts)."""
     shown = str(path)
     try:
         data = read_regular(path, DEFAULT_MAX_FILE_SIZE)
@@ -254,12 +256,19 @@ def read_pyproject(path: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
     if not isinstance(table, dict):
         raise ConfigError("no [tool.compatlint] table", shown)
     project = document.get("project")
-    return table, project if isinstance(project, dict) else {}, text
+    pytest = tool.get("pytest") if isinstance(tool, dict) else None
+    options = pytest.get("ini_options") if isinstance(pytest, dict) else None
+    return (
+        table,
+        project if isinstance(project, dict) else {},
+        text,
+        options if isinstance(options, dict) else {},
+    )
 
 
 def load_config(path: Path) -> Config:
     """Read, validate and check the paths of the configuration in ``path``."""
-    table, project, text = read_pyproject(path)
+    table, project, text, pytest = read_pyproject(path)
     requires_python = project.get("requires-python")
     config = parse_config(
         table,
@@ -268,7 +277,7 @@ def load_config(path: Path) -> Config:
         text=text,
         requires_python=requires_python if isinstance(requires_python, str) else None,
         dependencies=_strings(project.get("dependencies")),
-        pytest=_pytest_options(text),
+        pytest=pytest,
     )
     _check_paths_exist(config, text)
     return config
@@ -372,13 +381,6 @@ def parse_config(
         requires_python=requires_python,
         dependencies=tuple(dependencies),
     )
-
-
-def _pytest_options(text: str) -> Mapping[str, Any]:
-    """``[tool.pytest.ini_options]`` of the pyproject text (already parsed once: valid)."""
-    tool = tomllib.loads(text).get("tool", {})
-    options = tool.get("pytest", {}).get("ini_options", {}) if isinstance(tool, dict) else {}
-    return options if isinstance(options, dict) else {}
 
 
 def _strings(value: Any) -> tuple[str, ...]:
