@@ -26,6 +26,7 @@ from typing import Any
 from packaging.version import Version
 
 from compatlint import __version__
+from compatlint.analysis.collection_closure import ImportRef, ModuleImports
 from compatlint.analysis.gate_facts import GateContext, GateFacts, GateSite
 from compatlint.analysis.imports import FileFacts, Span
 from compatlint.analysis.mocklist import MockEntry, MockList
@@ -57,6 +58,8 @@ _RECORDS: dict[str, type] = {
         GateSite,
         ProseFact,
         VersionSpan,
+        ModuleImports,
+        ImportRef,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (SiteKind, CoverOp)}

@@ -18,6 +18,7 @@ from typing import Any
 
 from packaging.version import Version
 
+from compatlint.analysis.collection_closure import CollectionSettings, collection_settings
 from compatlint.errors import ConfigError
 from compatlint.floor_sources import (
     FloorSources,
@@ -63,7 +64,10 @@ KNOWN_KEYS = (
     "verify",
 )
 VERIFY_KEYS = ("types",)
-MOCKS_KEYS = ("file", "name", "collect")
+MOCKS_KEYS = ("file", "name", "collect", "scope")
+#: ``collection``: the stub list covers what test collection imports; ``all``: every file
+#: under ``collect``.
+MOCKS_SCOPES = ("collection", "all")
 
 DEFAULT_EXCLUDES = (
     ".git",
@@ -87,6 +91,9 @@ class MocksConfig:
     file: str
     name: str
     collect: tuple[str, ...]
+    scope: str = "collection"
+    #: where collection starts and finds modules (pytest's own settings)
+    collection: CollectionSettings = field(default_factory=CollectionSettings)
 
 
 @dataclass(frozen=True)
@@ -260,13 +267,15 @@ def toml_error(exc: ValueError, text: str) -> tuple[str, int | None]:
 
 def read_tool_table(path: Path) -> tuple[dict[str, Any], str]:
     """The raw ``[tool.compatlint]`` table of ``path`` and the file's text."""
-    table, _, text = read_pyproject(path)
+    table, _, text, _ = read_pyproject(path)
     return table, text
 
 
-def read_pyproject(path: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """The raw ``[tool.compatlint]`` and ``[project]`` tables of ``path`` (parsed once) and
-    the file's text."""
+def read_pyproject(
+    path: Path,
+) -> tuple[dict[str, Any], dict[str, Any], str, Mapping[str, Any]]:
+    """The raw ``[tool.compatlint]`` and ``[project]`` tables of ``path`` (parsed once), the
+    file's text and ``[tool.pytest.ini_options]`` (where test collection starts)."""
     shown = str(path)
     try:
         data = read_regular(path, DEFAULT_MAX_FILE_SIZE)
@@ -290,12 +299,19 @@ def read_pyproject(path: Path) -> tuple[dict[str, Any], dict[str, Any], str]:
     if not isinstance(table, dict):
         raise ConfigError("no [tool.compatlint] table", shown)
     project = document.get("project")
-    return table, project if isinstance(project, dict) else {}, text
+    pytest = tool.get("pytest") if isinstance(tool, dict) else None
+    options = pytest.get("ini_options") if isinstance(pytest, dict) else None
+    return (
+        table,
+        project if isinstance(project, dict) else {},
+        text,
+        options if isinstance(options, dict) else {},
+    )
 
 
 def load_config(path: Path) -> Config:
     """Read, validate and check the paths of the configuration in ``path``."""
-    table, project, text = read_pyproject(path)
+    table, project, text, pytest = read_pyproject(path)
     requires_python = project.get("requires-python")
     config = parse_config(
         table,
@@ -305,6 +321,7 @@ def load_config(path: Path) -> Config:
         requires_python=requires_python if isinstance(requires_python, str) else None,
         dependencies=_strings(project.get("dependencies")),
         optional_dependencies=_extras(project.get("optional-dependencies")),
+        pytest=pytest,
     )
     _check_paths_exist(config, text)
     return config
@@ -319,10 +336,12 @@ def parse_config(
     requires_python: str | None = None,
     dependencies: Sequence[str] = (),
     optional_dependencies: Sequence[str] = (),
+    pytest: Mapping[str, Any] | None = None,
 ) -> Config:
     """Validate the ``[tool.compatlint]`` table (no file system access). ``requires_python``
     and ``dependencies`` are the project's ``[project]`` keys: the default floors of
-    ``python`` and of each dependency, and the names a floor may be set for."""
+    ``python`` and of each dependency, and the names a floor may be set for; ``pytest``
+    is ``[tool.pytest.ini_options]``, where test collection starts."""
     reader = _TableReader(str(config_path), text)
     for key in table:
         if key not in KNOWN_KEYS:
@@ -373,7 +392,16 @@ def parse_config(
             if not isinstance(raw.get(key), str) or not raw[key]:
                 reader.fail("mocks", f"'mocks.{key}' must be a non-empty string")
         collect = reader.string_list("collect", raw.get("collect", list(src)), allow_str=True)
-        mocks = MocksConfig(file=_posix(raw["file"]), name=raw["name"], collect=collect)
+        scope = raw.get("scope", "collection")
+        if scope not in MOCKS_SCOPES:
+            reader.fail("scope", f'\'mocks.scope\' must be "collection" or "all", got {scope!r}')
+        mocks = MocksConfig(
+            file=_posix(raw["file"]),
+            name=raw["name"],
+            collect=collect,
+            scope=scope,
+            collection=collection_settings(pytest or {}),
+        )
 
     walk = table.get("walk", {})
     if not isinstance(walk, dict):

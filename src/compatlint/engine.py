@@ -13,9 +13,15 @@ import os
 import sys
 from collections.abc import Iterable
 
+from compatlint.analysis.collection_closure import (
+    ModuleImports,
+    collection_closure,
+    may_import_project,
+    module_imports,
+)
 from compatlint.analysis.gate_facts import GateFacts
 from compatlint.analysis.imports import FileFacts
-from compatlint.analysis.mocklist import read_mock_list
+from compatlint.analysis.mocklist import read_mock_list, under
 from compatlint.analysis.project import (
     ProjectFacts,
     facts_for_file,
@@ -55,12 +61,17 @@ def gather_facts(
     wanted = list(dict.fromkeys([*paths, *workspace.context_files()]))
     digests = {rel: content_hash(workspace.read_bytes(rel)) for rel in wanted}
 
+    def digest(rel: str) -> str:
+        if rel not in digests:
+            digests[rel] = content_hash(workspace.read_bytes(rel))
+        return digests[rel]
+
     def cached(kind: str, rel: str):
-        return cache.get(f"{kind}:{rel}", digests[rel]) if cache else None
+        return cache.get(f"{kind}:{rel}", digest(rel)) if cache else None
 
     def remember(kind: str, rel: str, value) -> None:
         if cache is not None:
-            cache.put(f"{kind}:{rel}", digests[rel], value)
+            cache.put(f"{kind}:{rel}", digest(rel), value)
 
     needles = needles_for(config)
     pending: list[str] = []
@@ -113,6 +124,8 @@ def gather_facts(
                 mock_list = read_mock_list(rel, tree, config.mocks.name)
             remember("mocks", rel, mock_list)
         project.mock_list = mock_list
+        if config.mocks.scope == "collection":
+            _gather_collection(workspace, project, cached, remember)
     for doc in config.policy_docs:
         tags = cached("doc", doc)
         if tags is None:
@@ -123,6 +136,44 @@ def gather_facts(
     if cache is not None:
         cache.save()
     return project
+
+
+def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, remember) -> None:
+    """The files test collection imports, and the facts of those ``project`` lacks.
+
+    Each file reached is read once; its imports and facts come through the cache."""
+    config = workspace.config
+    assert config.mocks is not None
+    settings = config.mocks.collection
+    roots = [*config.src, *settings.test_roots, *settings.pythonpath]
+    listing = workspace.python_files(_outermost(r for r in roots if (config.root / r).exists()))
+
+    def imports_of(rel: str, names: frozenset[str]) -> ModuleImports:
+        imports = cached("imports", rel)
+        if imports is None:
+            text = workspace.read(rel)
+            if not may_import_project(text, names):
+                return ModuleImports(rel)  # not cached: it depends on the project's names
+            with nesting_guard(rel):
+                imports = module_imports(rel, text)
+            remember("imports", rel, imports)
+        return imports
+
+    closure = collection_closure(listing, settings, config.src, imports_of)
+    project.collected = closure.files
+    worker = _Worker(config)
+    for rel in sorted(closure.files - project.files.keys()):
+        facts = cached("file", rel)
+        if facts is None:
+            facts = worker.facts_of((rel, workspace.read(rel)))
+            remember("file", rel, facts)
+        project.collected_facts[rel] = facts
+
+
+def _outermost(roots: Iterable[str]) -> list[str]:
+    """``roots`` without those under another (``src`` under ``.`` is walked once)."""
+    chosen = sorted({"." if r in ("", ".") else r.rstrip("/") for r in roots})
+    return [r for r in chosen if not under(r, [o for o in chosen if o != r])]
 
 
 def _compute(

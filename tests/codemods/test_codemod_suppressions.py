@@ -18,6 +18,8 @@ from compatlint.codemods.inline import plan_inline
 from compatlint.codemods.mocks import plan_mocks
 
 MOCKS = {"mocks": {"file": "tests/stubs.py", "name": "STUBS", "collect": ["pkg"]}}
+#: a test that imports the handler, so collection reaches it
+COLLECTED = {"tests/test_handler.py": "import pkg.handler\n"}
 EXPIRED = "# Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+"
 
 
@@ -173,13 +175,13 @@ STUBS = "STUBS = ['sglang', 'sglang.srt']\n"
 
 
 def test_mocks_skips_an_import_that_suppresses_cl202() -> None:
-    files = {SHIM: "X = 1\n", "pkg/handler.py": HANDLER, "tests/stubs.py": STUBS}
+    files = {SHIM: "X = 1\n", "pkg/handler.py": HANDLER, "tests/stubs.py": STUBS, **COLLECTED}
     plan = plan_mocks(analyze(files, MOCKS), STUBS)
     assert plan.added == ("sglang.srt.a",)
 
 
 def test_mocks_and_check_fix_write_the_same_stub_list() -> None:
-    files = {SHIM: "X = 1\n", "pkg/handler.py": HANDLER, "tests/stubs.py": STUBS}
+    files = {SHIM: "X = 1\n", "pkg/handler.py": HANDLER, "tests/stubs.py": STUBS, **COLLECTED}
     mocks = _edited(plan_mocks(analyze(files, MOCKS), STUBS).edits)
     assert (
         _fixed(files, MOCKS) == mocks == {"tests/stubs.py": STUBS.replace("]", ", 'sglang.srt.a']")}

@@ -18,7 +18,12 @@ MOCKS = {"mocks": {"file": "tests/stubs.py", "name": "STUBS", "collect": ["pkg"]
 
 
 def plan(handler: str, stubs: str):
-    files = {"pkg/_compat.py": "X = 1\n", "pkg/handler.py": handler, "tests/stubs.py": stubs}
+    files = {
+        "pkg/_compat.py": "X = 1\n",
+        "pkg/handler.py": handler,
+        "tests/stubs.py": stubs,
+        "tests/test_handler.py": "import pkg.handler\n",
+    }
     return plan_mocks(analyze(files, MOCKS), stubs)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from compatlint.analysis.collection_closure import collection_closure, module_imports
 from compatlint.analysis.gate_facts import (
     GateFacts,
     exported_names,
@@ -20,7 +21,7 @@ from compatlint.analysis.gate_facts import (
 )
 from compatlint.analysis.import_lines import line_facts
 from compatlint.analysis.imports import FileFacts, file_facts, may_gate_on_version
-from compatlint.analysis.mocklist import MockList, read_mock_list
+from compatlint.analysis.mocklist import MockList, read_mock_list, under
 from compatlint.analysis.prose_facts import read_prose_facts
 from compatlint.analysis.shapes import root_of
 from compatlint.analysis.shim import ShimModel, analyze_shim
@@ -45,10 +46,25 @@ class ProjectFacts:
     gates: dict[str, GateFacts] = field(default_factory=dict)
     #: what rules derive from the facts once per run and share (the gate verdicts)
     derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: the files test collection imports (``mocks.scope = "collection"``), None otherwise
+    collected: frozenset[str] | None = None
+    #: facts of collected files that are not among ``files`` (tests outside ``src``)
+    collected_facts: dict[str, FileFacts] = field(default_factory=dict)
 
     @property
     def upstream_roots(self) -> frozenset[str]:
         return frozenset(root_of(u) for u in self.config.upstreams)
+
+    def stub_scope(self) -> list[FileFacts]:
+        """The files whose unconditional upstream imports the stub list must cover: those
+        collection imports, or under ``scope = "all"`` every file under ``mocks.collect``."""
+        mocks = self.config.mocks
+        if mocks is None:
+            return []
+        if self.collected is None:
+            return [facts for path, facts in self.files.items() if under(path, mocks.collect)]
+        every = {**self.collected_facts, **self.files}
+        return [every[path] for path in sorted(self.collected) if path in every]
 
 
 def grammar_for(config: Config) -> TagGrammar:
@@ -197,7 +213,12 @@ def is_suppressed(project: ProjectFacts, diagnostic: Diagnostic) -> bool:
     Lives with the facts rather than with a runner so that ``check`` and ``verify`` share it.
     """
     codes: frozenset[str] = frozenset()
-    for facts in (project.files.get(diagnostic.path), project.gates.get(diagnostic.path)):
+    path = diagnostic.path
+    for facts in (
+        project.files.get(path),
+        project.gates.get(path),
+        project.collected_facts.get(path),
+    ):
         if facts is not None:
             codes |= facts.suppressed_codes(diagnostic.line)
     return suppresses(codes, diagnostic.code)
@@ -254,6 +275,14 @@ def analyze_project(
     if config.mocks is not None and config.mocks.file in sources:
         tree = parse_python(sources[config.mocks.file], config.mocks.file)
         project.mock_list = read_mock_list(config.mocks.file, tree, config.mocks.name)
+    if config.mocks is not None and config.mocks.scope == "collection":
+        closure = collection_closure(
+            [path for path in sources if path.endswith(".py")],
+            config.mocks.collection,
+            config.src,
+            lambda path, _names: module_imports(path, sources[path]),
+        )
+        project.collected = closure.files
     for doc in config.policy_docs:
         if doc in sources:
             project.doc_tags[doc] = policy_doc_tags(sources[doc], grammar)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from compatlint.analysis.mocklist import MockEntry, required_modules, under
+from compatlint.analysis.mocklist import MockEntry, required_modules
 from compatlint.analysis.project import ProjectFacts
 from compatlint.analysis.shapes import root_of
 from compatlint.codemods.stubs import add_stub_entries, stub_imports
@@ -45,13 +45,8 @@ class MocksPlan:
 def required_stubs(project: ProjectFacts) -> set[str]:
     """Every module the stub list must hold (CL202's requirement, as one set; an import
     under ``# compatlint: ignore[CL202]`` requires nothing, as in ``check``)."""
-    mocks = project.config.mocks
-    if mocks is None:
-        return set()
     needed: set[str] = set()
-    for path, facts in project.files.items():
-        if not under(path, mocks.collect):
-            continue
+    for facts in project.stub_scope():
         for fact in stub_imports(facts, project.upstream_roots):
             needed.update(required_modules(fact.module))
     return needed
@@ -59,13 +54,11 @@ def required_stubs(project: ProjectFacts) -> set[str]:
 
 def imported_anywhere(project: ProjectFacts) -> set[str]:
     """Upstream modules (and parents) any collected file imports, conditionally or not."""
-    mocks = project.config.mocks
     found: set[str] = set()
-    for path, facts in project.files.items():
-        if mocks is not None and under(path, mocks.collect):
-            for fact in facts.imports:
-                if root_of(fact.module) in project.upstream_roots:
-                    found.update(required_modules(fact.module))
+    for facts in project.stub_scope():
+        for fact in facts.imports:
+            if root_of(fact.module) in project.upstream_roots:
+                found.update(required_modules(fact.module))
     return found
 
 
