@@ -24,8 +24,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two workers (the machine's cores); a test file stays on one worker, so a file's tests
+# share its fixtures and downloads. PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The whole suite STRESS_RUNS times, each beside two CPU-burning processes and with its own
 # PYTHONHASHSEED; stops at the first failing run and names its seed and tests.
