@@ -7,13 +7,13 @@ or follows it when that import keeps other names; sorting is the sorter's busine
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from compatlint.codemods.blocks import StatementStream, comments_only_tail
 from compatlint.codemods.inline.exports import without_exports
@@ -61,29 +61,72 @@ def rewrite_importer(
     path: str,
     text: str,
     module: cst.Module,
-    positions: Mapping[cst.CSTNode, CodeRange],
+    line_of: Callable[[cst.CSTNode], int],
     plan: FilePlan,
 ) -> BlockEdit:
-    """The importer with ``plan`` applied, and where its import blocks changed."""
-    rewriter = _ImporterRewriter(plan, module, positions)
-    new = module.visit(rewriter)
-    after = MetadataWrapper(new, unsafe_skip_copy=True).resolve(PositionProvider)
-    anchors = tuple(
-        Anchor(line, after[node].start.line) for line, node in rewriter.touched if node in after
-    )
+    """The importer with ``plan`` applied, and where its import blocks changed.
+
+    An edit of module-level import lines only is applied to the module's statement list,
+    without visiting (and rebuilding) every node of a big file."""
+    rewriter = _ImporterRewriter(plan, module, line_of)
+    if _module_level_only(module, plan):
+        new = rewriter.leave_Module(module, module)
+    else:
+        new = module.visit(rewriter)
+    touched = [node for _, node in rewriter.touched]
+    after = module_level_lines(new, touched)
+    if after is None:
+        positions = MetadataWrapper(new, unsafe_skip_copy=True).resolve(PositionProvider)
+        after = {node: where.start.line for node, where in positions.items()}
+    anchors = tuple(Anchor(line, after[node]) for line, node in rewriter.touched if node in after)
     return BlockEdit(path, text, new.code, anchors)
+
+
+def _module_level_only(module: cst.Module, plan: FilePlan) -> bool:
+    """Whether ``plan`` edits nothing but import lines of the module's own body."""
+    if plan.attributes or plan.all_entries:
+        return False
+    top = set(module.body)
+    smalls = {
+        small
+        for line in module.body
+        if isinstance(line, cst.SimpleStatementLine)
+        for small in line.body
+    }
+    return all(node in smalls for node in plan.remove_aliases) and all(
+        node in top for node in plan.additions
+    )
+
+
+def module_level_lines(
+    module: cst.Module, nodes: Sequence[cst.CSTNode]
+) -> dict[cst.CSTNode, int] | None:
+    """The first line of each of ``nodes`` — simple statement lines of ``module.body`` — as
+    libcst's ``PositionProvider`` gives it, from the code of the statements before it
+    (None: a node is not one; a decorated definition, say, starts at its ``def``)."""
+    indices = {id(statement): index for index, statement in enumerate(module.body)}
+    if not all(id(n) in indices and isinstance(n, cst.SimpleStatementLine) for n in nodes):
+        return None
+    wanted = {indices[id(node)] for node in nodes}
+    lines: dict[cst.CSTNode, int] = {}
+    line = len(module.header) + 1
+    for index, statement in enumerate(module.body[: max(wanted, default=-1) + 1]):
+        if index in wanted:
+            lines[statement] = line + len(statement.leading_lines)
+        line += module.code_for_node(statement).count("\n")
+    return lines
 
 
 class _ImporterRewriter(cst.CSTTransformer):
     """Applies a :class:`FilePlan`."""
 
     def __init__(
-        self, plan: FilePlan, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]
+        self, plan: FilePlan, module: cst.Module, line_of: Callable[[cst.CSTNode], int]
     ) -> None:
         super().__init__()
         self.plan = plan
         self.module = module
-        self.positions = positions
+        self.line_of = line_of
         self.depth = 0
         # (line before the edit, the statement it became) for each import statement touched
         self.touched: list[tuple[int, cst.BaseStatement]] = []
@@ -159,7 +202,7 @@ class _ImporterRewriter(cst.CSTTransformer):
             new = [*([kept] if kept is not None else []), *added]
             stream.add(new)
             if plan.touches(before):
-                line = self.positions[before].start.line
+                line = self.line_of(before)
                 self.touched.append((line, stream.statements[-len(new)]))
         result = stream.finish()
         return list(result.statements), result.carry_after
