@@ -21,7 +21,7 @@ from test_inline_properties import EXPORTS, projects
 
 from compatlint.codemods.inline import importers as inline_importers
 from compatlint.codemods.inline import plan_inline
-from compatlint.codemods.inline.rewrite import module_level_lines
+from compatlint.codemods.inline.rewrite import _spliced_code, module_level_lines
 from compatlint.names.quick import binding_counts
 
 # Ways a file binds a name besides the import (each must send the file to the scopes).
@@ -104,3 +104,22 @@ def test_module_level_lines_decline_other_statements() -> None:
     nested = module.body[0].body.body[0]  # type: ignore[attr-defined]
     assert module_level_lines(module, [nested]) is None
     assert module_level_lines(module, [module.body[0]]) is None
+
+
+@pytest.mark.parametrize("text", [*MODULES, "import a\r\nimport b\r\nx = 1\r\n", "import a\nx = 1"])
+@pytest.mark.parametrize("edit", ["replace", "drop", "insert"])
+def test_a_spliced_module_is_its_generated_code(text: str, edit: str) -> None:
+    module = cst.parse_module(text)
+    line = cst.parse_statement("from up import thing\n")
+    body = list(module.body)
+    if edit == "replace":
+        body[0] = line
+    elif edit == "drop":
+        body[1:2] = []
+    else:
+        body.insert(1, line)
+    new = module.with_changes(body=body)
+    spliced = _spliced_code(module, text, new)
+    assert spliced in (None, new.code)
+    if edit == "replace" and "\r" not in text:
+        assert spliced is not None  # a tail is shared: it is copied, not generated

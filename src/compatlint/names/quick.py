@@ -12,24 +12,40 @@ from __future__ import annotations
 import ast
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import libcst as cst
 
-__all__ = ["TopLevel", "binding_counts", "top_level_pairs"]
+__all__ = ["BindingFacts", "TopLevel", "binding_counts", "binding_facts", "top_level_pairs"]
 
 #: A module-level statement of libcst, and the small statement of it (None: compound).
 TopLevel = tuple[cst.BaseStatement, cst.BaseSmallStatement | None]
 
 
-def binding_counts(tree: ast.Module) -> Counter[str]:
-    """How many places bind each name anywhere in ``tree``: imports, assignment, ``del``
-    and loop targets, parameters, definitions, ``except ... as``, ``global``/``nonlocal``,
-    match captures, type parameters. Overcounting is safe (a caller only trusts 1)."""
-    counts: Counter[str] = Counter()
+@dataclass
+class BindingFacts:
+    """One walk of a file's ``ast``: how many places bind each name anywhere — imports,
+    assignment, ``del`` and loop targets, parameters, definitions, ``except ... as``,
+    ``global``/``nonlocal``, match captures, type parameters (overcounting is safe: a
+    caller only trusts 1) — and every from-import, in any scope."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    from_imports: list[ast.ImportFrom] = field(default_factory=list)
+
+
+def binding_facts(tree: ast.Module) -> BindingFacts:
+    facts = BindingFacts()
     for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            facts.from_imports.append(node)
         for name in _bound_names(node):
-            counts[name] += 1
-    return counts
+            facts.counts[name] += 1
+    return facts
+
+
+def binding_counts(tree: ast.Module) -> Counter[str]:
+    """How many places bind each name anywhere in ``tree`` (see :class:`BindingFacts`)."""
+    return binding_facts(tree).counts
 
 
 def _bound_names(node: ast.AST) -> Iterator[str]:

@@ -10,9 +10,7 @@ an import sharing a line with other code, a file that does not parse).
 
 from __future__ import annotations
 
-import ast
 import re
-from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -25,7 +23,7 @@ from compatlint.errors import SourceError
 from compatlint.names.importers import Alias, ImporterIndex
 from compatlint.names.module_uses import ModuleBinding, find_module_uses
 from compatlint.names.modules import module_name, package_of, resolve_relative
-from compatlint.names.quick import binding_counts, top_level_pairs
+from compatlint.names.quick import BindingFacts, binding_facts, top_level_pairs
 from compatlint.names.uses import ResolvedFile, find_uses
 
 __all__ = ["DirectImport", "Importer", "ModuleImport", "scan_importers"]
@@ -127,7 +125,7 @@ class _Scan:
         self.candidates = facts.candidates
         self.found: dict[str, Importer] = {}
         self.seen: set[cst.CSTNode] = set()
-        self.counts: dict[str, Counter[str]] = {}
+        self.facts: dict[str, BindingFacts] = {}
 
     def importer(self, path: str) -> Importer:
         if path not in self.found:
@@ -195,10 +193,12 @@ class _Scan:
         if parsed is None:
             return None
         tree = parsed.tree
+        if path not in self.facts:
+            self.facts[path] = binding_facts(tree)
+        facts = self.facts[path]
         matches = [
             (node, position, alias)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom)
+            for node in facts.from_imports
             for position, alias in enumerate(node.names)
             if (resolve_relative(node.module, node.level, file.package), alias.name) in aliases
         ]
@@ -206,11 +206,9 @@ class _Scan:
             return None
         node, position, alias = matches[0]
         bound = alias.asname or alias.name
-        if path not in self.counts:
-            self.counts[path] = binding_counts(tree)
         statements = [index for index, top in enumerate(tree.body) if top is node]
         pairs = top_level_pairs(tree, file.module)
-        if self.counts[path][bound] != 1 or not statements or pairs is None:
+        if facts.counts[bound] != 1 or not statements or pairs is None:
             return None
         line, small = pairs[statements[0]]
         if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):

@@ -69,17 +69,39 @@ def rewrite_importer(
     An edit of module-level import lines only is applied to the module's statement list,
     without visiting (and rebuilding) every node of a big file."""
     rewriter = _ImporterRewriter(plan, module, line_of)
-    if _module_level_only(module, plan):
-        new = rewriter.leave_Module(module, module)
-    else:
-        new = module.visit(rewriter)
+    module_level = _module_level_only(module, plan)
+    new = rewriter.leave_Module(module, module) if module_level else module.visit(rewriter)
     touched = [node for _, node in rewriter.touched]
     after = module_level_lines(new, touched)
     if after is None:
         positions = MetadataWrapper(new, unsafe_skip_copy=True).resolve(PositionProvider)
         after = {node: where.start.line for node, where in positions.items()}
     anchors = tuple(Anchor(line, after[node]) for line, node in rewriter.touched if node in after)
-    return BlockEdit(path, text, new.code, anchors)
+    code = _spliced_code(module, text, new) if module_level else None
+    return BlockEdit(path, text, new.code if code is None else code, anchors)
+
+
+def _spliced_code(original: cst.Module, text: str, new: cst.Module) -> str | None:
+    """``new.code`` when ``new`` shares a tail of statements (and the footer) with
+    ``original``: the new head is generated, the tail copied from ``text`` — a big file's
+    body is not generated again for an edit of its imports. None: not that shape."""
+    head, tail = len(new.body), len(original.body)
+    while head and tail and new.body[head - 1] is original.body[tail - 1]:
+        head, tail = head - 1, tail - 1
+    same_ends = _same(new.header, original.header) and _same(new.footer, original.footer)
+    if "\r" in text or not same_ends or not head or not tail or head == len(new.body):
+        return None
+    new_head = new.with_changes(body=new.body[:head], footer=(), has_trailing_newline=True)
+    old_head = original.with_changes(
+        body=original.body[:tail], footer=(), has_trailing_newline=True
+    ).code
+    if not text.startswith(old_head):
+        return None
+    return new_head.code + text[len(old_head) :]
+
+
+def _same(first: Sequence[cst.CSTNode], second: Sequence[cst.CSTNode]) -> bool:
+    return len(first) == len(second) and all(a is b for a, b in zip(first, second, strict=True))
 
 
 def _module_level_only(module: cst.Module, plan: FilePlan) -> bool:
