@@ -163,3 +163,20 @@ def test_doubling_the_importers_at_most_doubles_the_work(
     assert small["ast parses"] > 0  # the counters see the command's work
     for step, amount in big.items():
         assert amount <= 2.2 * small[step], (step, small[step], amount)
+
+
+def test_inline_resolves_no_metadata_for_an_importer_it_can_read_from_ast(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each importer's from-import is the only binding of its name: ``ast`` says so, and
+    no importer gets scopes, positions or a parent map, however many there are."""
+    counts = []
+    for size in (6, 12):
+        with counting(monkeypatch) as (work, _):
+            plan = plan_inline(make_config(), project(size))
+        assert len(plan.edits) == size + 1  # every importer and the shim are edited
+        counts.append(work)
+        monkeypatch.undo()
+    small, big = counts
+    assert big["resolutions"] == small["resolutions"]
+    assert big["parent maps"] == small["parent maps"]

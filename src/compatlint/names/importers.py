@@ -106,6 +106,8 @@ class ImporterIndex:
                 self.paths.setdefault(name, path)
         self._parsed: dict[str, _Parsed | None] = {}
         self._raw: dict[str, tuple[RawImport, ...]] = {}
+        self._relatives: dict[str, bool] = {}
+        self._mentions: dict[str, frozenset[str]] = {}
 
     # -- modules ---------------------------------------------------------------------------
 
@@ -199,19 +201,39 @@ class ImporterIndex:
         ``logger`` or ``annotations`` are in every file of a tree, which would otherwise
         all be parsed.
         """
-        needles = [*names]
         parts = {part for module in modules or () for part in module.split(".")}
+        spelled = self._containing_any(names)
+        with_parts = self._containing_any(parts)
+        stars = self._containing("import *")
         found = []
         for path in self._module_of:
-            text = self.sources[path]
-            reached = any(needle in text for needle in needles) and (
-                modules is None
-                or any(part in text for part in parts)
-                or _RELATIVE_IMPORT.search(text) is not None
+            reached = path in spelled and (
+                modules is None or path in with_parts or self._relative(path)
             )
-            if reached or "import *" in text:
+            if reached or path in stars:
                 found.append(path)
         return found
+
+    def _containing(self, needle: str) -> frozenset[str]:
+        """The Python files whose text contains ``needle`` (searched once per needle: a
+        shim's names and modules are asked about again and again)."""
+        if needle not in self._mentions:
+            paths = (path for path in self._module_of if needle in self.sources[path])
+            self._mentions[needle] = frozenset(paths)
+        return self._mentions[needle]
+
+    def _containing_any(self, needles: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for needle in needles:
+            found |= self._containing(needle)
+        return found
+
+    def _relative(self, path: str) -> bool:
+        """Whether ``path`` may hold a relative import (searched once per file: every
+        name of a shim asks)."""
+        if path not in self._relatives:
+            self._relatives[path] = _RELATIVE_IMPORT.search(self.sources[path]) is not None
+        return self._relatives[path]
 
     # -- importers ------------------------------------------------------------------------
 

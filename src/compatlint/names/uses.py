@@ -14,6 +14,7 @@ Scopes, parents and positions are resolved once per file.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -68,7 +69,9 @@ class FileUses:
 
 
 class ResolvedFile:
-    """One file's concrete tree with its scopes, parents and positions, resolved once."""
+    """One file's concrete tree with its scopes, parents and positions, each resolved once,
+    when first asked for: a codemod that learns what it needs from ``ast`` (see
+    :mod:`compatlint.names.quick`) never pays for the scope analysis of a big file."""
 
     def __init__(
         self,
@@ -79,13 +82,26 @@ class ResolvedFile:
         self.wrapper = wrapper
         self.module = wrapper.module
         self.package = package
-        self.scopes = wrapper.resolve(ScopeProvider)
-        self.parents = parent_map(self.module) if parents is None else parents
-        self.positions: Mapping[cst.CSTNode, CodeRange] = wrapper.resolve(PositionProvider)
+        self._parents = parents
         self._imports: list[tuple[Assignment, cst.Import | cst.ImportFrom]] | None = None
+        # Lines known without positions (from ``ast``), for the nodes a quick edit touches.
+        self.known_lines: dict[cst.CSTNode, int] = {}
+
+    @functools.cached_property
+    def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
+        return self.wrapper.resolve(ScopeProvider)
+
+    @functools.cached_property
+    def positions(self) -> Mapping[cst.CSTNode, CodeRange]:
+        return self.wrapper.resolve(PositionProvider)
+
+    @functools.cached_property
+    def parents(self) -> Mapping[cst.CSTNode, cst.CSTNode]:
+        return parent_map(self.module) if self._parents is None else self._parents
 
     def line_of(self, node: cst.CSTNode) -> int:
-        return self.positions[node].start.line
+        known = self.known_lines.get(node)
+        return known if known is not None else self.positions[node].start.line
 
     def import_assignments(self) -> list[tuple[Assignment, cst.Import | cst.ImportFrom]]:
         """Every binding made by an import statement, in every scope."""

@@ -35,8 +35,8 @@ def conflicts(importer: Importer, facts: ShimFacts, used: set[str]) -> list[Reas
             if reason is not None:
                 found.append((file.line_of(reads[0]), name, reason))
     for direct in importer.direct:
-        if direct.name not in used:
-            continue
+        if direct.name not in used or direct.sole:
+            continue  # sole: the only binding of its name in the file
         same_scope = [b for b in bindings_of(file, direct.bound) if b.scope is direct.scope]
         if len(same_scope) > 1:
             reason = f"{direct.bound} is bound more than once in this scope"

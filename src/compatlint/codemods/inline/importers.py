@@ -11,22 +11,31 @@ an import sharing a line with other code, a file that does not parse).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, Scope
 
 from compatlint.codemods.inline.shim_facts import ShimFacts, parse
 from compatlint.errors import SourceError
-from compatlint.names.importers import ImporterIndex
+from compatlint.names.importers import Alias, ImporterIndex
 from compatlint.names.module_uses import ModuleBinding, find_module_uses
-from compatlint.names.modules import module_name, package_of
+from compatlint.names.modules import module_name, package_of, resolve_relative
+from compatlint.names.quick import BindingFacts, binding_facts, top_level_pairs
 from compatlint.names.uses import ResolvedFile, find_uses
 
 __all__ = ["DirectImport", "Importer", "ModuleImport", "scan_importers"]
 
 SHARED_LINE = "imports the shim on a line shared with other code"
+
+#: Take an importer's from-imports of the shim from ``ast`` where that is exact (tests
+#: turn it off to compare with the scope-aware path).
+QUICK = True
+
+#: The line of an import statement, if it is on one of its own (None: shared).
+LineOf = Callable[[ResolvedFile, cst.CSTNode], "cst.SimpleStatementLine | None"]
 
 
 @dataclass
@@ -41,6 +50,7 @@ class DirectImport:
     index: int
     lineno: int
     scope: Scope | None
+    sole: bool = False  # the file binds ``bound`` nowhere else (read from ``ast``)
 
 
 @dataclass
@@ -115,6 +125,7 @@ class _Scan:
         self.candidates = facts.candidates
         self.found: dict[str, Importer] = {}
         self.seen: set[cst.CSTNode] = set()
+        self.facts: dict[str, BindingFacts] = {}
 
     def importer(self, path: str) -> Importer:
         if path not in self.found:
@@ -142,25 +153,79 @@ class _Scan:
             if importer.file is None:
                 continue
             file = importer.file
-            for alias in find_uses(file, aliases, self.index).imports:
-                statement = file.parents.get(alias)
+            quick = self.quick_import(path, file, aliases) if QUICK else None
+            if quick is None:
+                found = [
+                    (alias, file.parents.get(alias), _own_line)
+                    for alias in find_uses(file, aliases, self.index).imports
+                ]
+            else:
+                found = [quick]
+            for alias, statement, line_of_statement in found:
                 if alias in self.seen or not isinstance(statement, cst.ImportFrom):
                     continue
                 if file.source_of(statement) != self.module:
                     continue  # bound from a re-exporter: that file is rewritten instead
                 self.seen.add(alias)
-                line = _statement_line(file.parents, statement)
+                line = line_of_statement(file, statement)
                 if line is None:
                     importer.blocked.append((file.line_of(statement), "", SHARED_LINE))
                     importer.pinned.add(name)
                     continue
                 index = list(statement.names).index(alias)  # type: ignore[arg-type]
                 bound = alias.evaluated_alias or name
-                scope = file.scopes.get(statement)
+                scope = None if quick is not None else file.scopes.get(statement)
                 lineno = file.line_of(alias)
                 importer.direct.append(
-                    DirectImport(name, bound, alias, statement, line, index, lineno, scope)
+                    DirectImport(
+                        name, bound, alias, statement, line, index, lineno, scope, quick is not None
+                    )
                 )
+
+    def quick_import(
+        self, path: str, file: ResolvedFile, aliases: frozenset[Alias]
+    ) -> tuple[cst.ImportAlias, cst.ImportFrom, LineOf] | None:
+        """The one import alias binding an alias in ``path``, read from ``ast`` — when it
+        is a module-level from-import and the only binding of its name in the file, which
+        is when the scope-aware :func:`find_uses` finds the same alias and nothing can
+        conflict with it. None: not sure, ask the scopes."""
+        parsed = self.index.parsed(path)
+        if parsed is None:
+            return None
+        tree = parsed.tree
+        if path not in self.facts:
+            self.facts[path] = binding_facts(tree)
+        facts = self.facts[path]
+        matches = [
+            (node, position, alias)
+            for node in facts.from_imports
+            for position, alias in enumerate(node.names)
+            if (resolve_relative(node.module, node.level, file.package), alias.name) in aliases
+        ]
+        if len(matches) != 1:
+            return None
+        node, position, alias = matches[0]
+        bound = alias.asname or alias.name
+        statements = [index for index, top in enumerate(tree.body) if top is node]
+        pairs = top_level_pairs(tree, file.module)
+        if facts.counts[bound] != 1 or not statements or pairs is None:
+            return None
+        line, small = pairs[statements[0]]
+        if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+            return None
+        found = small.names[position]
+        if (get_full_name_for_node(found.name), found.evaluated_alias or alias.name) != (
+            alias.name,
+            bound,
+        ):
+            return None
+        first = next(index for index, (top, _) in enumerate(pairs) if top is line)
+        file.known_lines.update(
+            {found: alias.lineno, small: node.lineno, line: tree.body[first].lineno}
+        )
+        alone = isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
+        own_line = line if alone else None
+        return found, small, lambda file, statement: own_line
 
     def module_imports(self) -> None:
         """Bindings of the shim module (or a package it is reached from) and their uses."""
@@ -207,6 +272,10 @@ class _Scan:
                 continue
             if leaf in text and self.index.parsed(path) is None:
                 self.importer(path)
+
+
+def _own_line(file: ResolvedFile, node: cst.CSTNode) -> cst.SimpleStatementLine | None:
+    return _statement_line(file.parents, node)
 
 
 def _statement_line(

@@ -347,7 +347,7 @@ def _rewrite(
                 plan.all_entries.add(binding.local)
     if not plan:
         return None
-    return rewrite_importer(importer.path, importer.text, file.module, file.positions, plan)
+    return rewrite_importer(importer.path, importer.text, file.module, file.line_of, plan)
 
 
 def _statement(module: str, original: str, local: str) -> str:

@@ -7,13 +7,13 @@ or follows it when that import keeps other names; sorting is the sorter's busine
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from compatlint.codemods.blocks import StatementStream, comments_only_tail
 from compatlint.codemods.inline.exports import without_exports
@@ -61,29 +61,94 @@ def rewrite_importer(
     path: str,
     text: str,
     module: cst.Module,
-    positions: Mapping[cst.CSTNode, CodeRange],
+    line_of: Callable[[cst.CSTNode], int],
     plan: FilePlan,
 ) -> BlockEdit:
-    """The importer with ``plan`` applied, and where its import blocks changed."""
-    rewriter = _ImporterRewriter(plan, module, positions)
-    new = module.visit(rewriter)
-    after = MetadataWrapper(new, unsafe_skip_copy=True).resolve(PositionProvider)
-    anchors = tuple(
-        Anchor(line, after[node].start.line) for line, node in rewriter.touched if node in after
+    """The importer with ``plan`` applied, and where its import blocks changed.
+
+    An edit of module-level import lines only is applied to the module's statement list,
+    without visiting (and rebuilding) every node of a big file."""
+    rewriter = _ImporterRewriter(plan, module, line_of)
+    module_level = _module_level_only(module, plan)
+    new = rewriter.leave_Module(module, module) if module_level else module.visit(rewriter)
+    touched = [node for _, node in rewriter.touched]
+    after = module_level_lines(new, touched)
+    if after is None:
+        positions = MetadataWrapper(new, unsafe_skip_copy=True).resolve(PositionProvider)
+        after = {node: where.start.line for node, where in positions.items()}
+    anchors = tuple(Anchor(line, after[node]) for line, node in rewriter.touched if node in after)
+    code = _spliced_code(module, text, new) if module_level else None
+    return BlockEdit(path, text, new.code if code is None else code, anchors)
+
+
+def _spliced_code(original: cst.Module, text: str, new: cst.Module) -> str | None:
+    """``new.code`` when ``new`` shares a tail of statements (and the footer) with
+    ``original``: the new head is generated, the tail copied from ``text`` — a big file's
+    body is not generated again for an edit of its imports. None: not that shape."""
+    head, tail = len(new.body), len(original.body)
+    while head and tail and new.body[head - 1] is original.body[tail - 1]:
+        head, tail = head - 1, tail - 1
+    same_ends = _same(new.header, original.header) and _same(new.footer, original.footer)
+    if "\r" in text or not same_ends or not head or not tail or head == len(new.body):
+        return None
+    new_head = new.with_changes(body=new.body[:head], footer=(), has_trailing_newline=True)
+    old_head = original.with_changes(
+        body=original.body[:tail], footer=(), has_trailing_newline=True
+    ).code
+    if not text.startswith(old_head):
+        return None
+    return new_head.code + text[len(old_head) :]
+
+
+def _same(first: Sequence[cst.CSTNode], second: Sequence[cst.CSTNode]) -> bool:
+    return len(first) == len(second) and all(a is b for a, b in zip(first, second, strict=True))
+
+
+def _module_level_only(module: cst.Module, plan: FilePlan) -> bool:
+    """Whether ``plan`` edits nothing but import lines of the module's own body."""
+    if plan.attributes or plan.all_entries:
+        return False
+    top = set(module.body)
+    smalls = {
+        small
+        for line in module.body
+        if isinstance(line, cst.SimpleStatementLine)
+        for small in line.body
+    }
+    return all(node in smalls for node in plan.remove_aliases) and all(
+        node in top for node in plan.additions
     )
-    return BlockEdit(path, text, new.code, anchors)
+
+
+def module_level_lines(
+    module: cst.Module, nodes: Sequence[cst.CSTNode]
+) -> dict[cst.CSTNode, int] | None:
+    """The first line of each of ``nodes`` — simple statement lines of ``module.body`` — as
+    libcst's ``PositionProvider`` gives it, from the code of the statements before it
+    (None: a node is not one; a decorated definition, say, starts at its ``def``)."""
+    indices = {id(statement): index for index, statement in enumerate(module.body)}
+    if not all(id(n) in indices and isinstance(n, cst.SimpleStatementLine) for n in nodes):
+        return None
+    wanted = {indices[id(node)] for node in nodes}
+    lines: dict[cst.CSTNode, int] = {}
+    line = len(module.header) + 1
+    for index, statement in enumerate(module.body[: max(wanted, default=-1) + 1]):
+        if index in wanted:
+            lines[statement] = line + len(statement.leading_lines)
+        line += module.code_for_node(statement).count("\n")
+    return lines
 
 
 class _ImporterRewriter(cst.CSTTransformer):
     """Applies a :class:`FilePlan`."""
 
     def __init__(
-        self, plan: FilePlan, module: cst.Module, positions: Mapping[cst.CSTNode, CodeRange]
+        self, plan: FilePlan, module: cst.Module, line_of: Callable[[cst.CSTNode], int]
     ) -> None:
         super().__init__()
         self.plan = plan
         self.module = module
-        self.positions = positions
+        self.line_of = line_of
         self.depth = 0
         # (line before the edit, the statement it became) for each import statement touched
         self.touched: list[tuple[int, cst.BaseStatement]] = []
@@ -159,7 +224,7 @@ class _ImporterRewriter(cst.CSTTransformer):
             new = [*([kept] if kept is not None else []), *added]
             stream.add(new)
             if plan.touches(before):
-                line = self.positions[before].start.line
+                line = self.line_of(before)
                 self.touched.append((line, stream.statements[-len(new)]))
         result = stream.finish()
         return list(result.statements), result.carry_after

@@ -1,0 +1,84 @@
+"""Answers about one file read from its ``ast``, where libcst's scope analysis is not needed.
+
+Scope analysis of a big file costs seconds; most importers of a shim only need to know
+that a from-import at module level is the one place a name is bound. :func:`binding_counts`
+counts every place a file binds each name, in any scope, and :func:`top_level_pairs` pairs
+the ``ast`` statements at module level with libcst's. Each answer is either exact or
+None ("not sure"), and the caller takes the scope-aware path on None, never the reverse.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+__all__ = ["BindingFacts", "TopLevel", "binding_counts", "binding_facts", "top_level_pairs"]
+
+#: A module-level statement of libcst, and the small statement of it (None: compound).
+TopLevel = tuple[cst.BaseStatement, cst.BaseSmallStatement | None]
+
+
+@dataclass
+class BindingFacts:
+    """One walk of a file's ``ast``: how many places bind each name anywhere — imports,
+    assignment, ``del`` and loop targets, parameters, definitions, ``except ... as``,
+    ``global``/``nonlocal``, match captures, type parameters (overcounting is safe: a
+    caller only trusts 1) — and every from-import, in any scope."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    from_imports: list[ast.ImportFrom] = field(default_factory=list)
+
+
+def binding_facts(tree: ast.Module) -> BindingFacts:
+    facts = BindingFacts()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            facts.from_imports.append(node)
+        for name in _bound_names(node):
+            facts.counts[name] += 1
+    return facts
+
+
+def binding_counts(tree: ast.Module) -> Counter[str]:
+    """How many places bind each name anywhere in ``tree`` (see :class:`BindingFacts`)."""
+    return binding_facts(tree).counts
+
+
+def _bound_names(node: ast.AST) -> Iterator[str]:
+    if isinstance(node, ast.Name):
+        if not isinstance(node.ctx, ast.Load):
+            yield node.id
+    elif isinstance(node, ast.alias):
+        yield node.asname or node.name.split(".")[0]
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield node.name
+    elif isinstance(node, ast.arg):
+        yield node.arg
+    elif isinstance(node, (ast.Global, ast.Nonlocal)):
+        yield from node.names
+    elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        if node.name:
+            yield node.name
+    elif isinstance(node, ast.MatchMapping):
+        if node.rest:
+            yield node.rest
+    else:
+        name = getattr(node, "name", None)  # type parameters (3.12+), and anything new
+        if isinstance(name, str):
+            yield name
+
+
+def top_level_pairs(tree: ast.Module, module: cst.Module) -> list[TopLevel] | None:
+    """libcst's module-level statements, one per ``ast`` statement of ``tree.body`` in the
+    same order (a ``;`` line gives one per small statement); None if the counts differ."""
+    pairs: list[TopLevel] = []
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            pairs += [(statement, small) for small in statement.body]
+        else:
+            pairs.append((statement, None))
+    return pairs if len(pairs) == len(tree.body) else None
