@@ -195,3 +195,20 @@ def test_a_parameter_shadows_the_head_of_a_dotted_import() -> None:
     assert [found.bare_calls[0].value.func.value.value.value] == ["pkg"]
     assert len(found.bare_calls) == 1
     assert found.value_uses == []
+
+
+def test_a_module_only_resolved_keeps_its_bindings_not_its_tree() -> None:
+    """Resolving ``from . import _compat`` reads the package's bindings; on a big package
+    keeping every ``__init__``'s tree cost more memory than the rest of the run."""
+    sources = {
+        "pkg/__init__.py": "from pkg import _compat\n",
+        "pkg/_compat.py": "def helper():\n    pass\n",
+        "pkg/users/__init__.py": "",
+        "pkg/users/mod.py": "from .. import _compat\n\n_compat.helper()\n",
+    }
+    index = ImporterIndex(sources, ["."])
+    found = index.importers("pkg._compat", "helper")
+    assert [item.module for item in found["pkg/users/mod.py"]] == ["pkg._compat"]
+    assert "pkg/__init__.py" not in index._parsed
+    assert index.bindings_of_module("pkg") is not None
+    assert index.parsed("pkg/__init__.py") is not None  # and a tree, when one is asked for

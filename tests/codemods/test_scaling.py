@@ -180,3 +180,31 @@ def test_inline_resolves_no_metadata_for_an_importer_it_can_read_from_ast(
     small, big = counts
     assert big["resolutions"] == small["resolutions"]
     assert big["parent maps"] == small["parent maps"]
+
+
+def upstream_star(index: int) -> str:
+    return f'"""Plugin {index}."""\n\nfrom sglang.srt.mod{index} import *  # noqa: F403\n' + BODY
+
+
+@pytest.mark.parametrize("command", ["prune", "check --fix"])
+def test_a_star_import_of_the_upstream_is_never_parsed(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the upstream is imported everywhere, a star import of it is common; it gives
+    no project name, so the codemods decide from the text that such a file is not theirs."""
+    files = project(4)
+    stars = {f"pkg/plugins/mod{i}.py": upstream_star(i) for i in range(6)}
+    files.update(stars)
+    seen: Counter[str] = Counter()
+    real_ast = ast.parse
+
+    def ast_parse(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen[source] += 1
+        return real_ast(source, *args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", ast_parse)
+    with counting(monkeypatch) as (_, parsed):  # its counters wrap ours
+        COMMANDS[command](files)
+    assert not any(parsed[text] for text in stars.values()), "libcst parsed an upstream star"
+    if command == "prune":  # check's own facts parse handlers with ast; prune must not
+        assert not any(seen[text] for text in stars.values()), "ast parsed an upstream star"

@@ -8,6 +8,7 @@ be those of the unfiltered search, on any project.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from hypothesis import given, settings
@@ -32,6 +33,10 @@ IMPORT_FORMS = (
     "from pkg.sub import {name}\n",
     "from pkg.sub import *\n",
     "from pkg._compat import *\n",
+    "from . import *\n",
+    "from .sub import *\n",
+    "from pkg.sub import \\\n    *\n",
+    "from sglang.srt.utils import *\n",
     "import pkg._compat as c\nc.{name}()\n",
     "import pkg\npkg._compat.{name}()\n",
     "from pkg import _compat\n_compat.{name}\n",
@@ -44,10 +49,14 @@ PATHS += ("app/main.py", "app/deep/__init__.py", "app/deep/mod.py", "pkg/other.p
 
 
 class _Unfiltered(ImporterIndex):
-    """The index as it was: the names alone decide which files are parsed."""
+    """The index as it was: the names alone decide which files are parsed, and every star
+    import is followed."""
 
     def mentioning(self, names: Iterable[str], modules: Iterable[str] | None = None) -> list[str]:
         return super().mentioning(names)
+
+    def _may_star_import_project(self, path: str) -> bool:
+        return re.search(r"import[\s\\]*\*", self.sources[path]) is not None
 
 
 project = st.dictionaries(
@@ -68,7 +77,15 @@ def test_the_filter_finds_what_the_names_alone_find(files: dict[str, str]) -> No
         unfiltered = _Unfiltered(sources, ["."])
         aliases = filtered.aliases("pkg._compat", name)
         assert aliases == unfiltered.aliases("pkg._compat", name)
-        assert filtered.importers("pkg._compat", name) == unfiltered.importers("pkg._compat", name)
+        everything = unfiltered.importers("pkg._compat", name)
+        found = filtered.importers("pkg._compat", name)
+        assert found == {path: everything[path] for path in found}
+        # Only a file that spells no alias name and star-imports only modules outside the
+        # project (the parse says which) cannot reach one: the filter may leave it out.
+        project_modules = {unfiltered.module_of(path) for path in sources}
+        for path in everything.keys() - found.keys():
+            stars = {raw.source for raw in unfiltered.raw_imports(path) if raw.name == "*"}
+            assert name not in sources[path] and not stars & project_modules
 
 
 def test_a_name_in_every_file_parses_only_the_files_that_reach_the_shim() -> None:
@@ -82,3 +99,22 @@ def test_a_name_in_every_file_parses_only_the_files_that_reach_the_shim() -> Non
     index = ImporterIndex(sources, ["."])
     assert index.importers("pkg._compat", "logger").keys() == {"app/use.py"}
     assert not set(index._parsed) & set(unrelated)
+
+
+def test_a_star_import_of_the_upstream_is_not_parsed() -> None:
+    upstream_stars = {f"app/m{i}.py": "from sglang.srt.utils import *\n" for i in range(5)}
+    sources = {
+        SHIM: SHIM_TEXT,
+        "pkg/__init__.py": "",
+        "app/use.py": "from pkg._compat import *\n",
+        "pkg/rel.py": "from ._compat import *\n",
+        "app/split.py": "from pkg._compat import \\\n    *\n",
+        **upstream_stars,
+    }
+    index = ImporterIndex(sources, ["."])
+    assert set(index.importers("pkg._compat", "helper")) == {
+        "app/use.py",
+        "pkg/rel.py",
+        "app/split.py",
+    }
+    assert not set(index._parsed) & set(upstream_stars)

@@ -23,6 +23,10 @@ from compatlint.names.modules import module_name, resolve_relative
 
 # `from .x import`, `from . import`, `from.x import`, `from \\\n .x import`.
 _RELATIVE_IMPORT = re.compile(r"\bfrom[\s\\]*\.")
+# Every spelling of a star import (a continuation line included), and the plain one-line
+# form whose source the text names; a file where they differ is parsed.
+_ANY_STAR = re.compile(r"import[\s\\]*\*")
+_PLAIN_STAR = re.compile(r"\bfrom[ \t]+([\w.]+)[ \t]+import[ \t]*\*")
 
 __all__ = ["Alias", "ImportOf", "ImporterIndex", "RawImport", "reaches"]
 
@@ -104,10 +108,13 @@ class ImporterIndex:
             self._module_of[path] = (name, is_package)
             if name is not None:
                 self.paths.setdefault(name, path)
+        self._project_modules = frozenset(name for name, _ in self._module_of.values() if name)
         self._parsed: dict[str, _Parsed | None] = {}
         self._raw: dict[str, tuple[RawImport, ...]] = {}
         self._relatives: dict[str, bool] = {}
         self._mentions: dict[str, frozenset[str]] = {}
+        self._star_files: dict[str, bool] = {}
+        self._bindings_only: dict[str, ModuleBindings | None] = {}
 
     # -- modules ---------------------------------------------------------------------------
 
@@ -115,24 +122,45 @@ class ImporterIndex:
         return self._module_of.get(path, (None, False))[0]
 
     def parsed(self, path: str) -> _Parsed | None:
-        """The bindings of ``path`` (None: not Python, or it does not parse)."""
+        """The bindings and tree of ``path`` (None: not Python, or it does not parse)."""
         if path not in self._parsed:
-            module, is_package = self._module_of.get(path, (None, False))
-            try:
-                tree = ast.parse(self.sources[path])
-            except (SyntaxError, ValueError):
+            tree = self._parse(path)
+            if tree is None:
                 self._parsed[path] = None
-            except (RecursionError, MemoryError):  # the parser gave up: never "no importer"
-                raise SourceError(TOO_DEEP, path) from None
             else:
-                bindings = read_bindings(tree, module, is_package=is_package)
+                module = self._module_of.get(path, (None, False))[0]
+                bindings = self._bindings_only.pop(path, None)
+                if bindings is None:
+                    bindings = self._read(path, tree)
                 self._parsed[path] = _Parsed(module, bindings, tree)
         return self._parsed[path]
 
     def bindings_of_module(self, module: str) -> ModuleBindings | None:
+        """What ``module`` binds. A module asked only this (to resolve a relative import
+        or an attribute chain) keeps its bindings, not its tree: on a big package the
+        trees of every ``__init__`` on the way cost more memory than the rest of the run."""
         path = self.paths.get(module)
-        parsed = self.parsed(path) if path else None
-        return parsed.bindings if parsed else None
+        if path is None:
+            return None
+        if path in self._parsed:
+            parsed = self._parsed[path]
+            return parsed.bindings if parsed else None
+        if path not in self._bindings_only:
+            tree = self._parse(path)
+            self._bindings_only[path] = self._read(path, tree) if tree is not None else None
+        return self._bindings_only[path]
+
+    def _parse(self, path: str) -> ast.Module | None:
+        try:
+            return ast.parse(self.sources[path])
+        except (SyntaxError, ValueError):
+            return None
+        except (RecursionError, MemoryError):  # the parser gave up: never "no importer"
+            raise SourceError(TOO_DEEP, path) from None
+
+    def _read(self, path: str, tree: ast.Module) -> ModuleBindings:
+        module, is_package = self._module_of.get(path, (None, False))
+        return read_bindings(tree, module, is_package=is_package)
 
     def submodule(self, module: str, attribute: str, depth: int = 0) -> str | None:
         """The project module ``module.attribute`` names, if it is one: the module's own
@@ -193,8 +221,8 @@ class ImporterIndex:
         return exported is None or name in exported
 
     def mentioning(self, names: Iterable[str], modules: Iterable[str] | None = None) -> list[str]:
-        """Python files whose text contains one of ``names`` or a star import (the cheap
-        pre-filter: a star import gives names its text never spells).
+        """Python files whose text contains one of ``names`` or a star import of a project
+        module (the cheap pre-filter: a star import gives names its text never spells).
 
         With ``modules``, a file must also spell a dotted part of one of them or hold a
         relative import: an import can reach a module no other way, and names such as
@@ -204,15 +232,30 @@ class ImporterIndex:
         parts = {part for module in modules or () for part in module.split(".")}
         spelled = self._containing_any(names)
         with_parts = self._containing_any(parts)
-        stars = self._containing("import *")
         found = []
         for path in self._module_of:
             reached = path in spelled and (
                 modules is None or path in with_parts or self._relative(path)
             )
-            if reached or path in stars:
+            if reached or self._may_star_import_project(path):
                 found.append(path)
         return found
+
+    def _may_star_import_project(self, path: str) -> bool:
+        """Whether ``path`` may star-import a project module: a star import of the
+        upstream (common where it is imported everywhere) gives no project name, so a file
+        whose every star import is a plain line naming another module is left out."""
+        if path not in self._star_files:
+            text = self.sources[path]
+            stars = _ANY_STAR.findall(text) if "import" in text else []
+            sources = _PLAIN_STAR.findall(text) if stars else []
+            self._star_files[path] = bool(stars) and (
+                len(sources) != len(stars)
+                or any(
+                    source.startswith(".") or source in self._project_modules for source in sources
+                )
+            )
+        return self._star_files[path]
 
     def _containing(self, needle: str) -> frozenset[str]:
         """The Python files whose text contains ``needle`` (searched once per needle: a
