@@ -319,3 +319,29 @@ def test_a_floor_from_the_dependencies_decides_gates_in_check_and_prune(tmp_path
     assert "pkg/mod.py" in plan.edits
     assert "OLD = False" in plan.edits["pkg/mod.py"].new_text
     assert "1.22" not in plan.edits["pkg/mod.py"].new_text
+
+
+def test_check_reads_gates_where_prune_folds_them(tmp_path: Path, monkeypatch) -> None:
+    """A dead ``skipif`` in the test roots (``mocks.collect``) outside ``src`` is folded by
+    prune, so check reports it; a file outside both is in neither."""
+    (tmp_path / "pyproject.toml").write_text(
+        PYPROJECT + '\n[tool.compatlint.mocks]\nfile = "tests/conftest.py"\n'
+        'name = "MOCKS"\ncollect = ["tests"]\n'
+    )
+    for rel, text in {
+        "src/pkg/__init__.py": "",
+        "src/pkg/_compat.py": "X = 1\n",
+        "tests/conftest.py": "MOCKS = []\n",
+        "tests/test_a.py": "import sys\n\nimport pytest\n\n\n"
+        "@pytest.mark.skipif(sys.version_info < (3, 9), reason='old')\n"
+        "def test_a():\n    pass\n",
+        "scripts/tool.py": "import sys\n\nif sys.version_info >= (3, 9):\n    A = 1\n",
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--no-cache"], catch_exceptions=False)
+    shown = [line.split(": ")[0] for line in result.output.splitlines() if ": CL112" in line]
+    assert shown == ["tests/test_a.py:6:21"]
+    fixed = CliRunner().invoke(main, ["check", "--no-cache", "--diff"], catch_exceptions=False)
+    assert "-@pytest.mark.skipif" in fixed.output and "scripts/tool.py" not in fixed.output

@@ -333,13 +333,17 @@ def check(
 
 @main.command()
 @_floor_option
+@_pin_option
 @_format_option("text", "json", "markdown")
 @_config_option
-def report(floors: tuple[str, ...], output_format: str, config_file: Path | None) -> None:
+def report(
+    floors: tuple[str, ...], pins: tuple[str, ...], output_format: str, config_file: Path | None
+) -> None:
     """List every site of every shim: kind, covers, removal, track and fate at the floors."""
     from compatlint.commands.report import run_report
 
     config = _load_config(config_file, floors)
+    config = config.with_pins(_pin_overrides(config, pins))
     outcome = run_report(config, output_format=output_format, color=_text_color(output_format))
     _finish(outcome)
 

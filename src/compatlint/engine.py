@@ -19,7 +19,7 @@ from compatlint.analysis.collection_closure import (
     may_import_project,
     module_imports,
 )
-from compatlint.analysis.gate_facts import GateFacts
+from compatlint.analysis.gate_facts import GateFacts, gate_roots
 from compatlint.analysis.imports import FileFacts
 from compatlint.analysis.mocklist import read_mock_list, under
 from compatlint.analysis.project import (
@@ -52,8 +52,10 @@ def gather_facts(
     *,
     use_cache: bool = True,
     show_progress: bool | None = None,
+    gate_paths: Iterable[str] = (),
 ) -> ProjectFacts:
-    """The facts of ``paths`` plus the project context (shims, stub list, policy docs)."""
+    """The facts of ``paths`` plus the project context (shims, stub list, policy docs);
+    ``gate_paths``: more files read for version gates only (:func:`gate_files`)."""
     config = workspace.config
     grammar = grammar_for(config)
     project = ProjectFacts(config=config, grammar=grammar)
@@ -92,7 +94,8 @@ def gather_facts(
         project.files[facts.path] = facts
         remember("file", facts.path, facts)
 
-    contents = {rel: workspace.read_bytes(rel) for rel in wanted if rel.endswith(".py")}
+    gated = dict.fromkeys([*wanted, *gate_paths])
+    contents = {rel: workspace.read_bytes(rel) for rel in gated if rel.endswith(".py")}
     gate_worker = _GateWorker(config)
     for first in (True, False):
         known = None if first else list(project.gates.values())
@@ -136,6 +139,19 @@ def gather_facts(
     if cache is not None:
         cache.save()
     return project
+
+
+def gate_files(workspace: Workspace) -> list[str]:
+    """The Python files outside ``src`` under the roots gates live in (:func:`gate_roots`:
+    the test roots), which a whole-project ``check`` reads for gates as ``prune`` folds
+    them. Roots under ``src`` are not walked twice: ``check`` already reads them."""
+    config = workspace.config
+    roots = [
+        root
+        for root in gate_roots(config)
+        if not under(root, config.src) and os.path.lexists(config.root / root)
+    ]
+    return workspace.python_files(_outermost(roots)) if roots else []
 
 
 def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, remember) -> None:

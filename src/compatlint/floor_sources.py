@@ -241,23 +241,11 @@ class FloorSources:
         return {_json_key(e): e.to_json() for e in self.entries}
 
     def lines(self) -> list[str]:
-        """The "Floors" block of a text report: name, window, source (and note)."""
-        if not self.entries:
-            return ["Floors: none"]
-        names = [
-            _json_key(e).replace("track:", "") + (" track" if e.is_track else "")
-            for e in self.entries
-        ]
-        windows = [e.window_text() for e in self.entries]
-        name_width = max(len(name) for name in names)
-        window_width = max(len(window) for window in windows)
-        lines = ["Floors"]
-        for entry, name, window in zip(self.entries, names, windows, strict=True):
-            note = f" ({entry.note})" if entry.note else ""
-            lines.append(
-                f"  {name.ljust(name_width)}  {window.ljust(window_width)}  {entry.source}{note}"
-            )
-        return lines
+        """The "Floors" block of a text report (:func:`compatlint.report.floors.floor_block`,
+        which also shows the pins)."""
+        from compatlint.report.floors import floor_block
+
+        return floor_block(self)
 
 
 def _json_key(entry: FloorSource) -> str:

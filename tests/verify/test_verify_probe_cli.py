@@ -307,3 +307,47 @@ def test_write_folds_in_a_shim_with_a_bom_and_crlf_and_keeps_both(
     shim.write_text(SHIM)
     assert after == behaviour(probe_project, releases)
     assert "folded probe pkg/_compat.py:17:" in result.stderr
+
+
+def test_json_and_text_carry_each_probe_with_its_answer_per_release(
+    probe_project: Path, releases: dict[str, Path]
+) -> None:
+    """verify's evidence for the API probes is in its output, not only in messages: one
+    JSON record per probe and a "Probes" table in the text report."""
+    import json
+
+    payload = json.loads(run("--format", "json", *upstream_args(releases)).stdout)
+    probes = {record["line"]: record for record in payload["probes"]}
+    assert sorted(probes) == [11, 17, 23, 29, 33, 40]
+    assert probes[11] == {
+        "path": "pkg/_compat.py",
+        "line": 11,
+        "column": 8,
+        "kind": "attribute",
+        "form": "hasattr",
+        "subject": "sglang.srt.server_args.ServerArgs.ssl_port",
+        "member": "ssl_port",
+        "text": "hasattr(server_args, 'ssl_port')",
+        "cells": {
+            version: {
+                "presence": "present",
+                "value": True,
+                "reason": probes[11]["cells"][version]["reason"],
+            }
+            for version in ("0.5.10", "0.5.11")
+        },
+    }
+    assert "sglang.srt.server_args:7" in probes[11]["cells"]["0.5.10"]["reason"]
+    live = probes[33]["cells"]
+    assert (live["0.5.10"]["presence"], live["0.5.11"]["presence"]) == ("absent", "present")
+    assert (live["0.5.10"]["value"], live["0.5.11"]["value"]) == (False, True)
+    assert probes[23]["kind"] == "parameter" and probes[23]["member"] == "sampling"
+    assert probes[40]["kind"] == "call" and probes[40]["subject"] == "sglang.encode(_, _)"
+
+    text = run(*upstream_args(releases)).stdout
+    table = text[text.index("Probes\n") :].split("\n\n")[0].splitlines()
+    assert table[1].split() == ["location", "probe", "0.5.10", "0.5.11"]
+    rows = {row.split()[0]: row.split()[-2:] for row in table[2:]}
+    assert rows["pkg/_compat.py:33"] == ["absent", "present"]
+    assert rows["pkg/_compat.py:11"] == ["present", "present"]
+    assert len(rows) == 6

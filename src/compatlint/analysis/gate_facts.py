@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from compatlint.analysis.version_gates import GateEnv, evaluate_gate
 from compatlint.analysis.version_subjects import (
@@ -30,6 +30,9 @@ from compatlint.analysis.version_subjects import (
     read_subject,
 )
 from compatlint.predicates import Predicate
+
+if TYPE_CHECKING:
+    from compatlint.config import Config
 
 #: Site kinds: where a condition stands.
 IF, WHILE, ASSERT, TERNARY, FILTER, DECORATOR = (
@@ -122,6 +125,17 @@ def gate_needles(predicates: Mapping[str, Predicate]) -> tuple[bytes, ...]:
     """The words of which a file must hold one to be read for gates."""
     names = {name.rpartition(".")[2].encode() for name in predicates}
     return tuple(sorted(set(GATE_NEEDLES) | names))
+
+
+def gate_roots(config: Config) -> tuple[str, ...]:
+    """The roots gates live in: ``src`` and the test roots (``mocks.collect``), where
+    ``skipif`` marks live. ``check`` reads gates and ``prune`` folds them in the same
+    roots, so a gate one reports is a gate the other sees; modules are named under them
+    in this order."""
+    roots = list(config.src)
+    if config.mocks is not None:
+        roots += [root for root in config.mocks.collect if root not in roots]
+    return tuple(roots)
 
 
 def may_hold_gates(needles: tuple[bytes, ...], data: bytes) -> bool:
@@ -465,6 +479,7 @@ __all__ = [
     "exported_names",
     "gate_facts",
     "gate_needles",
+    "gate_roots",
     "may_hold_gates",
     "parse_expression",
 ]

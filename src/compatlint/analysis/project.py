@@ -17,6 +17,7 @@ from compatlint.analysis.gate_facts import (
     exported_names,
     gate_facts,
     gate_needles,
+    gate_roots,
     may_hold_gates,
 )
 from compatlint.analysis.import_lines import line_facts
@@ -133,8 +134,8 @@ def parsed_facts(
 
 
 def gate_facts_of(config: Config, path: str, text: str) -> GateFacts:
-    """The gate sites of one file (it is parsed)."""
-    module, is_package = module_name(path, config.src)
+    """The gate sites of one file (it is parsed), its module named as prune names it."""
+    module, is_package = module_name(path, gate_roots(config))
     tree = parse_python(text, path)
     return gate_facts(
         path,

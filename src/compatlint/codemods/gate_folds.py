@@ -22,6 +22,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from compatlint.analysis.gate_facts import gate_needles as facts_needles
+from compatlint.analysis.gate_facts import gate_roots
 from compatlint.analysis.project import suppressed_lines, suppresses
 from compatlint.analysis.version_gates import GateEnv, GateResult
 from compatlint.analysis.version_subjects import Subject, module_context
@@ -47,12 +48,8 @@ def gate_needles(predicates: Iterable[str] = ()) -> tuple[str, ...]:
 
 
 def fold_roots(config: Config) -> tuple[str, ...]:
-    """Where prune folds gates: ``src`` and the test roots (``mocks.collect``), because
-    that is where ``skipif`` marks live."""
-    roots = list(config.src)
-    if config.mocks is not None:
-        roots += [root for root in config.mocks.collect if root not in roots]
-    return tuple(roots)
+    """Where prune folds gates: where ``check`` reads them (:func:`gate_roots`)."""
+    return gate_roots(config)
 
 
 def may_hold_gates(text: str, needles: Iterable[str]) -> bool:

@@ -8,6 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from compatlint.analysis.version_gates import GateResult
+from compatlint.analysis.version_subjects import ModuleContext, qualify
+
+#: Names that are False at run time, True for a type checker, and read without effect.
+TYPE_CHECKING_NAMES = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
 
 #: A node's span as libcst reports it: start line, start column, end line, end column
 #: (columns in characters, parentheses outside).
@@ -73,6 +77,29 @@ def reasons(atoms: dict[ast.expr, GateResult]) -> str:
     return "; ".join(dict.fromkeys(result.reason for result in atoms.values()))
 
 
+def type_checking_leaves(
+    test: ast.expr, context: ModuleContext, values: dict[ast.expr, bool]
+) -> dict[ast.expr, bool]:
+    """The ``typing.TYPE_CHECKING`` operands of ``test`` that fold as constant False,
+    given the decided gates in ``values``: those whose value cannot change the test
+    (``TYPE_CHECKING or <True>``, ``TYPE_CHECKING and <False>``). Reading the name has no
+    effect, so dropping it changes nothing at run time; and as the test is the same with
+    it True, nothing changes for a type checker either. Where its value matters
+    (``TYPE_CHECKING or <False>`` stays ``TYPE_CHECKING``), it is left alone."""
+    found = [
+        leaf
+        for leaf in leaves(test)
+        if leaf not in values and qualify(leaf, context) in TYPE_CHECKING_NAMES
+    ]
+    if not found:
+        return {}
+    at_run_time = simulate(test, {**values, **dict.fromkeys(found, False)}, [])
+    for_a_checker = simulate(test, {**values, **dict.fromkeys(found, True)}, [])
+    if at_run_time is None or at_run_time != for_a_checker:
+        return {}
+    return dict.fromkeys(found, False)
+
+
 def simulate(test: ast.expr, atoms: dict[ast.expr, bool], dropped: list[ast.AST]) -> bool | None:
     """The value the test folds to, as the transformer folds it (left to right, a constant
     left operand decides or vanishes, a neutral right one vanishes in a test); operands a
@@ -98,4 +125,12 @@ def simulate(test: ast.expr, atoms: dict[ast.expr, bool], dropped: list[ast.AST]
     return value
 
 
-__all__ = ["GateRoot", "Key", "leaves", "reasons", "simulate"]
+__all__ = [
+    "TYPE_CHECKING_NAMES",
+    "GateRoot",
+    "Key",
+    "leaves",
+    "reasons",
+    "simulate",
+    "type_checking_leaves",
+]

@@ -33,7 +33,14 @@ from dataclasses import dataclass, field
 from compatlint.analysis.version_gates import GateEnv, GateResult, evaluate_gate
 from compatlint.analysis.version_subjects import ModuleContext
 from compatlint.codemods.gate_decorators import mark_name
-from compatlint.codemods.gate_roots import GateRoot, Key, leaves, reasons, simulate
+from compatlint.codemods.gate_roots import (
+    GateRoot,
+    Key,
+    leaves,
+    reasons,
+    simulate,
+    type_checking_leaves,
+)
 from compatlint.codemods.gate_scan_shapes import (
     EMPTY_FILTER,
     PYTESTMARK,
@@ -222,13 +229,15 @@ class _Scanner(ShapeScanning):
         if not atoms:
             return
         values = {atom: bool(result.value) for atom, result in atoms.items()}
+        pure = type_checking_leaves(test, self.context, values)
+        values.update(pure)
         dropped: list[ast.AST] = []
         outcome = simulate(test, values, dropped)
         if kind == "assert" and outcome is False:
             return self.listed(line, f"assert of a gate that always fails: {reasons(atoms)}")
         if kind == "filter" and outcome is False:
             return self.listed(line, f"{EMPTY_FILTER}: {reasons(atoms)}")
-        gates = [atom for atom in atoms if atom not in hooked]
+        gates = [atom for atom in [*atoms, *pure] if atom not in hooked]
         problem = self._shadowed(gates, scopes) or self._dead_conflict(
             [*dropped, *(dead_of(outcome) if outcome is not None else ())], scopes
         )

@@ -68,13 +68,14 @@ def run_check(
     first and report what remains (``reload`` reads the config again: a fix may have
     deleted a shim). ``show_diff`` returns the fixes as a diff instead."""
     from compatlint.checker import run_rules
-    from compatlint.engine import gather_facts
+    from compatlint.engine import gate_files, gather_facts
     from compatlint.report import CheckResult, RuleInfo, render
 
     def lint(config: Config) -> tuple[Workspace, list[str], set[str] | None, list[Diagnostic]]:
         workspace = Workspace(config)
         checked, only = checked_files(workspace, paths, changed_since)
-        project = gather_facts(workspace, checked, use_cache=use_cache)
+        gated = gate_files(workspace) if only is None else ()
+        project = gather_facts(workspace, checked, use_cache=use_cache, gate_paths=gated)
         return workspace, checked, only, run_rules(project, rules, only_paths=only)
 
     workspace, checked, only, diagnostics = lint(config)

@@ -8,7 +8,7 @@ from compatlint.config import Config
 
 def run_report(config: Config, *, output_format: str = "text", color: bool = False) -> Outcome:
     """The sites table of every configured shim (text, JSON or Markdown), under the floors
-    and where each came from."""
+    and pins and where each came from."""
     from compatlint.analysis.project import grammar_for, shim_model
     from compatlint.report.sites import render_sites, site_rows
     from compatlint.workspace import Workspace
@@ -18,6 +18,11 @@ def run_report(config: Config, *, output_format: str = "text", color: bool = Fal
     shims = [shim_model(config, path, workspace.read(path), grammar) for path in config.shims]
     rows = site_rows(shims, config.floors, config.primary)
     text = render_sites(
-        rows, output_format, floors=config.floors, sources=config.floor_sources, color=color
+        rows,
+        output_format,
+        floors=config.floors,
+        sources=config.floor_sources,
+        pins=config.pin_sources,
+        color=color,
     )
     return Outcome(text)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from compatlint.analysis.shim import ShimModel
-from compatlint.floor_sources import FloorSources
+from compatlint.floor_sources import FloorSources, PinSource
+from compatlint.report.floors import floor_block, pins_json
 from compatlint.sitekinds import site_fate
 from compatlint.versions import Floors
 
@@ -61,16 +62,19 @@ def render_sites(
     *,
     floors: Floors,
     sources: FloorSources | None = None,
+    pins: Sequence[PinSource] = (),
     color: bool = False,
 ) -> str:
     """The rows as an aligned text table, Markdown or JSON. ``sources``: every floor and
     where it came from — a "Floors" block above the text table, ``floor_sources`` in JSON
-    (``floors`` keeps the floors that judge tags: config and command line)."""
+    (``floors`` keeps the floors that judge tags: config and command line); ``pins``: the
+    window's tops and where they came from, under their floors, ``pins`` in JSON."""
     if fmt == "json":
         payload = {
             "version": 1,
             "floors": floors.to_json(),
             "floor_sources": sources.to_json() if sources is not None else {},
+            "pins": pins_json(pins),
             "sites": [row.__dict__ for row in rows],
         }
         return json.dumps(payload, indent=2) + "\n"
@@ -78,7 +82,7 @@ def render_sites(
         lines = ["| " + " | ".join(_HEADERS) + " |", "|" + " --- |" * len(_HEADERS)]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r.cells()) + " |" for r in rows]
         return "\n".join(lines) + "\n"
-    block = "\n".join(sources.lines()) + "\n\n" if sources is not None else ""
+    block = "\n".join(floor_block(sources, pins)) + "\n\n" if sources is not None else ""
     if color:
         return block + _rich_table(rows, floors)
     widths = [max([len(h)] + [len(r.cells()[i]) for r in rows]) for i, h in enumerate(_HEADERS)]

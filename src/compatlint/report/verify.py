@@ -8,9 +8,11 @@ tag on a separately pinned track.
 
 Findings go through :func:`compatlint.report.render` as a ``CheckResult``, so the text
 lines and the JSON ``diagnostics`` / ``summary`` are exactly ``check``'s. The JSON report
-is ``check``'s object with three more keys: ``upstream`` (package and versions given),
-``matrix`` (rows with per-version presence and reason) and ``suggestions`` (always
-present, so the shape does not depend on ``--suggest-tags``).
+is ``check``'s object with four more keys: ``upstream`` (package and versions given),
+``matrix`` (rows with per-version presence and reason), ``probes`` (the API probes, each
+with its per-version presence, value and evidence; the text report shows them as a
+"Probes" table) and ``suggestions`` (always present, so the shape does not depend on
+``--suggest-tags``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 from compatlint.model import SiteKind, Tag
 from compatlint.report import CheckResult, RuleInfo, render
 from compatlint.report.json_format import to_json_object
+from compatlint.report.verify_probes import probe_records, probe_table
 from compatlint.sitekinds import KINDS
 from compatlint.verify.findings import Suggestion, VerifyResult
 from compatlint.verify.resolve import Presence
@@ -191,6 +194,9 @@ def _text(report: _Report, color: bool) -> str:
         for cells in (headers, *texts):
             lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
         table = "\n".join(lines) + "\n"
+    probes = probe_table(report.result.probes, report.versions)
+    if probes:
+        table += "\n" + "\n".join(probes) + "\n"
     findings = render(report.check_result, "text", color=color)
     out = f"{table}\n{findings}"
     if report.suggest:
@@ -276,6 +282,7 @@ def _json(report: _Report) -> str:
         }
         for row in report.rows
     ]
+    payload["probes"] = probe_records(result.probes, versions)
     payload["suggestions"] = [
         {
             "path": s.path,
