@@ -105,28 +105,8 @@ def _pin_option(function):
 
 def _pin_overrides(config, pins: tuple[str, ...]):
     """The ``--pin`` values, read as ``--floor`` values are (same names, same errors)."""
-    from compatlint.versions import VersionError, floor_option_names, parse_floor_options
-
     tracks = set(config.floors.tracks) | set(config.pins.tracks)
-    names = config.pin_names(tracks)
-    unknown = [
-        name
-        for name in floor_option_names(pins, config.primary)
-        if name and names.upstream(name) is None and not names.is_track(name)
-    ]
-    if unknown:
-        tracks |= _tracks_named_in_tags(config)
-    try:
-        return parse_floor_options(
-            pins,
-            config.upstreams,
-            config.primary,
-            tracks=tracks,
-            dependencies=names.dependencies,
-            option="--pin",
-        )
-    except VersionError as exc:
-        raise click.UsageError(str(exc)) from None
+    return _version_options(config, pins, tracks, config.pin_names, "--pin")
 
 
 def _format_option(*formats: str):
@@ -152,24 +132,31 @@ def _floor_overrides(config, floors: tuple[str, ...]):
     """The ``--floor`` values as floors; a name that is not a configured upstream, ``python``,
     a dependency of the project or a known track, or two versions for one name, is a usage
     error."""
+    return _version_options(config, floors, set(config.floors.tracks), config.floor_names)
+
+
+def _version_options(config, values: tuple[str, ...], tracks: set[str], names_for, option=None):
+    """``--floor`` or ``--pin`` values (``name=version`` or a bare version), by the names
+    ``names_for(tracks)`` knows; the tracks the tags name join only when a name is unknown."""
     from compatlint.versions import VersionError, floor_option_names, parse_floor_options
 
-    tracks = set(config.floors.tracks)
-    names = config.floor_names(tracks)
+    names = names_for(tracks)
     unknown = [
         name
-        for name in floor_option_names(floors, config.primary)
+        for name in floor_option_names(values, config.primary)
         if name and names.upstream(name) is None and not names.is_track(name)
     ]
     if unknown:
         tracks |= _tracks_named_in_tags(config)
+    extra = {} if option is None else {"option": option}
     try:
         return parse_floor_options(
-            floors,
+            values,
             config.upstreams,
             config.primary,
             tracks=tracks,
             dependencies=names.dependencies,
+            **extra,
         )
     except VersionError as exc:
         raise click.UsageError(str(exc)) from None
