@@ -30,11 +30,12 @@ PYTEST_WORKERS ?= 2
 test: lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
-# The whole suite STRESS_RUNS times, each beside two CPU-burning processes and with its own
-# PYTHONHASHSEED; stops at the first failing run and names its seed and tests.
+# The whole suite STRESS_RUNS times, run as `make test` runs it, each beside two CPU-burning
+# processes and with its own PYTHONHASHSEED; stops at the first failing run and names its
+# seed and tests.
 STRESS_RUNS ?= 5
 test-stress: $(STAMP)
-	$(BIN)/python tests/stress.py --runs $(STRESS_RUNS)
+	$(BIN)/python tests/stress.py --runs $(STRESS_RUNS) -- -n $(PYTEST_WORKERS) --dist loadfile
 
 # Every shape, every command, beside ruff; the issue's full size: BENCH_ARGS="--everywhere-files 9000".
 BENCH_ARGS ?=
