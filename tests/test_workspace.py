@@ -56,3 +56,66 @@ def test_read_strips_bom_and_refuses_other_encodings(workspace: Workspace) -> No
 def test_path_outside_root(workspace: Workspace, tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="outside the project root"):
         workspace.relative(tmp_path.parent)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "rel"),
+    [
+        (["pkg/generated"], "pkg/generated/x.py"),
+        (["pkg/generated/"], "pkg/generated/deep/x.py"),
+        (["*_pb2.py"], "pkg/api_pb2.py"),
+        (["pkg/[ab]*.py"], "pkg/a1.py"),
+        (["pkg/[ab]*.py"], "pkg/c1.py"),
+        (["other"], "pkg/other.py"),
+        ([], "pkg/x.py"),
+    ],
+)
+def test_excludes_match_as_fnmatch_does(tmp_path: Path, patterns: list[str], rel: str) -> None:
+    import fnmatch
+
+    config = make_config({"src": ["pkg"], "exclude": patterns})
+    workspace = Workspace(dataclasses.replace(config, root=tmp_path))
+    expected = any(
+        fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*") for p in patterns
+    )
+    assert workspace.excluded(rel) is expected
+
+
+def test_a_directory_is_walked_once_until_a_write(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    scans: list[str] = []
+    real = os.scandir
+
+    def counting(path):
+        scans.append(path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", counting)
+    first = workspace.python_files()
+    walked = len(scans)
+    assert workspace.python_files(["pkg"], reuse=True) == first
+    assert len(scans) == walked  # a reusing listing walks nothing
+    (workspace.root / "pkg" / "gone.py").write_text("x = 3\n")
+    assert "pkg/gone.py" in workspace.python_files()  # a plain listing walks afresh
+    (workspace.root / "pkg" / "gone.py").unlink()
+    workspace.python_files(["pkg"], reuse=True)
+    walked = len(scans)
+    (workspace.root / "pkg" / "new.py").write_text("x = 2\n")
+    workspace.apply([])
+    assert "pkg/new.py" in workspace.python_files(reuse=True)
+    assert len(scans) > walked
+
+
+def test_links_to_directories_are_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("x = 1\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.py").write_text("x = 1\n")
+    (tmp_path / "pkg" / "linked").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "pkg" / "c.py").symlink_to(tmp_path / "elsewhere" / "b.py")
+    config = make_config({"src": ["pkg"]})
+    workspace = Workspace(dataclasses.replace(config, root=tmp_path))
+    assert workspace.python_files() == ["pkg/a.py", "pkg/c.py"]

@@ -151,7 +151,7 @@ def gate_files(workspace: Workspace) -> list[str]:
         for root in gate_roots(config)
         if not under(root, config.src) and os.path.lexists(config.root / root)
     ]
-    return workspace.python_files(_outermost(roots)) if roots else []
+    return workspace.python_files(_outermost(roots), reuse=True) if roots else []
 
 
 def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, remember) -> None:
@@ -162,7 +162,9 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
     assert config.mocks is not None
     settings = config.mocks.collection
     roots = [*config.src, *settings.test_roots, *settings.pythonpath]
-    listing = workspace.python_files(_outermost(r for r in roots if (config.root / r).exists()))
+    listing = workspace.python_files(
+        _outermost(r for r in roots if (config.root / r).exists()), reuse=True
+    )
 
     def imports_of(rel: str, names: frozenset[str]) -> ModuleImports:
         imports = cached("imports", rel)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from compatlint.analysis.source import decode_source, text_encoding
 from compatlint.config import DEFAULT_EXCLUDES, Config
@@ -35,6 +36,12 @@ class Workspace:
     _texts: dict[str, str] = field(default_factory=dict)
     _bytes: dict[str, bytes] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    _walked: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _excludes: Callable[[str], object] | bool | None = field(default=None, repr=False)
+
+    @property
+    def _root_text(self) -> str:
+        return str(self.config.root)
 
     @property
     def root(self) -> Path:
@@ -52,7 +59,9 @@ class Workspace:
         """The contents of ``rel`` (read once): a regular file within ``max-file-size``."""
         if rel not in self._bytes:
             try:
-                self._bytes[rel] = read_regular(self.root / rel, self.config.max_file_size)
+                self._bytes[rel] = read_regular(
+                    f"{self._root_text}/{rel}", self.config.max_file_size
+                )
             except UnreadableFile as exc:
                 raise SourceError(exc.reason, rel) from None
         return self._bytes[rel]
@@ -74,27 +83,46 @@ class Workspace:
         ]
 
     def excluded(self, rel: str) -> bool:
-        parts = PurePosixPath(rel).parts
+        parts = rel.split("/")
         if any(part in DEFAULT_EXCLUDES for part in parts[:-1]):
             return True
-        return any(
-            fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(rel, pattern.rstrip("/") + "/*")
-            for pattern in self.config.exclude
-        )
+        matcher = self._exclude_matcher()
+        return matcher is not None and matcher(rel) is not None
 
-    def python_files(self, roots: Iterable[str] | None = None) -> list[str]:
+    def _exclude_matcher(self) -> Callable[[str], object] | None:
+        """One compiled regex for every exclude pattern, as :func:`fnmatch.fnmatch` reads
+        each (the pattern itself, or anything under it); None without patterns."""
+        if self._excludes is None:
+            patterns = [
+                fnmatch.translate(os.path.normcase(form))
+                for pattern in self.config.exclude
+                for form in (pattern, pattern.rstrip("/") + "/*")
+            ]
+            self._excludes = (
+                re.compile("|".join(f"(?:{p})" for p in patterns)).match if patterns else False
+            )
+        return self._excludes or None
+
+    def python_files(self, roots: Iterable[str] | None = None, *, reuse: bool = False) -> list[str]:
         """Every ``.py`` file under ``roots`` (default: the import roots), sorted, not excluded.
 
         Only regular files within ``max-file-size`` are listed; a pipe, a device, a broken
-        link or a file over the cap is left out and recorded in :attr:`skipped`.
+        link or a file over the cap is left out and recorded in :attr:`skipped`. With
+        ``reuse``, a directory walked since the last listing without it (and since the last
+        :meth:`apply`) is not walked again: the later listings of one pass share its walks.
         """
+        if not reuse:
+            self._walked.clear()
         found: set[str] = set()
         for root in roots if roots is not None else self.config.src:
             path = self.root / root
             if not os.path.lexists(path):
                 raise SourceError("no such file or directory", root)
             if path.is_dir():
-                found.update(self._walk(path.resolve()))
+                base = str(path.resolve())
+                if base not in self._walked:
+                    self._walked[base] = list(self._walk(base))
+                found.update(self._walked[base])
                 continue
             rel = self._file_relative(path)
             if rel.endswith(".py") and not self.excluded(rel) and self._readable(rel):
@@ -106,24 +134,38 @@ class Workspace:
         directory = self.relative(path.parent)
         return path.name if directory == "." else f"{directory}/{path.name}"
 
-    def _readable(self, rel: str) -> bool:
-        problem = file_problem(self.root / rel, self.config.max_file_size)
+    def _readable(self, rel: str, path: str | None = None) -> bool:
+        problem = file_problem(path or f"{self._root_text}/{rel}", self.config.max_file_size)
         if problem is not None:
             self.skipped.setdefault(rel, problem)
         return problem is None
 
-    def _walk(self, base: Path) -> Iterator[str]:
-        prefix = self.relative(base)
+    def _walk(self, base: str) -> Iterator[str]:
+        """The listed files under the directory ``base`` (absolute, resolved), walked as
+        :func:`os.walk` walks (links to directories are not followed, unreadable
+        directories are passed over) with strings only."""
+        prefix = self.relative(Path(base))
         prefix = "" if prefix == "." else prefix + "/"
-        base_text = str(base)
-        for directory, subdirs, files in os.walk(base_text):
-            subdirs[:] = sorted(d for d in subdirs if d not in DEFAULT_EXCLUDES)
-            inner = os.path.relpath(directory, base_text).replace(os.sep, "/")
-            inner = "" if inner == "." else inner + "/"
-            for name in files:
-                if name.endswith(".py"):
-                    rel = f"{prefix}{inner}{name}"
-                    if not self.excluded(rel) and self._readable(rel):
+        pending = [(base, prefix)]
+        while pending:
+            directory, inner = pending.pop()
+            try:
+                with os.scandir(directory) as scan:
+                    entries = list(scan)
+            except OSError:
+                continue
+            for entry in entries:
+                name = entry.name
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if name not in DEFAULT_EXCLUDES and not entry.is_symlink():
+                        pending.append((entry.path, f"{inner}{name}/"))
+                elif name.endswith(".py"):
+                    rel = f"{inner}{name}"
+                    if not self.excluded(rel) and self._readable(rel, entry.path):
                         yield rel
 
     def context_files(self) -> list[str]:
@@ -179,6 +221,7 @@ class Workspace:
         edits = list(edits)
         paths = [edit.path for edit in edits]
         writes = [self._planned_write(edit) for edit in edits]
+        self._walked.clear()  # a write may add or delete files
         write_all([*writes, *also], (lambda: then(paths)) if then is not None else None)
         for edit, write in zip(edits, writes, strict=True):
             self._bytes.pop(edit.path, None)

@@ -17,6 +17,7 @@ rule can name the part of a condition that is decided.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -139,7 +140,32 @@ def gate_roots(config: Config) -> tuple[str, ...]:
 
 
 def may_hold_gates(needles: tuple[bytes, ...], data: bytes) -> bool:
-    return any(needle in data for needle in needles)
+    """Whether ``data`` holds any of ``needles``; needles sharing a word are looked for
+    only in files holding that word (most say ``version``), so most files are scanned
+    a few times instead of once per needle."""
+    loose, groups = _needle_plan(needles)
+    return any(needle in data for needle in loose) or any(
+        word in data and any(needle in data for needle in members) for word, members in groups
+    )
+
+
+_SHARED_WORDS = (b"version",)
+
+
+@functools.lru_cache(maxsize=16)
+def _needle_plan(
+    needles: tuple[bytes, ...],
+) -> tuple[tuple[bytes, ...], tuple[tuple[bytes, tuple[bytes, ...]], ...]]:
+    """``needles`` split into those looked for directly and, per shared word, those
+    holding it (a word held by fewer than two needles saves nothing)."""
+    loose = list(needles)
+    groups = []
+    for word in _SHARED_WORDS:
+        members = tuple(needle for needle in loose if word in needle)
+        if len(members) >= 2:
+            groups.append((word, members))
+            loose = [needle for needle in loose if needle not in members]
+    return tuple(loose), tuple(groups)
 
 
 def gate_facts(

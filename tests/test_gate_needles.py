@@ -1,0 +1,28 @@
+"""The gate prefilter finds a needle exactly when a plain search for each would."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from compatlint.analysis.gate_facts import GATE_NEEDLES, may_hold_gates
+
+_WORDS = [*GATE_NEEDLES, b"version", b"is_hip", b"NP_VERSION", b"vers", b"meta", b"x = 1\n"]
+
+
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=8),
+    st.lists(st.sampled_from([*_WORDS, b"HAS_VERSION", b"my_version"]), min_size=1, max_size=6),
+)
+def test_may_hold_gates_matches_a_search_per_needle(parts: list[bytes], needles: list[bytes]):
+    data = b" ".join(parts)
+    chosen = tuple(sorted(set(needles)))
+    assert may_hold_gates(chosen, data) is any(needle in data for needle in chosen)
+
+
+def test_needles_sharing_a_word_still_each_count() -> None:
+    needles = tuple(sorted(GATE_NEEDLES))
+    assert may_hold_gates(needles, b"from packaging import version")
+    assert may_hold_gates(needles, b"importlib.metadata")
+    assert not may_hold_gates(needles, b"a version without the rest")
+    assert not may_hold_gates(needles, b"")
