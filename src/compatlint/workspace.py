@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,7 +38,6 @@ class Workspace:
     _bytes: dict[str, bytes] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     _walked: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    _excludes: Callable[[str], object] | bool | None = field(default=None, repr=False)
 
     @property
     def _root_text(self) -> str:
@@ -86,22 +86,19 @@ class Workspace:
         parts = rel.split("/")
         if any(part in DEFAULT_EXCLUDES for part in parts[:-1]):
             return True
-        matcher = self._exclude_matcher()
+        matcher = self._exclude_matcher
         return matcher is not None and matcher(rel) is not None
 
+    @functools.cached_property
     def _exclude_matcher(self) -> Callable[[str], object] | None:
         """One compiled regex for every exclude pattern, as :func:`fnmatch.fnmatch` reads
         each (the pattern itself, or anything under it); None without patterns."""
-        if self._excludes is None:
-            patterns = [
-                fnmatch.translate(os.path.normcase(form))
-                for pattern in self.config.exclude
-                for form in (pattern, pattern.rstrip("/") + "/*")
-            ]
-            self._excludes = (
-                re.compile("|".join(f"(?:{p})" for p in patterns)).match if patterns else False
-            )
-        return self._excludes or None
+        patterns = [
+            fnmatch.translate(os.path.normcase(form))
+            for pattern in self.config.exclude
+            for form in (pattern, pattern.rstrip("/") + "/*")
+        ]
+        return re.compile("|".join(f"(?:{p})" for p in patterns)).match if patterns else None
 
     def python_files(self, roots: Iterable[str] | None = None, *, reuse: bool = False) -> list[str]:
         """Every ``.py`` file under ``roots`` (default: the import roots), sorted, not excluded.
