@@ -115,13 +115,15 @@ def cleanup(
     keep: Collection[str] = (),
     *,
     before: MetadataWrapper | None = None,
+    after: NodeIndex | None = None,
 ) -> tuple[str, list[str], list[str]]:
     """``current`` without the imports that lost their last use since ``original`` and
     without the ``__all__`` entries of names ``original`` bound and ``current`` does not.
 
     ``keep`` are module-level names other modules import from this one (the importer
     index knows them): their imports are never unused, whatever this file does.
-    ``before`` is ``original`` parsed already (by ``locate.parse_module``), if at hand.
+    ``before`` is ``original`` parsed already (by ``locate.parse_module``), if at hand;
+    ``after`` is the index of ``current`` likewise (neither tree is changed).
     Returns the new text, the imports removed and the ``__all__`` names removed.
     """
     if original == current:
@@ -131,8 +133,9 @@ def cleanup(
         before = MetadataWrapper(parse_module(original, path), unsafe_skip_copy=True)
     for use in _import_uses(before):
         before_used[use.key] = before_used.get(use.key, False) or use.used
-    wrapper = MetadataWrapper(parse_module(current, path))
-    index = NodeIndex(wrapper, current)
+    if after is None:
+        after = NodeIndex(MetadataWrapper(parse_module(current, path)), current)
+    index, wrapper = after, after.wrapper
     exported = _exported(current)
     actions = EditActions()
     removed_imports: list[str] = []
