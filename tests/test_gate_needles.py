@@ -1,4 +1,5 @@
-"""The gate prefilter finds a needle exactly when a plain search for each would."""
+"""The gate prefilters (check's on bytes, prune's on texts) find a needle exactly when a plain
+search for each would."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compatlint.analysis.gate_facts import GATE_NEEDLES, may_hold_gates
+from compatlint.codemods.gate_folds import may_hold_gates as fold_may_hold_gates
 
 _WORDS = [*GATE_NEEDLES, b"version", b"is_hip", b"NP_VERSION", b"vers", b"meta", b"x = 1\n"]
 
@@ -26,3 +28,14 @@ def test_needles_sharing_a_word_still_each_count() -> None:
     assert may_hold_gates(needles, b"importlib.metadata")
     assert not may_hold_gates(needles, b"a version without the rest")
     assert not may_hold_gates(needles, b"")
+
+
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=8),
+    st.lists(st.sampled_from([*_WORDS, b"HAS_VERSION", b"my_version", b"USE_X"]), max_size=8),
+)
+def test_prune_prefilter_matches_a_search_per_needle(parts: list[bytes], needles: list[bytes]):
+    """Prune's text prefilter (flag names join the needles, in any order, repeated)."""
+    text = b" ".join(parts).decode()
+    chosen = tuple(needle.decode() for needle in needles)
+    assert fold_may_hold_gates(text, chosen) is any(needle in text for needle in chosen)

@@ -75,3 +75,15 @@ def test_prune_and_inline_do_not_import_libcst_matchers(tmp_path: Path) -> None:
         loaded = set(json.loads(completed.stdout.strip().splitlines()[-1]))
         assert "libcst" in loaded  # the probe saw the codemod run
         assert "libcst.matchers" not in loaded, args
+
+
+@pytest.mark.integration
+def test_mocks_check_with_nothing_to_add_does_not_import_libcst(tmp_path: Path) -> None:
+    """The stub list is edited with libcst only when an entry is missing."""
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".compatlint_cache"))
+    assert "libcst" in _modules_after(["mocks", "--check", "--allow-dirty"], root)  # one missing
+    subprocess.run(
+        [sys.executable, "-m", "compatlint.cli", "mocks", "--allow-dirty"], cwd=root, check=True
+    )
+    assert "libcst" not in _modules_after(["mocks", "--check", "--allow-dirty"], root)

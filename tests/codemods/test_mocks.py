@@ -13,6 +13,7 @@ from helpers import analyze
 
 from compatlint.cli import main
 from compatlint.codemods.mocks import plan_mocks
+from compatlint.codemods.stubs import add_stub_entries
 
 MOCKS = {"mocks": {"file": "tests/stubs.py", "name": "STUBS", "collect": ["pkg"]}}
 
@@ -68,6 +69,29 @@ def test_list_tuple_and_set_literals(stubs: str) -> None:
 
 def test_nothing_to_add_means_no_edit_and_no_duplicate() -> None:
     result = plan("from sglang.srt import a\n", "STUBS = ['sglang', 'sglang.srt']\n")
+    assert result.edits == {} and result.added == ()
+
+
+@pytest.mark.parametrize(
+    "stubs",
+    [
+        "STUBS = []\n",
+        'STUBS = ["sglang", "sglang.srt"]\n',
+        "STUBS = {'sglang', 'sglang.srt',}\n",
+        'STUBS = "sglang", "sglang.srt"\n',
+        'STUBS = (["sglang", "sglang.srt"])\n',
+        'OTHER = STUBS = ("sglang",\n    # runtime\n    "sglang.srt")\n',
+        'X = 1; STUBS = ["sglang", "sglang.srt"]  # listed\n',
+        'STUBS: list[str]\nSTUBS: list[str] = ["sglang", "sglang.srt"]\n',
+        '"""Stubs."""\nfrom x import y\n\nSTUBS = ["sglang", "sglang.srt"]\nSTUBS = 3\n',
+    ],
+)
+def test_nothing_to_add_skips_the_list_edit_which_would_change_nothing(stubs: str) -> None:
+    """With nothing missing, plan_mocks does not run the libcst edit: on every list the
+    analysis reads, that edit would have given the text back unchanged."""
+    assert add_stub_entries(stubs, "STUBS", []) == stubs
+    handler = "import os\n" if stubs == "STUBS = []\n" else "from sglang.srt import a\n"
+    result = plan(handler, stubs)
     assert result.edits == {} and result.added == ()
 
 

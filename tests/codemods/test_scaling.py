@@ -208,3 +208,42 @@ def test_a_star_import_of_the_upstream_is_never_parsed(
     assert not any(parsed[text] for text in stars.values()), "libcst parsed an upstream star"
     if command == "prune":  # check's own facts parse handlers with ast; prune must not
         assert not any(seen[text] for text in stars.values()), "ast parsed an upstream star"
+
+
+TWO_PASS_SHIM = '''"""Compat shim."""
+
+import logging
+
+try:
+    from sglang.srt.new import C
+except ImportError:
+    # Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+
+    from sglang.srt.old import C
+
+logger = logging.getLogger(__name__)
+
+
+def ensure_patch() -> None:
+    """Patch the tokenizer.
+
+    Remove this compatibility override when the minimum supported SGLang release is 0.5.10+.
+    """
+
+
+PATCH = ensure_patch
+'''
+
+
+def test_prune_parses_each_shim_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first pass removes the fallback; the second meets the definition it must keep
+    (its value is used) and changes nothing; the clean-up compares the first text with the
+    second. Two texts, two libcst parses: every step reuses the tree of its text."""
+    files = {SHIM: TWO_PASS_SHIM, "pkg/__init__.py": "", "tests/stubs.py": "STUBS = []\n"}
+    with counting(monkeypatch) as (_, parsed):
+        plan = _prune(files)
+    assert [item.reason for item in plan.follow_ups] == [
+        "not pruned: its value is used in the shim (line 21)"
+    ]
+    pruned = plan.edits[SHIM].new_text
+    shim_parses = {text: count for text, count in parsed.items() if "Compat shim" in text}
+    assert shim_parses == {TWO_PASS_SHIM: 1, pruned: 1}

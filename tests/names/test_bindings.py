@@ -317,6 +317,14 @@ def test_module_helpers() -> None:
     assert resolve_relative("x", 2, "pkg") is None and resolve_relative("x", 1, None) is None
 
 
+def test_module_name_is_remembered_per_path_and_roots() -> None:
+    """The same path under other roots (any iterable of them) is another answer."""
+    assert module_name("src/pkg/mod.py", ["src"]) == ("pkg.mod", False)
+    assert module_name("src/pkg/mod.py", iter(["."])) == ("src.pkg.mod", False)
+    assert module_name("src/pkg/mod.py", ("lib", "src")) == ("pkg.mod", False)
+    assert module_name("src/pkg/mod.py", []) == (None, False)
+
+
 def test_all_entry_is_the_shared_record() -> None:
     assert read("__all__ = ['a']").all_entries == (AllEntry("a", 1, 12),)
 

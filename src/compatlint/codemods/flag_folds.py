@@ -39,6 +39,7 @@ from compatlint.analysis.version_subjects import (
     module_context,
 )
 from compatlint.codemods.blocks import BlockEditor, EditActions
+from compatlint.codemods.gate_folds import may_hold_gates
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.locate import parse_module
 from compatlint.codemods.plan import FollowUp, RemovedSite
@@ -91,7 +92,7 @@ def find_flags(
     """The decided flags of the modules whose text holds a gate needle, then of those that
     name one of their flags (a flag of flags), with their aliases and refusals."""
     needles = tuple(needles)
-    contexts = _contexts(texts, importers, lambda text: any(n in text for n in needles))
+    contexts = _contexts(texts, importers, lambda text: may_hold_gates(text, needles))
     flags = decided_flags(contexts.values(), env)
     if flags:
         names = {q.rpartition(".")[2] for q in flags}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -53,7 +54,23 @@ def fold_roots(config: Config) -> tuple[str, ...]:
 
 
 def may_hold_gates(text: str, needles: Iterable[str]) -> bool:
-    return any(needle in text for needle in needles)
+    """Whether ``text`` holds one of ``needles``: those sharing the word ``version`` are
+    looked for only in a text holding it, so most texts are scanned a few times, not
+    once per needle (as ``check`` does it)."""
+    loose, shared = _needle_plan(tuple(needles))
+    return any(needle in text for needle in loose) or (
+        bool(shared) and "version" in text and any(needle in text for needle in shared)
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _needle_plan(needles: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``needles`` split into those looked for directly and those holding ``version``
+    (when fewer than two do, grouping them saves nothing)."""
+    shared = tuple(needle for needle in needles if "version" in needle)
+    if len(shared) < 2:
+        return needles, ()
+    return tuple(needle for needle in needles if needle not in shared), shared
 
 
 @dataclass

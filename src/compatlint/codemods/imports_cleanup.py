@@ -10,7 +10,7 @@ versions by their scope, their module and the imported name; uses come from libc
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -86,17 +86,31 @@ def _module_of(node: cst.ImportFrom) -> str:
     return dots + (get_full_name_for_node(node.module) or "" if node.module else "")
 
 
+_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
 def _imports(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
+    """The import statements of ``module`` in source order. An import is a statement, so
+    only statements and their blocks are walked, never an expression."""
     found: list[cst.Import | cst.ImportFrom] = []
 
-    class _Collector(cst.CSTVisitor):
-        def visit_Import(self, node: cst.Import) -> None:
+    def walk(node: cst.CSTNode) -> None:
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
             found.append(node)
+        elif isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            found.extend(s for s in node.body if isinstance(s, (cst.Import, cst.ImportFrom)))
+        elif isinstance(node, (cst.Module, cst.IndentedBlock)):
+            for statement in node.body:
+                walk(statement)
+        elif not isinstance(node, cst.BaseSmallStatement):
+            # a compound statement, or a handler, else, finally or case of one
+            for name in _BLOCKS:
+                block = getattr(node, name, None)
+                for part in block if isinstance(block, Sequence) else (block,):
+                    if isinstance(part, cst.CSTNode):
+                        walk(part)
 
-        def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-            found.append(node)
-
-    module.visit(_Collector())
+    walk(module)
     return found
 
 
@@ -115,13 +129,15 @@ def cleanup(
     keep: Collection[str] = (),
     *,
     before: MetadataWrapper | None = None,
+    after: NodeIndex | None = None,
 ) -> tuple[str, list[str], list[str]]:
     """``current`` without the imports that lost their last use since ``original`` and
     without the ``__all__`` entries of names ``original`` bound and ``current`` does not.
 
     ``keep`` are module-level names other modules import from this one (the importer
     index knows them): their imports are never unused, whatever this file does.
-    ``before`` is ``original`` parsed already (by ``locate.parse_module``), if at hand.
+    ``before`` is ``original`` parsed already (by ``locate.parse_module``), if at hand;
+    ``after`` is the index of ``current`` likewise (neither tree is changed).
     Returns the new text, the imports removed and the ``__all__`` names removed.
     """
     if original == current:
@@ -131,8 +147,9 @@ def cleanup(
         before = MetadataWrapper(parse_module(original, path), unsafe_skip_copy=True)
     for use in _import_uses(before):
         before_used[use.key] = before_used.get(use.key, False) or use.used
-    wrapper = MetadataWrapper(parse_module(current, path))
-    index = NodeIndex(wrapper, current)
+    if after is None:
+        after = NodeIndex(MetadataWrapper(parse_module(current, path)), current)
+    index, wrapper = after, after.wrapper
     exported = _exported(current)
     actions = EditActions()
     removed_imports: list[str] = []

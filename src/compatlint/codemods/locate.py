@@ -96,3 +96,23 @@ class NodeIndex:
     def line_statement(self, small: cst.BaseSmallStatement) -> cst.CSTNode | None:
         """The ``SimpleStatementLine`` (or suite) a small statement sits on."""
         return self.parents.get(small)
+
+
+class Trees:
+    """Each text parsed once: its :class:`NodeIndex` (tree, positions, parents; scopes
+    resolve on the wrapper, once) kept by path and text, so the passes of a codemod that
+    meet a text again (a pass that changed nothing, the clean-up's before and after) reuse
+    the tree instead of parsing it again. The trees are never changed: an edit makes a
+    new text."""
+
+    def __init__(self) -> None:
+        self._indexes: dict[tuple[str, str], NodeIndex] = {}
+
+    def index(self, path: str, text: str) -> NodeIndex:
+        """The index of ``text`` (the file at ``path``), parsing it the first time."""
+        key = (path, text)
+        found = self._indexes.get(key)
+        if found is None:
+            wrapper = MetadataWrapper(parse_module(text, path), unsafe_skip_copy=True)
+            found = self._indexes[key] = NodeIndex(wrapper, text)
+        return found

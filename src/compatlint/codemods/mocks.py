@@ -9,14 +9,17 @@ entries follow the list's own style; the file is never imported or run.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from compatlint.analysis.imports import FileFacts
 from compatlint.analysis.mocklist import MockEntry, required_modules
-from compatlint.analysis.project import ProjectFacts
+from compatlint.analysis.project import ProjectFacts, suppresses
 from compatlint.analysis.shapes import root_of
-from compatlint.codemods.stubs import add_stub_entries, stub_imports
-from compatlint.model import Edit
+from compatlint.model import Edit, ImportFact
+
+_UNMOCKED_RULE = "CL202"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,17 @@ class MocksPlan:
             "added": list(self.added),
             "stale": [{"module": e.module, "line": e.line} for e in self.stale],
         }
+
+
+def stub_imports(facts: FileFacts, roots: Collection[str]) -> Iterator[ImportFact]:
+    """The imports of a file the stub list must cover: unconditional, of an upstream, and
+    not under a ``# compatlint: ignore[CL202]`` (``check`` does not report those)."""
+    for fact in facts.imports:
+        if not fact.unconditional or root_of(fact.module) not in roots:
+            continue
+        if suppresses(facts.suppressed_codes(fact.line), _UNMOCKED_RULE):
+            continue
+        yield fact
 
 
 def required_stubs(project: ProjectFacts) -> set[str]:
@@ -69,7 +83,11 @@ def plan_mocks(project: ProjectFacts, stub_text: str) -> MocksPlan:
     if stub_list is None or mocks is None:
         raise ValueError("the project has no [tool.compatlint.mocks] list")
     missing = sorted(required_stubs(project) - stub_list.modules)
-    new_text = add_stub_entries(stub_text, stub_list.name, missing)
+    new_text = stub_text
+    if missing:  # nothing to add leaves the text as it is: no libcst to import
+        from compatlint.codemods.stubs import add_stub_entries
+
+        new_text = add_stub_entries(stub_text, stub_list.name, missing)
     edits = {}
     if new_text != stub_text:
         edits[stub_list.path] = Edit(stub_list.path, new_text, stub_text)

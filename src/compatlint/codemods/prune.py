@@ -20,7 +20,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from compatlint.analysis.gate_verdicts import gate_env
 from compatlint.analysis.mocklist import read_mock_list
@@ -39,7 +38,7 @@ from compatlint.codemods.formatting import Formatter, format_files
 from compatlint.codemods.gate_folds import fold_gates, fold_roots, gate_needles, may_hold_gates
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.imports_hoist import hoist_imports, late_imports
-from compatlint.codemods.locate import NodeIndex, parse_module
+from compatlint.codemods.locate import NodeIndex, Trees
 from compatlint.codemods.plan import FollowUp, PrunePlan, RemovedSite, StubAddition, tag_text
 from compatlint.codemods.prune_transform import PruneTransformer
 from compatlint.codemods.removals import (
@@ -133,12 +132,18 @@ class _Planner:
         self.grammar = grammar_for(config)
         self.plan = PrunePlan(floors)
         self.project_uses: dict[tuple[str, str], dict[str, NameUses]] = {}
+        # A shim's texts recur (a pass that changes nothing, the clean-up): read once.
+        self.trees = Trees()
+        self._models: dict[tuple[str, str], ShimModel] = {}
 
     def fate(self, site: Site) -> Fate:
         return site_fate(site, self.floors, self.config.primary)
 
     def model(self, path: str, text: str) -> ShimModel:
-        return shim_model(self.config, path, text, self.grammar)
+        key = (path, text)
+        if key not in self._models:
+            self._models[key] = shim_model(self.config, path, text, self.grammar)
+        return self._models[key]
 
     # shims --------------------------------------------------------------------------------
 
@@ -156,7 +161,13 @@ class _Planner:
             if not self._one_pass(shim, scanner, result, imported):
                 break
         self.plan.passes = max(self.plan.passes, result.passes)
-        final_text, _, _ = cleanup(self.sources[shim], result.text, shim, keep=imported)
+        final_text = source = self.sources[shim]
+        if result.text != source:
+            before = self.trees.index(shim, source).wrapper
+            after = self.trees.index(shim, result.text)
+            final_text, _, _ = cleanup(
+                source, result.text, shim, keep=imported, before=before, after=after
+            )
         self.texts[shim] = final_text
         self._edit_call_sites(scanner, result)
         rewritten = set(result.removed_definitions)
@@ -258,8 +269,7 @@ class _Planner:
         held: Mapping[tuple[object, ...], str],
     ) -> tuple[RemovalContext, list[tuple[Site, object]], list[tuple[Site, FollowUp]]]:
         """The actions of one pass on ``text``, leaving the ``held`` sites alone."""
-        wrapper = MetadataWrapper(parse_module(text, shim))
-        index = NodeIndex(wrapper, text)
+        index = self.trees.index(shim, text)
         ctx = RemovalContext(index, self.floors, self.config.primary)
         ctx.expired_handlers = {
             (site.line, site.column)

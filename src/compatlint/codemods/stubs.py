@@ -10,21 +10,19 @@ and modules already listed are skipped.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 
 import libcst as cst
 
-from compatlint.analysis.imports import FileFacts
 from compatlint.analysis.mocklist import required_modules, under
-from compatlint.analysis.project import facts_for_file, suppresses
+from compatlint.analysis.project import facts_for_file
 from compatlint.analysis.shapes import root_of
+from compatlint.codemods.mocks import stub_imports
 from compatlint.codemods.sequences import insert_item
 from compatlint.config import Config
 from compatlint.errors import ConfigError
-from compatlint.model import ImportFact
 
 _CONTAINERS = (cst.List, cst.Tuple, cst.Set)
-_UNMOCKED_RULE = "CL202"
 
 
 def _parts(module: str) -> tuple[str, ...]:
@@ -150,17 +148,6 @@ def add_stub_entries(text: str, list_name: str, modules: Iterable[str]) -> str:
     if not new:
         return text
     return module.visit(_Inserter(target, new)).code
-
-
-def stub_imports(facts: FileFacts, roots: Collection[str]) -> Iterator[ImportFact]:
-    """The imports of a file the stub list must cover: unconditional, of an upstream, and
-    not under a ``# compatlint: ignore[CL202]`` (``check`` does not report those)."""
-    for fact in facts.imports:
-        if not fact.unconditional or root_of(fact.module) not in roots:
-            continue
-        if suppresses(facts.suppressed_codes(fact.line), _UNMOCKED_RULE):
-            continue
-        yield fact
 
 
 def unconditional_modules(config: Config, path: str, text: str) -> set[str]:

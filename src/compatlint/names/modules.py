@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 
 def module_name(path: str, src_roots: Iterable[str]) -> tuple[str | None, bool]:
-    """The dotted module of ``path`` under the first matching import root, and is-package."""
+    """The dotted module of ``path`` under the first matching import root, and is-package.
+
+    Remembered per path and roots: a command asks for every file's module several times
+    (its importer indexes, its gate folds), and the path arithmetic is not free."""
+    return _module_name(path, tuple(src_roots))
+
+
+@functools.lru_cache(maxsize=65536)
+def _module_name(path: str, src_roots: tuple[str, ...]) -> tuple[str | None, bool]:
     pure = PurePosixPath(path)
     for root in src_roots:
         root_path = PurePosixPath(root)
