@@ -26,3 +26,11 @@ def test_needles_sharing_a_word_still_each_count() -> None:
     assert may_hold_gates(needles, b"importlib.metadata")
     assert not may_hold_gates(needles, b"a version without the rest")
     assert not may_hold_gates(needles, b"")
+
+
+def test_the_gate_walk_skips_only_nodes_it_reads_nothing_in() -> None:
+    from compatlint.analysis import gate_facts
+
+    for leaf in gate_facts._LEAVES:
+        for kind in (leaf, *leaf.__subclasses__()):
+            assert f"visit_{kind.__name__}" not in vars(gate_facts._Collector)

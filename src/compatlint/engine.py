@@ -20,6 +20,7 @@ from compatlint.analysis.collection_closure import (
     module_imports,
 )
 from compatlint.analysis.gate_facts import GateFacts, gate_roots
+from compatlint.analysis.import_reach import TargetReach
 from compatlint.analysis.imports import FileFacts
 from compatlint.analysis.mocklist import read_mock_list, under
 from compatlint.analysis.project import (
@@ -157,7 +158,9 @@ def gate_files(workspace: Workspace) -> list[str]:
 def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, remember) -> None:
     """The files test collection imports, and the facts of those ``project`` lacks.
 
-    Each file reached is read once; its imports and facts come through the cache."""
+    Each file reached is read once; its imports and facts come through the cache. A file
+    not in the cache whose imports cannot lead to an upstream import (:mod:`import_reach`)
+    is not parsed: what it imports cannot change which upstream imports collection runs."""
     config = workspace.config
     assert config.mocks is not None
     settings = config.mocks.collection
@@ -166,12 +169,26 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
         _outermost(r for r in roots if (config.root / r).exists()), reuse=True
     )
 
+    upstream = tuple(root.encode() for root in project.upstream_roots)
+    reach: list[TargetReach] = []
+
+    def leads_to_target(rel: str) -> bool:
+        if not reach:
+            reach.append(
+                TargetReach(
+                    listing,
+                    workspace.read,
+                    lambda path: mentions_needle(upstream, workspace.read_bytes(path)),
+                )
+            )
+        return reach[0].leads_to_target(rel)
+
     def imports_of(rel: str, names: frozenset[str]) -> ModuleImports:
         imports = cached("imports", rel)
         if imports is None:
             text = workspace.read(rel)
-            if not may_import_project(text, names):
-                return ModuleImports(rel)  # not cached: it depends on the project's names
+            if not may_import_project(text, names) or not leads_to_target(rel):
+                return ModuleImports(rel)  # not cached: it depends on the other files
             with nesting_guard(rel):
                 imports = module_imports(rel, text)
             remember("imports", rel, imports)
