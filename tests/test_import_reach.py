@@ -168,9 +168,12 @@ def test_pruning_finds_the_upstream_imports_the_whole_closure_finds(
         write(root, files)
         pruned = upstream_in_scope(root)
         with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(TargetReach, "SEARCH_BUDGET", 0)  # every file's words at once
+            indexed = upstream_in_scope(root)
+        with pytest.MonkeyPatch.context() as patch:
             patch.setattr(TargetReach, "leads_to_target", lambda self, path: True)
             whole = upstream_in_scope(root)
-    assert pruned == whole
+    assert pruned == indexed == whole
 
 
 def test_files_that_cannot_lead_upstream_are_not_parsed(

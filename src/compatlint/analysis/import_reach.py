@@ -96,8 +96,14 @@ class TargetReach:
     """Whether a file's imports may lead, over any chain, to a target file.
 
     ``files`` are the project's Python files, ``text_of`` reads one, ``is_target`` tells
-    the files that matter. Each file's words are read at most once; a file found to lead
-    nowhere marks every file its search visited."""
+    the files that matter. The files that may lead to a target are found once, backwards
+    from the targets: the importers of a file are among the files whose text holds its
+    module word, and only those are read for their import words. Past a few words (many
+    targets, long chains) every file's words are read once instead; when most files are
+    targets, pruning could save little and every file is said to lead to one."""
+
+    #: module words looked for with a substring search before reading every file's words
+    SEARCH_BUDGET = 48
 
     def __init__(
         self,
@@ -105,64 +111,66 @@ class TargetReach:
         text_of: Callable[[str], str],
         is_target: Callable[[str], bool],
     ) -> None:
-        self._files = frozenset(files)
+        self._files = sorted(files)
         self._text_of = text_of
         self._is_target = is_target
-        self._by_word: dict[str, list[str]] = {}
-        for path in sorted(self._files):
-            self._by_word.setdefault(module_word(path), []).append(path)
-        self._successors: dict[str, frozenset[str]] = {}
-        self._targets: dict[str, bool] = {}
-        self._leads: dict[str, bool] = {}
+        self._words: dict[str, ImportWords] = {}
+        self._by_word: dict[str, list[str]] | None = None
+        self._searches = 0
+        self._leading: frozenset[str] | None = None
+        self._everything = False
 
     def leads_to_target(self, path: str) -> bool:
         """Whether some file ``path`` may import, directly or not, is a target."""
-        known = self._leads.get(path)
-        if known is not None:
-            return known
-        parents: dict[str, str | None] = {path: None}
-        queue = [path]
+        if self._leading is None:
+            self._leading = self._find_leading()
+        return self._everything or path in self._leading
+
+    def _find_leading(self) -> frozenset[str]:
+        targets = [path for path in self._files if self._is_target(path)]
+        if 4 * len(targets) >= len(self._files):
+            self._everything = True
+            return frozenset()
+        leading: set[str] = set()
+        queue = list(targets)
         while queue:
-            current = queue.pop()
-            for following in self.successors(current):
-                if following in parents or self._leads.get(following) is False:
-                    continue
-                parents[following] = current
-                if self._leads.get(following) or self.is_target(following):
-                    self._mark_path(following, parents)
-                    return True
-                queue.append(following)
-        for visited in parents:
-            self._leads[visited] = False
-        return False
+            for importer in self.importers(queue.pop()):
+                if importer not in leading:
+                    leading.add(importer)
+                    queue.append(importer)
+        return frozenset(leading)
 
-    def _mark_path(self, found: str, parents: dict[str, str | None]) -> None:
-        """Every file on the chain that reached ``found`` leads to a target."""
-        current = parents[found]
-        while current is not None:
-            self._leads[current] = True
-            current = parents[current]
+    def importers(self, path: str) -> list[str]:
+        """The files that may import ``path``."""
+        word = module_word(path)
+        if self._by_word is None and self._searches >= self.SEARCH_BUDGET:
+            self._by_word = {}
+            for candidate in self._files:
+                for found in self.words_of(candidate).words:
+                    self._by_word.setdefault(found, []).append(candidate)
+        if self._by_word is not None:
+            found = list(self._by_word.get(word, ()))
+        else:
+            self._searches += 1
+            found = [
+                candidate
+                for candidate in self._files
+                if self._may_hold(candidate, word) and word in self.words_of(candidate).words
+            ]
+        if path.endswith("/__init__.py") or path == "__init__.py":
+            package = path.removesuffix("__init__.py")
+            found += [
+                candidate
+                for candidate in self._files
+                if candidate.startswith(package) and self.words_of(candidate).relative
+            ]
+        return [candidate for candidate in found if candidate != path]
 
-    def is_target(self, path: str) -> bool:
-        if path not in self._targets:
-            self._targets[path] = self._is_target(path)
-        return self._targets[path]
+    def _may_hold(self, path: str, word: str) -> bool:
+        text = self._text_of(path)
+        return word in text or not text.isascii()  # NFKC may spell the word differently
 
-    def successors(self, path: str) -> frozenset[str]:
-        """The files ``path`` may import (every file it does import among them)."""
-        if path not in self._successors:
-            found = import_words(self._text_of(path))
-            following = {f for word in found.words for f in self._by_word.get(word, ())}
-            if found.relative:
-                following.update(self._package_inits(path))
-            following.discard(path)
-            self._successors[path] = frozenset(following)
-        return self._successors[path]
-
-    def _package_inits(self, path: str) -> list[str]:
-        inits = []
-        for parent in PurePosixPath(path).parents:
-            init = "__init__.py" if str(parent) == "." else f"{parent.as_posix()}/__init__.py"
-            if init in self._files:
-                inits.append(init)
-        return inits
+    def words_of(self, path: str) -> ImportWords:
+        if path not in self._words:
+            self._words[path] = import_words(self._text_of(path))
+        return self._words[path]
