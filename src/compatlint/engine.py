@@ -179,6 +179,7 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
                     listing,
                     workspace.read,
                     lambda path: mentions_needle(upstream, workspace.read_bytes(path)),
+                    workspace.read_bytes,
                 )
             )
         return reach[0].leads_to_target(rel)

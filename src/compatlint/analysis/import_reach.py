@@ -95,12 +95,13 @@ def module_word(path: str) -> str:
 class TargetReach:
     """Whether a file's imports may lead, over any chain, to a target file.
 
-    ``files`` are the project's Python files, ``text_of`` reads one, ``is_target`` tells
-    the files that matter. The files that may lead to a target are found once, backwards
-    from the targets: the importers of a file are among the files whose text holds its
-    module word, and only those are read for their import words. Past a few words (many
-    targets, long chains) every file's words are read once instead; when most files are
-    targets, pruning could save little and every file is said to lead to one."""
+    ``files`` are the project's Python files, ``text_of`` reads one (``bytes_of`` reads
+    it undecoded), ``is_target`` tells the files that matter. The files that may lead to
+    a target are found once, backwards from the targets: the importers of a file are
+    among the files whose bytes hold its module word, and only those are read for their
+    import words. Past a few words (many targets, long chains) every file's words are
+    read once instead; when most files are targets, pruning could save little and every
+    file is said to lead to one."""
 
     #: module words looked for with a substring search before reading every file's words
     SEARCH_BUDGET = 48
@@ -110,9 +111,11 @@ class TargetReach:
         files: Collection[str],
         text_of: Callable[[str], str],
         is_target: Callable[[str], bool],
+        bytes_of: Callable[[str], bytes] | None = None,
     ) -> None:
         self._files = sorted(files)
         self._text_of = text_of
+        self._bytes_of = bytes_of or (lambda path: text_of(path).encode())
         self._is_target = is_target
         self._words: dict[str, ImportWords] = {}
         self._by_word: dict[str, list[str]] | None = None
@@ -167,8 +170,10 @@ class TargetReach:
         return [candidate for candidate in found if candidate != path]
 
     def _may_hold(self, path: str, word: str) -> bool:
-        text = self._text_of(path)
-        return word in text or not text.isascii()  # NFKC may spell the word differently
+        """Whether ``path`` may spell ``word`` (its bytes, undecoded, when both are ASCII:
+        the source encodings Python reads all spell ASCII alike)."""
+        data = self._bytes_of(path)
+        return not word.isascii() or word.encode() in data or not data.isascii()
 
     def words_of(self, path: str) -> ImportWords:
         if path not in self._words:
