@@ -44,6 +44,10 @@ from compatlint.workspace import Workspace
 # Below these, a pool costs more to start than it saves.
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 1_000_000
+# Gate facts cost several times more per byte (a full walk of every tree), so a pool
+# pays off on less of them.
+GATE_POOL_MIN_FILES = 16
+GATE_POOL_MIN_BYTES = 400_000
 PROGRESS_MIN_FILES = 300
 
 
@@ -222,7 +226,10 @@ def _compute(
     size = sum(len(text) for _, text in texts)
     if show_progress is None:
         show_progress = len(texts) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-    if len(texts) >= POOL_MIN_FILES and size >= POOL_MIN_BYTES and (os.cpu_count() or 1) > 1:
+    gates = isinstance(work, _GateWorker)
+    min_files = GATE_POOL_MIN_FILES if gates else POOL_MIN_FILES
+    min_bytes = GATE_POOL_MIN_BYTES if gates else POOL_MIN_BYTES
+    if len(texts) >= min_files and size >= min_bytes and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         step = max(1, len(texts) // 32)
