@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from compatlint.analysis.collection_closure import (
     ModuleImports,
@@ -22,7 +22,7 @@ from compatlint.analysis.collection_closure import (
 from compatlint.analysis.gate_facts import GateFacts, gate_roots
 from compatlint.analysis.import_reach import TargetReach
 from compatlint.analysis.imports import FileFacts
-from compatlint.analysis.mocklist import read_mock_list, under
+from compatlint.analysis.mocklist import read_mock_list, required_modules, under
 from compatlint.analysis.project import (
     ProjectFacts,
     facts_for_file,
@@ -34,6 +34,7 @@ from compatlint.analysis.project import (
     policy_doc_tags,
     shim_model,
 )
+from compatlint.analysis.shapes import root_of
 from compatlint.analysis.source import nesting_guard, parse_python
 from compatlint.cache import FactCache, content_hash
 from compatlint.config import Config
@@ -58,9 +59,12 @@ def gather_facts(
     use_cache: bool = True,
     show_progress: bool | None = None,
     gate_paths: Iterable[str] = (),
+    report_on: Collection[str] | None = None,
 ) -> ProjectFacts:
     """The facts of ``paths`` plus the project context (shims, stub list, policy docs);
-    ``gate_paths``: more files read for version gates only (:func:`gate_files`)."""
+    ``gate_paths``: more files read for version gates only (:func:`gate_files`);
+    ``report_on``: the only files findings are reported on (None: every file), which
+    spares the collection closure when none of them has an import the stubs lack."""
     config = workspace.config
     grammar = grammar_for(config)
     project = ProjectFacts(config=config, grammar=grammar)
@@ -132,8 +136,12 @@ def gather_facts(
                 mock_list = read_mock_list(rel, tree, config.mocks.name)
             remember("mocks", rel, mock_list)
         project.mock_list = mock_list
-        if config.mocks.scope == "collection":
+        if config.mocks.scope != "collection":
+            pass
+        elif report_on is None or _may_lack_stubs(project, report_on):
             _gather_collection(workspace, project, cached, remember)
+        else:
+            project.collected = frozenset()  # CL202 cannot fire on any reported file
     for doc in config.policy_docs:
         tags = cached("doc", doc)
         if tags is None:
@@ -208,6 +216,25 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
             facts = worker.facts_of((rel, workspace.read(rel)))
             remember("file", rel, facts)
         project.collected_facts[rel] = facts
+
+
+def _may_lack_stubs(project: ProjectFacts, paths: Collection[str]) -> bool:
+    """Whether a file of ``paths`` imports an upstream module at module level that the
+    stub list lacks (or its facts are unknown): only then can CL202 fire on it."""
+    present = project.mock_list.modules if project.mock_list is not None else frozenset()
+    roots = project.upstream_roots
+    for path in paths:
+        if not path.endswith(".py"):
+            continue
+        facts = project.files.get(path)
+        if facts is None:
+            return True
+        for fact in facts.imports:
+            if not fact.unconditional or root_of(fact.module) not in roots:
+                continue
+            if any(module not in present for module in required_modules(fact.module)):
+                return True
+    return False
 
 
 def _outermost(roots: Iterable[str]) -> list[str]:
