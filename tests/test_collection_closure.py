@@ -344,3 +344,24 @@ def test_a_suppression_in_a_collected_file_outside_src_holds(
     conftest.write_text("import sglang.srt.c  # compatlint: ignore[CL202]\n")
     lines = _check(project, monkeypatch, "check", "--select", "CL202")
     assert [line.split(":")[0] for line in lines] == ["src/pkg/tested.py"]
+
+
+def test_checking_given_files_computes_the_closure_only_when_one_lacks_stubs(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from compatlint import engine
+
+    walks: list[int] = []
+    real = engine._gather_collection
+
+    def counting(*args: object) -> None:
+        walks.append(1)
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_gather_collection", counting)
+    lines = _check(project, monkeypatch, "check", "--select", "CL202", "src/pkg/tested.py")
+    assert [line.split(":")[0] for line in lines] == ["src/pkg/tested.py"] and walks == [1]
+    lines = _check(project, monkeypatch, "check", "--select", "CL202", "src/pkg/untested.py")
+    assert lines == [] and walks == [1, 1]  # it lacks a stub: the closure says it is not run
+    lines = _check(project, monkeypatch, "check", "--select", "CL202", "src/pkg/_compat.py")
+    assert lines == [] and walks == [1, 1]  # imports nothing the stubs lack: no closure

@@ -114,19 +114,28 @@ def test_content_change_invalidates_that_file_only(
     assert "sglang.srt.extra" in [i.module for i in facts.files[computed[0]].imports]
 
 
+def cache_entries(path: Path) -> dict[str, dict[str, object]]:
+    """The cache file's entries: key -> {"hash", "value"} (every line must parse)."""
+    entries = {}
+    for line in path.read_text().splitlines():
+        key, digest, value = line.split("\t")
+        entries[json.loads(key)] = {"hash": digest, "value": json.loads(value)}
+    return entries
+
+
 def test_config_and_version_changes_use_another_cache_file(
     example: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _gather(example)
-    first = sorted((example / CACHE_DIR).glob("*.json"))
+    first = sorted((example / CACHE_DIR).glob("*.jsonl"))
     pyproject = example / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('"sgl_kernel", ', ""))
     _gather(example)
-    second = sorted((example / CACHE_DIR).glob("*.json"))
+    second = sorted((example / CACHE_DIR).glob("*.jsonl"))
     assert len(second) == 2 and first[0] in second
     monkeypatch.setattr(cache_module, "__version__", "999.0")
     _gather(example)
-    names = [p.name for p in (example / CACHE_DIR).glob("*.json")]
+    names = [p.name for p in (example / CACHE_DIR).glob("*.jsonl")]
     assert len(names) == 1 and names[0].startswith("v999.0-")
 
 
@@ -141,23 +150,29 @@ def test_floor_changes_share_the_cache(example: Path, monkeypatch: pytest.Monkey
 @pytest.mark.parametrize("damage", ["{not json", "[]", '{"file:src/servo/_compat.py": 3}'])
 def test_corrupt_cache_is_ignored_and_rewritten(example: Path, damage: str) -> None:
     cold = _gather(example)
-    (cache_file,) = (example / CACHE_DIR).glob("*.json")
+    (cache_file,) = (example / CACHE_DIR).glob("*.jsonl")
     cache_file.write_text(damage)
     again = _gather(example)
     assert again.files == cold.files
-    assert "file:src/servo/_compat.py" in json.loads(cache_file.read_text())
+    assert "file:src/servo/_compat.py" in cache_entries(cache_file)
 
 
 def test_corrupt_entry_is_recomputed(example: Path) -> None:
     _gather(example)
-    (cache_file,) = (example / CACHE_DIR).glob("*.json")
-    data = json.loads(cache_file.read_text())
+    (cache_file,) = (example / CACHE_DIR).glob("*.jsonl")
     key = "file:src/servo/handlers/chat.py"
-    data[key]["value"] = {"~r": "Nope"}
-    cache_file.write_text(json.dumps(data))
+    lines = cache_file.read_text().splitlines()
+    damaged = [
+        f"{json.dumps(key)}\t{line.split(chr(9))[1]}\t" + '{"~r":"Nope"}'
+        if line.startswith(json.dumps(key) + "\t")
+        else line
+        for line in lines
+    ]
+    assert damaged != lines
+    cache_file.write_text("\n".join(damaged) + "\n")
     facts = _gather(example)
     assert facts.files["src/servo/handlers/chat.py"].imports
-    assert json.loads(cache_file.read_text())[key]["value"]["~r"] == "FileFacts"
+    assert cache_entries(cache_file)[key]["value"]["~r"] == "FileFacts"
 
 
 def test_no_cache_writes_nothing(example: Path) -> None:
@@ -174,7 +189,7 @@ def test_save_merges_with_a_concurrent_writer(example: Path) -> None:
     second.put("file:b.py", "h2", None)
     first.save()
     second.save()
-    merged = json.loads(first.path.read_text())
+    merged = cache_entries(first.path)
     assert {"file:a.py", "file:b.py"} <= set(merged)
 
 
@@ -188,8 +203,8 @@ def test_concurrent_runs_agree(example: Path) -> None:
     outputs = [run.communicate(timeout=600) for run in runs]  # generous: a busy machine
     assert [run.returncode for run in runs] == [1, 1, 1, 1]
     assert len({out for out, _ in outputs}) == 1
-    (cache_file,) = (example / CACHE_DIR).glob("*.json")
-    json.loads(cache_file.read_text())
+    (cache_file,) = (example / CACHE_DIR).glob("*.jsonl")
+    assert cache_entries(cache_file)
     assert not list((example / CACHE_DIR).glob(".tmp-*"))
 
 
@@ -199,3 +214,14 @@ def test_progress_bar_path_yields_every_result(example: Path) -> None:
     shown = list(engine._compute(workspace.config, workspace, pending, show_progress=True))
     hidden = list(engine._compute(workspace.config, workspace, pending, show_progress=False))
     assert shown == hidden and len(shown) == len(pending)
+
+
+def test_a_key_with_tabs_and_newlines_round_trips(tmp_path: Path) -> None:
+    cache = FactCache(tmp_path, "digest")
+    cache.put("file:odd\tname\n.py", "h1", ("a\tb", 1))
+    cache.put("file:plain.py", "h2", None)
+    cache.save()
+    again = FactCache(tmp_path, "digest")
+    assert again.get("file:odd\tname\n.py", "h1") == ("a\tb", 1)
+    assert again.get("file:odd\tname\n.py", "other") is None
+    assert set(cache_entries(cache.path)) == {"file:odd\tname\n.py", "file:plain.py"}

@@ -39,3 +39,11 @@ def test_prune_prefilter_matches_a_search_per_needle(parts: list[bytes], needles
     text = b" ".join(parts).decode()
     chosen = tuple(needle.decode() for needle in needles)
     assert fold_may_hold_gates(text, chosen) is any(needle in text for needle in chosen)
+
+
+def test_the_gate_walk_skips_only_nodes_it_reads_nothing_in() -> None:
+    from compatlint.analysis import gate_facts
+
+    for leaf in gate_facts._LEAVES:
+        for kind in (leaf, *leaf.__subclasses__()):
+            assert f"visit_{kind.__name__}" not in vars(gate_facts._Collector)

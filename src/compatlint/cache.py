@@ -1,10 +1,10 @@
 """The content-hash cache of per-file facts, in ``.compatlint_cache/`` at the project root.
 
-One JSON file per (compatlint version, analysis-config digest) maps each path to the hash
-of the contents its facts were computed from. Entries whose hash no longer matches are
-ignored; a corrupt file or entry is ignored and rewritten. Writes are atomic (temporary
-file + rename) and merge with what another run wrote meanwhile, so concurrent runs are
-safe: the worst case is a recomputation.
+One file per (compatlint version, analysis-config digest) maps each path to the hash of
+the contents its facts were computed from, one JSON line per entry. Entries whose hash no
+longer matches are ignored; a corrupt file or entry is ignored and rewritten. Writes are
+atomic (temporary file + rename) and merge with what another run wrote meanwhile, so
+concurrent runs are safe: the worst case is a recomputation.
 
 The codec is JSON with an explicit allow-list of record types — never pickle: a cache
 directory can arrive in a pull request, and loading it must not be able to run code.
@@ -36,9 +36,9 @@ from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, 
 from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
-#: 6: prose facts; 5: flag constants in gate contexts; 4: gate facts; 3: guards (site
-#: outcomes, misplaced tags); 2: __all__ in every written form
-FORMAT = 6
+#: 7: one entry per line; 6: prose facts; 5: flag constants in gate contexts; 4: gate
+#: facts; 3: guards (site outcomes, misplaced tags); 2: __all__ in every written form
+FORMAT = 7
 
 _RECORDS: dict[str, type] = {
     cls.__name__: cls
@@ -112,35 +112,47 @@ def decode(value: Any) -> Any:
 
 
 class FactCache:
-    """Cached facts of one project for one analysis configuration."""
+    """Cached facts of one project for one analysis configuration.
+
+    One line per entry, ``<key as JSON>\t<hash>\t<value as JSON>``: loading splits the
+    lines and decodes a value only when it is asked for, so a run that needs three
+    entries of a 9,000-file project reads the file but parses three values."""
 
     def __init__(self, root: Path, digest: str) -> None:
         self.directory = root / CACHE_DIR
-        self.path = self.directory / f"v{__version__}-f{FORMAT}-{digest}.json"
-        self._entries: dict[str, dict[str, Any]] = self._load()
-        self._dirty: dict[str, dict[str, Any]] = {}
+        self.path = self.directory / f"v{__version__}-f{FORMAT}-{digest}.jsonl"
+        self._entries: dict[str, tuple[str, str]] = self._load()
+        self._dirty: dict[str, tuple[str, str]] = {}
 
-    def _load(self) -> dict[str, dict[str, Any]]:
+    def _load(self) -> dict[str, tuple[str, str]]:
+        """Each entry's hash and encoded value, by encoded key; a damaged line is left out."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self.path.read_text(encoding="utf-8")
         except (OSError, ValueError):
             return {}
-        return data if isinstance(data, dict) else {}
+        entries = {}
+        for line in text.split("\n"):
+            parts = line.split("\t", 2)
+            if len(parts) == 3:
+                entries[parts[0]] = (parts[1], parts[2])
+        return entries
 
     def get(self, key: str, digest: str) -> Any | None:
         """The cached value of ``key`` if it was computed from contents with ``digest``."""
-        entry = self._entries.get(key)
-        if not isinstance(entry, dict) or entry.get("hash") != digest:
+        entry = self._entries.get(json.dumps(key))
+        if entry is None or entry[0] != digest:
             return None
         try:
-            return decode(entry["value"])
+            return decode(json.loads(entry[1]))
         except (KeyError, TypeError, ValueError):
             return None  # a corrupt entry: recomputed and rewritten by the caller
 
     def put(self, key: str, digest: str, value: Any) -> None:
-        entry = {"hash": digest, "value": encode(value)}
-        self._entries[key] = entry
-        self._dirty[key] = entry
+        if "\t" in digest or "\n" in digest:
+            raise ValueError(f"not a content hash: {digest!r}")
+        entry = (digest, json.dumps(encode(value), separators=(",", ":")))
+        self._entries[json.dumps(key)] = entry
+        self._dirty[json.dumps(key)] = entry
 
     def save(self) -> None:
         """Merge this run's entries into the file on disk, atomically. Never raises."""
@@ -152,15 +164,16 @@ class FactCache:
             if not ignore.exists():
                 ignore.write_text("# Created by compatlint.\n*\n", encoding="utf-8")
             merged = {**self._load(), **self._dirty}
-            _atomic_write(self.path, json.dumps(merged, separators=(",", ":")))
+            lines = [f"{key}\t{digest}\t{value}\n" for key, (digest, value) in merged.items()]
+            _atomic_write(self.path, "".join(lines))
             self._dirty = {}
-            for stale in self.directory.glob("v*.json"):
-                if stale != self.path and not stale.name.startswith(f"v{__version__}-"):
+            for stale in self.directory.glob("v*.json*"):
+                if stale != self.path and not stale.name.startswith(f"v{__version__}-f{FORMAT}-"):
                     stale.unlink(missing_ok=True)
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".jsonl")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)

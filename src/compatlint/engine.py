@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from compatlint.analysis.collection_closure import (
     ModuleImports,
@@ -20,8 +20,9 @@ from compatlint.analysis.collection_closure import (
     module_imports,
 )
 from compatlint.analysis.gate_facts import GateFacts, gate_roots
+from compatlint.analysis.import_reach import TargetReach
 from compatlint.analysis.imports import FileFacts
-from compatlint.analysis.mocklist import read_mock_list, under
+from compatlint.analysis.mocklist import read_mock_list, required_modules, under
 from compatlint.analysis.project import (
     ProjectFacts,
     facts_for_file,
@@ -33,6 +34,7 @@ from compatlint.analysis.project import (
     policy_doc_tags,
     shim_model,
 )
+from compatlint.analysis.shapes import root_of
 from compatlint.analysis.source import nesting_guard, parse_python
 from compatlint.cache import FactCache, content_hash
 from compatlint.config import Config
@@ -43,6 +45,10 @@ from compatlint.workspace import Workspace
 # Below these, a pool costs more to start than it saves.
 POOL_MIN_FILES = 48
 POOL_MIN_BYTES = 1_000_000
+# Gate facts cost several times more per byte (a full walk of every tree), so a pool
+# pays off on less of them.
+GATE_POOL_MIN_FILES = 16
+GATE_POOL_MIN_BYTES = 400_000
 PROGRESS_MIN_FILES = 300
 
 
@@ -53,9 +59,12 @@ def gather_facts(
     use_cache: bool = True,
     show_progress: bool | None = None,
     gate_paths: Iterable[str] = (),
+    report_on: Collection[str] | None = None,
 ) -> ProjectFacts:
     """The facts of ``paths`` plus the project context (shims, stub list, policy docs);
-    ``gate_paths``: more files read for version gates only (:func:`gate_files`)."""
+    ``gate_paths``: more files read for version gates only (:func:`gate_files`);
+    ``report_on``: the only files findings are reported on (None: every file), which
+    spares the collection closure when none of them has an import the stubs lack."""
     config = workspace.config
     grammar = grammar_for(config)
     project = ProjectFacts(config=config, grammar=grammar)
@@ -127,8 +136,12 @@ def gather_facts(
                 mock_list = read_mock_list(rel, tree, config.mocks.name)
             remember("mocks", rel, mock_list)
         project.mock_list = mock_list
-        if config.mocks.scope == "collection":
+        if config.mocks.scope != "collection":
+            pass
+        elif report_on is None or _may_lack_stubs(project, report_on):
             _gather_collection(workspace, project, cached, remember)
+        else:
+            project.collected = frozenset()  # CL202 cannot fire on any reported file
     for doc in config.policy_docs:
         tags = cached("doc", doc)
         if tags is None:
@@ -157,7 +170,9 @@ def gate_files(workspace: Workspace) -> list[str]:
 def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, remember) -> None:
     """The files test collection imports, and the facts of those ``project`` lacks.
 
-    Each file reached is read once; its imports and facts come through the cache."""
+    Each file reached is read once; its imports and facts come through the cache. A file
+    not in the cache whose imports cannot lead to an upstream import (:mod:`import_reach`)
+    is not parsed: what it imports cannot change which upstream imports collection runs."""
     config = workspace.config
     assert config.mocks is not None
     settings = config.mocks.collection
@@ -166,12 +181,27 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
         _outermost(r for r in roots if (config.root / r).exists()), reuse=True
     )
 
+    upstream = tuple(root.encode() for root in project.upstream_roots)
+    reach: list[TargetReach] = []
+
+    def leads_to_target(rel: str) -> bool:
+        if not reach:
+            reach.append(
+                TargetReach(
+                    listing,
+                    workspace.read,
+                    lambda path: mentions_needle(upstream, workspace.read_bytes(path)),
+                    workspace.read_bytes,
+                )
+            )
+        return reach[0].leads_to_target(rel)
+
     def imports_of(rel: str, names: frozenset[str]) -> ModuleImports:
         imports = cached("imports", rel)
         if imports is None:
             text = workspace.read(rel)
-            if not may_import_project(text, names):
-                return ModuleImports(rel)  # not cached: it depends on the project's names
+            if not may_import_project(text, names) or not leads_to_target(rel):
+                return ModuleImports(rel)  # not cached: it depends on the other files
             with nesting_guard(rel):
                 imports = module_imports(rel, text)
             remember("imports", rel, imports)
@@ -186,6 +216,25 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
             facts = worker.facts_of((rel, workspace.read(rel)))
             remember("file", rel, facts)
         project.collected_facts[rel] = facts
+
+
+def _may_lack_stubs(project: ProjectFacts, paths: Collection[str]) -> bool:
+    """Whether a file of ``paths`` imports an upstream module at module level that the
+    stub list lacks (or its facts are unknown): only then can CL202 fire on it."""
+    present = project.mock_list.modules if project.mock_list is not None else frozenset()
+    roots = project.upstream_roots
+    for path in paths:
+        if not path.endswith(".py"):
+            continue
+        facts = project.files.get(path)
+        if facts is None:
+            return True
+        for fact in facts.imports:
+            if not fact.unconditional or root_of(fact.module) not in roots:
+                continue
+            if any(module not in present for module in required_modules(fact.module)):
+                return True
+    return False
 
 
 def _outermost(roots: Iterable[str]) -> list[str]:
@@ -204,7 +253,10 @@ def _compute(
     size = sum(len(text) for _, text in texts)
     if show_progress is None:
         show_progress = len(texts) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-    if len(texts) >= POOL_MIN_FILES and size >= POOL_MIN_BYTES and (os.cpu_count() or 1) > 1:
+    gates = isinstance(work, _GateWorker)
+    min_files = GATE_POOL_MIN_FILES if gates else POOL_MIN_FILES
+    min_bytes = GATE_POOL_MIN_BYTES if gates else POOL_MIN_BYTES
+    if len(texts) >= min_files and size >= min_bytes and (os.cpu_count() or 1) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         step = max(1, len(texts) // 32)

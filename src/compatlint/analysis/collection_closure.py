@@ -161,13 +161,13 @@ def collection_settings(options: Mapping[str, Any]) -> CollectionSettings:
 
 def is_collected(path: str, patterns: Iterable[str]) -> bool:
     """Whether pytest imports ``path`` while collecting: a test file or a conftest."""
-    name = PurePosixPath(path).name
+    name = path.rpartition("/")[2]
     return name == "conftest.py" or any(fnmatchcase(name, p) for p in patterns)
 
 
 def _parent(path: str) -> str:
-    parent = PurePosixPath(path).parent.as_posix()
-    return "" if parent == "." else parent
+    """The directory of ``path`` ("" at the top); paths are relative POSIX paths."""
+    return path.rpartition("/")[0]
 
 
 def _join(directory: str, name: str) -> str:

@@ -340,6 +340,27 @@ class _Collector(ast.NodeVisitor):
 
     # -- the walk -----------------------------------------------------------------------
 
+    def visit(self, node: ast.AST) -> None:
+        """``NodeVisitor.visit`` with the method looked up once per node type."""
+        kind = node.__class__
+        method = _VISITS.get(kind)
+        if method is None:
+            method = getattr(_Collector, f"visit_{kind.__name__}", _Collector.generic_visit)
+            _VISITS[kind] = method
+        method(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        """``NodeVisitor.generic_visit`` without descending into :data:`_LEAVES`, which
+        hold nothing this walk reads (most nodes of a module are among them)."""
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for item in value:
+                    if isinstance(item, ast.AST) and not isinstance(item, _LEAVES):
+                        self.visit(item)
+            elif isinstance(value, ast.AST) and not isinstance(value, _LEAVES):
+                self.visit(value)
+
     def visit_If(self, node: ast.If) -> None:
         self.condition(IF, node.test)
         self.generic_visit(node)
@@ -409,6 +430,19 @@ class _Collector(ast.NodeVisitor):
             if condition is not None:
                 self.condition(DECORATOR, condition)
             self.visit(decorator)
+
+
+#: Nodes with no child the walk reads and no ``visit_`` method of their own.
+_LEAVES = (
+    ast.Name,
+    ast.Constant,
+    ast.expr_context,
+    ast.operator,
+    ast.unaryop,
+    ast.cmpop,
+    ast.boolop,
+)
+_VISITS: dict[type, Callable[[_Collector, Any], None]] = {}
 
 
 def _lazy(compute: Callable[[Any], frozenset[str]], node: ast.AST) -> Callable[[], frozenset[str]]:

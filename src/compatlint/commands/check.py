@@ -75,7 +75,9 @@ def run_check(
         workspace = Workspace(config)
         checked, only = checked_files(workspace, paths, changed_since)
         gated = gate_files(workspace) if only is None else ()
-        project = gather_facts(workspace, checked, use_cache=use_cache, gate_paths=gated)
+        project = gather_facts(
+            workspace, checked, use_cache=use_cache, gate_paths=gated, report_on=only
+        )
         return workspace, checked, only, run_rules(project, rules, only_paths=only)
 
     workspace, checked, only, diagnostics = lint(config)
