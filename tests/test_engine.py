@@ -225,3 +225,15 @@ def test_a_key_with_tabs_and_newlines_round_trips(tmp_path: Path) -> None:
     assert again.get("file:odd\tname\n.py", "h1") == ("a\tb", 1)
     assert again.get("file:odd\tname\n.py", "other") is None
     assert set(cache_entries(cache.path)) == {"file:odd\tname\n.py", "file:plain.py"}
+
+
+def test_a_run_without_the_cache_hashes_nothing(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cached = _gather(example)
+
+    def boom(data: bytes) -> str:
+        raise AssertionError("hashed a file with the cache off")
+
+    monkeypatch.setattr(engine, "content_hash", boom)
+    assert _gather(example, use_cache=False).files == cached.files

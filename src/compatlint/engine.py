@@ -70,7 +70,7 @@ def gather_facts(
     project = ProjectFacts(config=config, grammar=grammar)
     cache = FactCache(config.root, config.digest()) if use_cache else None
     wanted = list(dict.fromkeys([*paths, *workspace.context_files()]))
-    digests = {rel: content_hash(workspace.read_bytes(rel)) for rel in wanted}
+    digests: dict[str, str] = {}  # hashed on first use: a run without the cache hashes nothing
 
     def digest(rel: str) -> str:
         if rel not in digests:
