@@ -3,6 +3,9 @@ search for each would."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,3 +50,13 @@ def test_the_gate_walk_skips_only_nodes_it_reads_nothing_in() -> None:
     for leaf in gate_facts._LEAVES:
         for kind in (leaf, *leaf.__subclasses__()):
             assert f"visit_{kind.__name__}" not in vars(gate_facts._Collector)
+
+
+def test_the_gate_walk_lists_what_ast_walk_yields_in_its_order() -> None:
+    from compatlint.analysis import gate_facts
+
+    sources = sorted(Path(gate_facts.__file__).parent.parent.rglob("*.py"))
+    assert len(sources) > 50
+    for source in sources:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        assert gate_facts.walk(tree) == list(ast.walk(tree)), source

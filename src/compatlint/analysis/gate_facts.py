@@ -254,6 +254,8 @@ class _Collector(ast.NodeVisitor):
         self.flag_names: frozenset[str] = frozenset()
         root = (context.module or "").split(".")[0]
         self.project_prefix = f"{root}." if root else None
+        self._nodes: dict[int, tuple[ast.AST, list[ast.AST]]] = {}
+        self._names: dict[int, tuple[ast.AST, list[str]]] = {}
 
     # -- what is recorded ---------------------------------------------------------------
 
@@ -272,6 +274,24 @@ class _Collector(ast.NodeVisitor):
                     self.add(FLAG, value, where=target, name=target.id)
                     self.flag_names |= {target.id}
 
+    def nodes_in(self, expr: ast.AST) -> list[ast.AST]:
+        """``list(ast.walk(expr))``, walked once per expression (a test is asked about
+        its heads, the project, the flags and shadowing in turn)."""
+        key = id(expr)
+        found = self._nodes.get(key)
+        if found is None or found[0] is not expr:
+            found = self._nodes[key] = (expr, walk(expr))
+        return found[1]
+
+    def names_in(self, expr: ast.AST) -> list[str]:
+        """The ids of the ``Name`` nodes in ``expr``."""
+        key = id(expr)
+        found = self._names.get(key)
+        if found is None or found[0] is not expr:
+            names = [n.id for n in self.nodes_in(expr) if isinstance(n, ast.Name)]
+            found = self._names[key] = (expr, names)
+        return found[1]
+
     def condition(self, kind: str, expr: ast.expr) -> None:
         if self.reads_heads(expr) and self.is_gate(expr) and not self.shadowed(expr):
             self.add(kind, expr)
@@ -279,7 +299,7 @@ class _Collector(ast.NodeVisitor):
     def reads_heads(self, expr: ast.expr) -> bool:
         """The cheap test first: ``expr`` reads a module-level name a gate can start with."""
         heads = self.heads
-        return any(isinstance(n, ast.Name) and n.id in heads for n in ast.walk(expr))
+        return any(name in heads for name in self.names_in(expr))
 
     def add(self, kind: str, expr: ast.expr, *, where: ast.AST | None = None, name: str = ""):
         """A root site and, below it, the operands of its ``and``/``or``/``not``."""
@@ -303,15 +323,13 @@ class _Collector(ast.NodeVisitor):
 
     def reads_flag(self, expr: ast.expr) -> bool:
         flags = self.flag_names
-        return bool(flags) and any(
-            isinstance(n, ast.Name) and n.id in flags for n in ast.walk(expr)
-        )
+        return bool(flags) and any(name in flags for name in self.names_in(expr))
 
     def reads_project(self, expr: ast.expr) -> bool:
         """``expr`` reads a name imported from the project (maybe a version constant)."""
         if self.project_prefix is None:
             return False
-        for node in ast.walk(expr):
+        for node in self.nodes_in(expr):
             if isinstance(node, (ast.Name, ast.Attribute)):
                 qualified = qualify(node, self.context)
                 if qualified and qualified.startswith(self.project_prefix):
@@ -324,7 +342,7 @@ class _Collector(ast.NodeVisitor):
         if not self.shadows:
             return False
         local = frozenset().union(*(names() for names in self.shadows)) & self.module_names
-        return any(isinstance(n, ast.Name) and n.id in local for n in ast.walk(expr))
+        return any(name in local for name in self.names_in(expr))
 
     def compare(self, node: ast.Compare) -> None:
         """A comparison with a version constant (CL105 through constants)."""
@@ -432,6 +450,19 @@ class _Collector(ast.NodeVisitor):
             self.visit(decorator)
 
 
+def walk(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.walk(node))``, in the same order, without a generator per node."""
+    found = [node]
+    for current in found:  # grows while it is read: breadth first, as ``ast.walk``
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if value.__class__ is list:
+                found.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                found.append(value)
+    return found
+
+
 #: Nodes with no child the walk reads and no ``visit_`` method of their own.
 _LEAVES = (
     ast.Name,
@@ -504,7 +535,7 @@ def _function_locals(node: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[
 def _stored_names(body: list[ast.stmt]) -> frozenset[str]:
     found: set[str] = set()
     for statement in body:
-        for node in ast.walk(statement):
+        for node in walk(statement):
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 found.add(node.id)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
