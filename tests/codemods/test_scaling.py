@@ -208,3 +208,21 @@ def test_a_star_import_of_the_upstream_is_never_parsed(
     assert not any(parsed[text] for text in stars.values()), "libcst parsed an upstream star"
     if command == "prune":  # check's own facts parse handlers with ast; prune must not
         assert not any(seen[text] for text in stars.values()), "ast parsed an upstream star"
+
+
+def test_inline_parses_no_more_of_an_importer_than_its_head(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An importer whose edit is its from-import of the shim is parsed by libcst up to a
+    little after that import: making every importer's body twice as long parses nothing
+    more."""
+    counts = []
+    for copies in (1, 2):
+        files = project(6)
+        for path in [path for path in files if "/users/" in path]:
+            files[path] += BODY * (copies - 1)
+        with counting(monkeypatch) as (work, _):
+            _inline(files)
+        counts.append(work["libcst bytes"])
+        monkeypatch.undo()
+    assert counts[0] == counts[1]
