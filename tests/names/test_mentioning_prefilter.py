@@ -170,3 +170,17 @@ def test_mentioning_reads_texts_as_its_plain_definition(
 def test_the_relative_import_search_is_the_word_bounded_one(source: str) -> None:
     index = ImporterIndex({"a.py": source}, ["."])
     assert index._relative("a.py") == (re.search(r"\bfrom[\s\\]*\.", source) is not None)
+
+
+def test_the_names_are_read_only_in_files_spelling_the_shims_parts() -> None:
+    """A shim's module parts are searched in the whole tree once; its names, asked one by
+    one, only in the files those parts (or a relative import) narrow the tree to."""
+    unrelated = {f"app/m{i}.py": "def helper():\n    pass\n" for i in range(5)}
+    sources = {SHIM: SHIM_TEXT, "pkg/__init__.py": "", **unrelated}
+    sources["app/use.py"] = "from pkg._compat import helper\n"
+    sources["pkg/rel.py"] = "from ._compat import logger\n"
+    index = ImporterIndex(sources, ["."])
+    for name in NAMES:
+        expected = _plain_mentioning(sources, [name], ["pkg._compat"])
+        assert index.mentioning([name], ["pkg._compat"]) == expected
+    assert set(index._mentions) == {"pkg", "_compat"}

@@ -30,6 +30,10 @@ _RELATIVE_IMPORT = re.compile(r"from(?<=\bfrom)[\s\\]*\.")
 _ANY_STAR = re.compile(r"import[\s\\]*\*")
 _PLAIN_STAR = re.compile(r"\bfrom[ \t]+([\w.]+)[ \t]+import[ \t]*\*")
 
+#: Module parts ``mentioning`` searches the whole tree for, at most, to narrow the files
+#: whose text it reads for the names (more: it searches for the names, then the parts).
+_SEARCHED_PARTS = 2
+
 __all__ = ["Alias", "ImportOf", "ImporterIndex", "RawImport", "reaches"]
 
 #: A module-level name of a project module: (dotted module, name).
@@ -114,6 +118,7 @@ class ImporterIndex:
         self._parsed: dict[str, _Parsed | None] = {}
         self._raw: dict[str, tuple[RawImport, ...]] = {}
         self._relatives: dict[str, bool] = {}
+        self._relative_files: frozenset[str] | None = None
         self._mentions: dict[str, frozenset[str]] = {}
         self._star_files: dict[str, bool] = {}
         self._bindings_only: dict[str, ModuleBindings | None] = {}
@@ -231,7 +236,18 @@ class ImporterIndex:
         ``logger`` or ``annotations`` are in every file of a tree, which would otherwise
         all be parsed.
         """
+        names = tuple(names)
         parts = {part for module in modules or () for part in module.split(".")}
+        if modules is not None and len(parts - self._mentions.keys()) <= _SEARCHED_PARTS:
+            # The parts narrow the files most (a shim's module parts are asked again and
+            # again: searched once): the names are read in those files alone.
+            near = self._containing_any(parts) | self._with_relative_imports()
+            spells_name = self._text_finder(names)
+            return [
+                path
+                for path in self._module_of
+                if (path in near and spells_name(path)) or self._may_star_import_project(path)
+            ]
         spelled = self._containing_any(names)
         spells_part = self._part_finder(parts, len(spelled))
         found = []
@@ -242,6 +258,25 @@ class ImporterIndex:
             if reached or self._may_star_import_project(path):
                 found.append(path)
         return found
+
+    def _text_finder(self, needles: Iterable[str]) -> Callable[[str], bool]:
+        """Whether a file's text contains one of ``needles``: from the whole-tree searches
+        already made, else read in the file asked about."""
+        known = [self._mentions[needle] for needle in needles if needle in self._mentions]
+        unknown = [needle for needle in needles if needle not in self._mentions]
+
+        def spells(path: str) -> bool:
+            if any(path in paths for paths in known):
+                return True
+            text = self.sources[path]
+            return any(needle in text for needle in unknown)
+
+        return spells
+
+    def _with_relative_imports(self) -> frozenset[str]:
+        if self._relative_files is None:
+            self._relative_files = frozenset(p for p in self._module_of if self._relative(p))
+        return self._relative_files
 
     def _may_star_import_project(self, path: str) -> bool:
         """Whether ``path`` may star-import a project module: a star import of the
@@ -275,16 +310,7 @@ class ImporterIndex:
         if candidates * 8 >= len(self._module_of):
             found = self._containing_any(parts)
             return found.__contains__
-        known = [self._mentions[part] for part in parts if part in self._mentions]
-        unknown = [part for part in parts if part not in self._mentions]
-
-        def spells_part(path: str) -> bool:
-            if any(path in paths for paths in known):
-                return True
-            text = self.sources[path]
-            return any(part in text for part in unknown)
-
-        return spells_part
+        return self._text_finder(parts)
 
     def _containing_any(self, needles: Iterable[str]) -> set[str]:
         found: set[str] = set()
