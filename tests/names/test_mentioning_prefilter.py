@@ -152,17 +152,20 @@ def _plain_mentioning(
 def test_mentioning_reads_texts_as_its_plain_definition(
     files: dict[str, str], names: set[str], modules: set[str]
 ) -> None:
-    """Few candidate files: their texts are read; many: each part is searched in the whole
-    tree once. Both give the plain answer, whichever parts an earlier question searched."""
+    """A few module parts are searched in the whole tree and the names read in the files
+    they narrow it to; many parts are read in the files spelling a name. Both give the
+    plain answer, whichever needles an earlier question searched."""
     sources = {SHIM: SHIM_TEXT, **files}
     expected = _plain_mentioning(sources, names, modules)
     index = ImporterIndex(sources, ["."])
     assert index.mentioning(names, modules) == expected
     parts = {part for module in modules for part in module.split(".")}
     wanted = {path for path, source in sources.items() if any(p in source for p in parts)}
-    for candidates in (0, len(sources)):  # per file, then whole-tree (remembered) searches
-        finder = index._part_finder(parts, candidates)
-        assert {path for path in sources if finder(path)} == wanted
+    finder = index._text_finder(parts)  # read in each file, or known from a tree search
+    assert {path for path in sources if finder(path)} == wanted
+    index._containing_any(parts)
+    finder = index._text_finder(parts)  # every part known from a tree search
+    assert {path for path in sources if finder(path)} == wanted
     assert index.mentioning(names, modules) == expected
 
 

@@ -248,8 +248,11 @@ class ImporterIndex:
                 for path in self._module_of
                 if (path in near and spells_name(path)) or self._may_star_import_project(path)
             ]
+        # Many parts (every alias of a shim name adds its module's): searching the whole
+        # tree for each would grow with importers x tree size; the files spelling a name
+        # are read for them instead (a part searched before answers without reading).
         spelled = self._containing_any(names)
-        spells_part = self._part_finder(parts, len(spelled))
+        spells_part = self._text_finder(parts)
         found = []
         for path in self._module_of:
             reached = path in spelled and (
@@ -301,16 +304,6 @@ class ImporterIndex:
             paths = (path for path in self._module_of if needle in self.sources[path])
             self._mentions[needle] = frozenset(paths)
         return self._mentions[needle]
-
-    def _part_finder(self, parts: set[str], candidates: int) -> Callable[[str], bool]:
-        """Whether a file's text contains one of ``parts``. Asked about a few files (the
-        ones spelling a rare name), it reads just those; asked about many, it searches the
-        whole tree once per part and remembers: every alias of a shim name adds its module's
-        parts, and searching every file for each of them grows with importers x tree size."""
-        if candidates * 8 >= len(self._module_of):
-            found = self._containing_any(parts)
-            return found.__contains__
-        return self._text_finder(parts)
 
     def _containing_any(self, needles: Iterable[str]) -> set[str]:
         found: set[str] = set()
