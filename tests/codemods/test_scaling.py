@@ -2,9 +2,10 @@
 
 A shim imported by N files and by 2N files: every codemod must do at most ~2.2× the
 work on the second (libcst parses and the bytes they read, metadata resolutions, parent
-maps, ``ast`` parses), and parse each importer with libcst at most once per command. A
-quadratic path — metadata resolved per edit, an importer re-parsed per name — fails here
-on small trees, long before it costs minutes on big ones.
+maps, ``ast`` parses, whole-tree text searches and the bytes they read), and parse each
+importer with libcst at most once per command. A quadratic path — metadata resolved per
+edit, an importer re-parsed per name, every file searched for each importer's module —
+fails here on small trees, long before it costs minutes on big ones.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from compatlint.codemods.inline import plan_inline
 from compatlint.codemods.mocks import plan_mocks
 from compatlint.codemods.prune import plan_prune
 from compatlint.names import parents
+from compatlint.names.importers import ImporterIndex
 
 SHIM = "pkg/_compat.py"
 SHIM_TEXT = '''"""Compat shim."""
@@ -85,6 +87,7 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Counter[str], Co
     real_parse, real_ast = libcst.parse_module, ast.parse
     real_resolve, real_many = MetadataWrapper.resolve, MetadataWrapper.resolve_many
     real_parents = parents.parent_map
+    real_containing = ImporterIndex._containing
 
     def parse_module(source, *args, **kwargs):  # type: ignore[no-untyped-def]
         work["libcst parses"] += 1
@@ -108,6 +111,13 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Counter[str], Co
         work["parent maps"] += 1
         return real_parents(module)
 
+    def containing(self, needle):  # type: ignore[no-untyped-def]
+        if needle not in self._mentions:
+            work["tree searches"] += 1
+            work["bytes searched"] += sum(len(self.sources[path]) for path in self._module_of)
+        return real_containing(self, needle)
+
+    monkeypatch.setattr(ImporterIndex, "_containing", containing)
     monkeypatch.setattr(libcst, "parse_module", parse_module)
     monkeypatch.setattr(ast, "parse", ast_parse)
     monkeypatch.setattr(MetadataWrapper, "resolve", resolve)
@@ -180,6 +190,10 @@ def test_inline_resolves_no_metadata_for_an_importer_it_can_read_from_ast(
     small, big = counts
     assert big["resolutions"] == small["resolutions"]
     assert big["parent maps"] == small["parent maps"]
+    # Each of the shim's names and module parts is searched in the whole tree at most once,
+    # however many importers there are; the importers' own module parts are read in the
+    # files that spell a name.
+    assert big["tree searches"] == small["tree searches"]
 
 
 def upstream_star(index: int) -> str:
@@ -247,3 +261,21 @@ def test_prune_parses_each_shim_text_once(monkeypatch: pytest.MonkeyPatch) -> No
     pruned = plan.edits[SHIM].new_text
     shim_parses = {text: count for text, count in parsed.items() if "Compat shim" in text}
     assert shim_parses == {TWO_PASS_SHIM: 1, pruned: 1}
+
+
+def test_inline_parses_no_more_of_an_importer_than_its_head(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An importer whose edit is its from-import of the shim is parsed by libcst up to a
+    little after that import: making every importer's body twice as long parses nothing
+    more."""
+    counts = []
+    for copies in (1, 2):
+        files = project(6)
+        for path in [path for path in files if "/users/" in path]:
+            files[path] += BODY * (copies - 1)
+        with counting(monkeypatch) as (work, _):
+            _inline(files)
+        counts.append(work["libcst bytes"])
+        monkeypatch.undo()
+    assert counts[0] == counts[1]

@@ -36,6 +36,25 @@ def test_line_starts_split_the_text_into_lines_with_one_ending_each(parts: list[
         assert "\n" not in body and "\r" not in body
 
 
+def _starts_char_by_char(text: str) -> list[int]:
+    """The definition, one character at a time."""
+    starts, index = [0], 0
+    while index < len(text):
+        char = text[index]
+        index += 1
+        if char == "\r" and text[index : index + 1] == "\n":
+            index += 1
+        if char in "\r\n":
+            starts.append(index)
+    return starts
+
+
+@given(st.lists(st.sampled_from(["x", "\n", "\r\n", "\r", "\r\r", "\n\r", "\x85"]), max_size=30))
+def test_line_starts_are_those_of_a_character_scan(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert line_starts(text) == _starts_char_by_char(text)
+
+
 def test_replacements_use_one_based_character_columns() -> None:
     text = 'x = "é"; import b\nimport a\r\nrest\n'
     replaced = apply_replacements(

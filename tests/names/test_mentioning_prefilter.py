@@ -118,3 +118,72 @@ def test_a_star_import_of_the_upstream_is_not_parsed() -> None:
         "app/split.py",
     }
     assert not set(index._parsed) & set(upstream_stars)
+
+
+# -- the text searches, against their plain definitions -----------------------------------
+
+WORDS = ("from", "xfrom", "from_", ".", "..", " ", "\\\n", "\n", "\t", "pkg", "sub", "_compat")
+WORDS += ("helper", "logger", "é", "import", "_", "1")
+text = st.lists(st.sampled_from(WORDS), max_size=12).map("".join)
+
+
+def _plain_mentioning(
+    sources: dict[str, str], names: Iterable[str], modules: Iterable[str]
+) -> list[str]:
+    """:meth:`ImporterIndex.mentioning` as its docstring says, one file at a time."""
+    parts = {part for module in modules for part in module.split(".")}
+    index = ImporterIndex(sources, ["."])
+    found = []
+    for path, source in sources.items():
+        spelled = any(name in source for name in names)
+        reached = any(part in source for part in parts)
+        relative = re.search(r"\bfrom[\s\\]*\.", source) is not None
+        if (spelled and (reached or relative)) or index._may_star_import_project(path):
+            found.append(path)
+    return found
+
+
+@settings(deadline=None, max_examples=200)
+@given(
+    st.dictionaries(st.sampled_from(PATHS), text, min_size=1),
+    st.sets(st.sampled_from(("helper", "logger", "sub", "from"))),
+    st.sets(st.sampled_from(("pkg._compat", "pkg.sub", "app.deep.mod", "from.x"))),
+)
+def test_mentioning_reads_texts_as_its_plain_definition(
+    files: dict[str, str], names: set[str], modules: set[str]
+) -> None:
+    """A few module parts are searched in the whole tree and the names read in the files
+    they narrow it to; many parts are read in the files spelling a name. Both give the
+    plain answer, whichever needles an earlier question searched."""
+    sources = {SHIM: SHIM_TEXT, **files}
+    expected = _plain_mentioning(sources, names, modules)
+    index = ImporterIndex(sources, ["."])
+    assert index.mentioning(names, modules) == expected
+    parts = {part for module in modules for part in module.split(".")}
+    wanted = {path for path, source in sources.items() if any(p in source for p in parts)}
+    finder = index._text_finder(parts)  # read in each file, or known from a tree search
+    assert {path for path in sources if finder(path)} == wanted
+    index._containing_any(parts)
+    finder = index._text_finder(parts)  # every part known from a tree search
+    assert {path for path in sources if finder(path)} == wanted
+    assert index.mentioning(names, modules) == expected
+
+
+@given(text)
+def test_the_relative_import_search_is_the_word_bounded_one(source: str) -> None:
+    index = ImporterIndex({"a.py": source}, ["."])
+    assert index._relative("a.py") == (re.search(r"\bfrom[\s\\]*\.", source) is not None)
+
+
+def test_the_names_are_read_only_in_files_spelling_the_shims_parts() -> None:
+    """A shim's module parts are searched in the whole tree once; its names, asked one by
+    one, only in the files those parts (or a relative import) narrow the tree to."""
+    unrelated = {f"app/m{i}.py": "def helper():\n    pass\n" for i in range(5)}
+    sources = {SHIM: SHIM_TEXT, "pkg/__init__.py": "", **unrelated}
+    sources["app/use.py"] = "from pkg._compat import helper\n"
+    sources["pkg/rel.py"] = "from ._compat import logger\n"
+    index = ImporterIndex(sources, ["."])
+    for name in NAMES:
+        expected = _plain_mentioning(sources, [name], ["pkg._compat"])
+        assert index.mentioning([name], ["pkg._compat"]) == expected
+    assert set(index._mentions) == {"pkg", "_compat"}

@@ -42,6 +42,57 @@ class Formatter(Protocol):
         ...
 
 
+#: The shortest common head or tail of two ranges for which a longest match is sampled.
+SAMPLED = 16
+
+
+class LineMatcher(difflib.SequenceMatcher):  # type: ignore[type-arg]
+    """:class:`difflib.SequenceMatcher` without junk (``autojunk=False``, no ``isjunk``),
+    with the same answers, faster on an edit of a few lines of a big file.
+
+    Where two ranges share a head or a tail of ``L`` >= :data:`SAMPLED` items, the longest
+    match is at least ``L`` long, so it holds one of every ``L``-th item of ``a``: the
+    diagonal runs through those items alone are measured, instead of every pair of equal
+    items. Ties go as in difflib: earliest in ``a``, then earliest in ``b``.
+    """
+
+    def find_longest_match(
+        self, alo: int = 0, ahi: int | None = None, blo: int = 0, bhi: int | None = None
+    ) -> difflib.Match:
+        a, b = self.a, self.b
+        ahi = len(a) if ahi is None else ahi
+        bhi = len(b) if bhi is None else bhi
+        if self.bjunk or self.bpopular:  # pragma: no cover - never built with junk
+            return super().find_longest_match(alo, ahi, blo, bhi)
+        head = 0
+        while alo + head < ahi and blo + head < bhi and a[alo + head] == b[blo + head]:
+            head += 1
+        tail = 0
+        while tail < min(ahi - alo, bhi - blo) and a[ahi - 1 - tail] == b[bhi - 1 - tail]:
+            tail += 1
+        step = max(head, tail)
+        if step < SAMPLED:
+            return super().find_longest_match(alo, ahi, blo, bhi)
+        best = (alo, blo, 0)
+        for sample in range(alo + step - 1, ahi, step):
+            for j in self.b2j.get(a[sample], ()):
+                if j < blo:
+                    continue
+                if j >= bhi:
+                    break
+                start_a, start_b = sample, j
+                while start_a > alo and start_b > blo and a[start_a - 1] == b[start_b - 1]:
+                    start_a, start_b = start_a - 1, start_b - 1
+                size = sample - start_a + 1
+                while start_a + size < ahi and start_b + size < bhi:
+                    if a[start_a + size] != b[start_b + size]:
+                        break
+                    size += 1
+                if size > best[2] or (size == best[2] and (start_a, start_b) < best[:2]):
+                    best = (start_a, start_b, size)
+        return difflib.Match(*best)
+
+
 def touched_lines(before: str, after: str) -> tuple[int, int] | None:
     """The first and last line of ``after`` that differ from ``before`` — for a deletion,
     the lines on both sides of it — or None when the texts have the same lines."""
@@ -49,7 +100,7 @@ def touched_lines(before: str, after: str) -> tuple[int, int] | None:
     new = after.splitlines()
     first: int | None = None
     last = 0
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    matcher = LineMatcher(None, old, new, autojunk=False)
     for tag, _, _, start, end in matcher.get_opcodes():
         if tag == "equal":
             continue

@@ -11,6 +11,7 @@ this protocol, so it stays pure; the implementation that runs ruff lives at the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -81,20 +82,13 @@ class Finding:
         return self.first_row <= row <= self.last_row
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
 def line_starts(text: str) -> list[int]:
     """The offset of each line's first character; lines end at ``\\n``, ``\\r\\n`` or
     ``\\r`` (as for ruff and Python's tokenizer; ``str.splitlines`` knows more)."""
-    starts = [0]
-    index = 0
-    size = len(text)
-    while index < size:
-        char = text[index]
-        index += 1
-        if char == "\r" and index < size and text[index] == "\n":
-            index += 1
-        if char in "\r\n":
-            starts.append(index)
-    return starts
+    return [0, *(end.end() for end in _LINE_END.finditer(text))]
 
 
 def apply_replacements(text: str, replacements: Sequence[Replacement]) -> str:

@@ -21,12 +21,18 @@ from compatlint.errors import SourceError
 from compatlint.names.bindings import ModuleBindings, read_bindings, statements
 from compatlint.names.modules import module_name, resolve_relative
 
-# `from .x import`, `from . import`, `from.x import`, `from \\\n .x import`.
-_RELATIVE_IMPORT = re.compile(r"\bfrom[\s\\]*\.")
+# `from .x import`, `from . import`, `from.x import`, `from \\\n .x import`. The word
+# boundary is checked behind the literal: a pattern that starts with ``from`` is searched
+# for as a literal first, 25x faster than one that starts with ``\b``.
+_RELATIVE_IMPORT = re.compile(r"from(?<=\bfrom)[\s\\]*\.")
 # Every spelling of a star import (a continuation line included), and the plain one-line
 # form whose source the text names; a file where they differ is parsed.
 _ANY_STAR = re.compile(r"import[\s\\]*\*")
 _PLAIN_STAR = re.compile(r"\bfrom[ \t]+([\w.]+)[ \t]+import[ \t]*\*")
+
+#: Module parts ``mentioning`` searches the whole tree for, at most, to narrow the files
+#: whose text it reads for the names (more: it searches for the names, then the parts).
+_SEARCHED_PARTS = 2
 
 __all__ = ["Alias", "ImportOf", "ImporterIndex", "RawImport", "reaches"]
 
@@ -112,6 +118,7 @@ class ImporterIndex:
         self._parsed: dict[str, _Parsed | None] = {}
         self._raw: dict[str, tuple[RawImport, ...]] = {}
         self._relatives: dict[str, bool] = {}
+        self._relative_files: frozenset[str] | None = None
         self._mentions: dict[str, frozenset[str]] = {}
         self._star_files: dict[str, bool] = {}
         self._bindings_only: dict[str, ModuleBindings | None] = {}
@@ -229,17 +236,50 @@ class ImporterIndex:
         ``logger`` or ``annotations`` are in every file of a tree, which would otherwise
         all be parsed.
         """
+        names = tuple(names)
         parts = {part for module in modules or () for part in module.split(".")}
+        if modules is not None and len(parts - self._mentions.keys()) <= _SEARCHED_PARTS:
+            # The parts narrow the files most (a shim's module parts are asked again and
+            # again: searched once): the names are read in those files alone.
+            near = self._containing_any(parts) | self._with_relative_imports()
+            spells_name = self._text_finder(names)
+            return [
+                path
+                for path in self._module_of
+                if (path in near and spells_name(path)) or self._may_star_import_project(path)
+            ]
+        # Many parts (every alias of a shim name adds its module's): searching the whole
+        # tree for each would grow with importers x tree size; the files spelling a name
+        # are read for them instead (a part searched before answers without reading).
         spelled = self._containing_any(names)
-        with_parts = self._containing_any(parts)
+        spells_part = self._text_finder(parts)
         found = []
         for path in self._module_of:
             reached = path in spelled and (
-                modules is None or path in with_parts or self._relative(path)
+                modules is None or spells_part(path) or self._relative(path)
             )
             if reached or self._may_star_import_project(path):
                 found.append(path)
         return found
+
+    def _text_finder(self, needles: Iterable[str]) -> Callable[[str], bool]:
+        """Whether a file's text contains one of ``needles``: from the whole-tree searches
+        already made, else read in the file asked about."""
+        known = [self._mentions[needle] for needle in needles if needle in self._mentions]
+        unknown = [needle for needle in needles if needle not in self._mentions]
+
+        def spells(path: str) -> bool:
+            if any(path in paths for paths in known):
+                return True
+            text = self.sources[path]
+            return any(needle in text for needle in unknown)
+
+        return spells
+
+    def _with_relative_imports(self) -> frozenset[str]:
+        if self._relative_files is None:
+            self._relative_files = frozenset(p for p in self._module_of if self._relative(p))
+        return self._relative_files
 
     def _may_star_import_project(self, path: str) -> bool:
         """Whether ``path`` may star-import a project module: a star import of the

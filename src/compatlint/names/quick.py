@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -72,13 +72,14 @@ def _bound_names(node: ast.AST) -> Iterator[str]:
             yield name
 
 
-def top_level_pairs(tree: ast.Module, module: cst.Module) -> list[TopLevel] | None:
-    """libcst's module-level statements, one per ``ast`` statement of ``tree.body`` in the
-    same order (a ``;`` line gives one per small statement); None if the counts differ."""
+def top_level_pairs(body: Sequence[ast.stmt], module: cst.Module) -> list[TopLevel] | None:
+    """libcst's module-level statements, one per ``ast`` statement of ``body`` (a module's,
+    or the first of them when ``module`` is its head) in the same order (a ``;`` line
+    gives one per small statement); None if the counts differ."""
     pairs: list[TopLevel] = []
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine):
             pairs += [(statement, small) for small in statement.body]
         else:
             pairs.append((statement, None))
-    return pairs if len(pairs) == len(tree.body) else None
+    return pairs if len(pairs) == len(body) else None

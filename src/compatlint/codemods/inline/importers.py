@@ -10,6 +10,7 @@ an import sharing a line with other code, a file that does not parse).
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, Scope
 
+from compatlint.codemods.inline.heads import head_end
 from compatlint.codemods.inline.shim_facts import ShimFacts, parse
 from compatlint.errors import SourceError
 from compatlint.names.importers import Alias, ImporterIndex
@@ -33,6 +35,9 @@ SHARED_LINE = "imports the shim on a line shared with other code"
 #: Take an importer's from-imports of the shim from ``ast`` where that is exact (tests
 #: turn it off to compare with the scope-aware path).
 QUICK = True
+#: Parse with libcst only the head of an importer whose edit is its quick from-imports
+#: (tests turn it off to compare with whole-file parses).
+HEADS = True
 
 #: The line of an import statement, if it is on one of its own (None: shared).
 LineOf = Callable[[ResolvedFile, cst.CSTNode], "cst.SimpleStatementLine | None"]
@@ -71,6 +76,7 @@ class Importer:
     path: str
     text: str
     file: ResolvedFile | None  # None: it does not parse
+    head: int | None = None  # the length of the head ``file`` holds (None: the whole text)
     direct: list[DirectImport] = field(default_factory=list)
     modules: list[ModuleImport] = field(default_factory=list)
     stars: list[int] = field(default_factory=list)
@@ -106,8 +112,12 @@ def scan_importers(
 ) -> list[Importer]:
     """Every file that imports the shim, directly or through re-export chains."""
     scan = _Scan(index, src_roots, shim, facts)
-    for name in sorted(set(shim_names) | set(facts.candidates) | set(facts.kept)):
-        scan.direct_imports(name)
+    names = sorted(set(shim_names) | set(facts.candidates) | set(facts.kept))
+    wanted = {name: scan.wanted(name) for name in names}
+    if QUICK and HEADS:
+        scan.choose_heads(wanted)
+    for name in names:
+        scan.direct_imports(name, *wanted[name])
     scan.module_imports()
     scan.star_imports()
     scan.unparsable()
@@ -126,29 +136,78 @@ class _Scan:
         self.found: dict[str, Importer] = {}
         self.seen: set[cst.CSTNode] = set()
         self.facts: dict[str, BindingFacts] = {}
+        # Files whose head alone is parsed: (the head's length, its ``ast`` statements, the
+        # aliases each of its quick from-imports binds).
+        self.heads: dict[str, tuple[int, int, list[frozenset[Alias]]]] = {}
 
     def importer(self, path: str) -> Importer:
         if path not in self.found:
             text = self.index.sources[path]
-            try:
-                wrapper = MetadataWrapper(parse(text, path), unsafe_skip_copy=True)
-            except SourceError as exc:
-                blocked = Importer(path, text, None, blocked=[(exc.line or 1, "", exc.message)])
-                blocked.pinned = {n for n in self.candidates if re.search(rf"\b{n}\b", text)}
-                self.found[path] = blocked
-            else:
-                name, is_package = module_name(path, self.src_roots)
-                file = ResolvedFile(wrapper, package_of(name, is_package))
-                self.found[path] = Importer(path, text, file)
+            importer = self._head_importer(path, text) if path in self.heads else None
+            if importer is None:
+                importer = self._parsed_importer(path, text, len(text))
+            self.found[path] = importer
         return self.found[path]
 
-    def direct_imports(self, name: str) -> None:
+    def _parsed_importer(self, path: str, text: str, end: int) -> Importer:
+        try:
+            wrapper = MetadataWrapper(parse(text[:end], path), unsafe_skip_copy=True)
+        except SourceError as exc:
+            blocked = Importer(path, text, None, blocked=[(exc.line or 1, "", exc.message)])
+            blocked.pinned = {n for n in self.candidates if re.search(rf"\b{n}\b", text)}
+            return blocked
+        name, is_package = module_name(path, self.src_roots)
+        file = ResolvedFile(wrapper, package_of(name, is_package))
+        return Importer(path, text, file, None if end == len(text) else end)
+
+    def _head_importer(self, path: str, text: str) -> Importer | None:
+        """The importer with its head alone parsed, when every from-import of it that the
+        scan will ask about takes the quick path there (None: parse the whole file)."""
+        end, _, wanted = self.heads[path]
+        importer = self._parsed_importer(path, text, end)
+        file = importer.file
+        if file is None or any(self.quick_import(path, file, a) is None for a in wanted):
+            self.heads.pop(path)
+            return None
+        return importer
+
+    def wanted(self, name: str) -> tuple[frozenset[Alias], list[str]]:
+        """The aliases of the shim's ``name``, and the files that import one by name."""
+        aliases = self.index.aliases(self.module, name)
+        paths = [
+            path
+            for path, records in self.index.importers(self.module, name, aliases).items()
+            if path != self.shim and not all(r.name is None or r.star for r in records)
+        ]
+        return aliases, paths
+
+    def choose_heads(self, wanted: Mapping[str, tuple[frozenset[Alias], list[str]]]) -> None:
+        """The importers whose head alone is parsed: each from-import the scan asks about
+        is, by ``ast``, a quick one at module level, the file is no module or star importer
+        of the shim, and a clean cut exists after the last of them (see :func:`head_end`)."""
+        per_path: dict[str, list[frozenset[Alias]]] = {}
+        for aliases, paths in wanted.values():
+            for path in paths:
+                per_path.setdefault(path, []).append(aliases)
+        whole = set(self.index.module_importers(self.module)) | set(self._star_importers())
+        for path, all_aliases in per_path.items():
+            parsed = self.index.parsed(path)
+            if path in whole or parsed is None:
+                continue
+            name, is_package = module_name(path, self.src_roots)
+            package = package_of(name, is_package)
+            found = [self._quick_statement(path, parsed.tree, package, a) for a in all_aliases]
+            last = [index for index in found if index is not None]
+            if len(last) != len(found):
+                continue
+            cut = head_end(parsed.tree, self.index.sources[path], max(last))
+            if cut is not None:
+                self.heads[path] = (*cut, all_aliases)
+
+    def direct_imports(self, name: str, aliases: frozenset[Alias], paths: Sequence[str]) -> None:
         """``from <shim> import name`` aliases, in files that reach the shim's ``name``
         under any alias (a re-exporter of it imports it from the shim too)."""
-        aliases = self.index.aliases(self.module, name)
-        for path, records in self.index.importers(self.module, name, aliases).items():
-            if path == self.shim or all(r.name is None or r.star for r in records):
-                continue
+        for path in paths:
             importer = self.importer(path)
             if importer.file is None:
                 continue
@@ -193,24 +252,16 @@ class _Scan:
         if parsed is None:
             return None
         tree = parsed.tree
-        if path not in self.facts:
-            self.facts[path] = binding_facts(tree)
-        facts = self.facts[path]
-        matches = [
-            (node, position, alias)
-            for node in facts.from_imports
-            for position, alias in enumerate(node.names)
-            if (resolve_relative(node.module, node.level, file.package), alias.name) in aliases
-        ]
-        if len(matches) != 1:
+        match = self._quick_match(path, tree, file.package, aliases)
+        if match is None:
             return None
-        node, position, alias = matches[0]
+        node, position, alias, statement = match
         bound = alias.asname or alias.name
-        statements = [index for index, top in enumerate(tree.body) if top is node]
-        pairs = top_level_pairs(tree, file.module)
-        if facts.counts[bound] != 1 or not statements or pairs is None:
+        body = tree.body if path not in self.heads else tree.body[: self.heads[path][1]]
+        pairs = top_level_pairs(body, file.module)
+        if pairs is None:
             return None
-        line, small = pairs[statements[0]]
+        line, small = pairs[statement]
         if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
             return None
         found = small.names[position]
@@ -226,6 +277,35 @@ class _Scan:
         alone = isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
         own_line = line if alone else None
         return found, small, lambda file, statement: own_line
+
+    def _quick_match(
+        self, path: str, tree: ast.Module, package: str | None, aliases: frozenset[Alias]
+    ) -> tuple[ast.ImportFrom, int, ast.alias, int] | None:
+        """The ``ast`` half of :meth:`quick_import`: the one from-import binding an alias,
+        the alias' position in it, the alias, and the statement's index in the module body
+        — when it is at module level and the only binding of its name in the file."""
+        if path not in self.facts:
+            self.facts[path] = binding_facts(tree)
+        facts = self.facts[path]
+        matches = [
+            (node, position, alias)
+            for node in facts.from_imports
+            for position, alias in enumerate(node.names)
+            if (resolve_relative(node.module, node.level, package), alias.name) in aliases
+        ]
+        if len(matches) != 1:
+            return None
+        node, position, alias = matches[0]
+        statements = [index for index, top in enumerate(tree.body) if top is node]
+        if facts.counts[alias.asname or alias.name] != 1 or not statements:
+            return None
+        return node, position, alias, statements[0]
+
+    def _quick_statement(
+        self, path: str, tree: ast.Module, package: str | None, aliases: frozenset[Alias]
+    ) -> int | None:
+        match = self._quick_match(path, tree, package, aliases)
+        return None if match is None else match[3]
 
     def module_imports(self) -> None:
         """Bindings of the shim module (or a package it is reached from) and their uses."""
@@ -251,6 +331,14 @@ class _Scan:
                 importer.modules.append(ModuleImport(binding, line, index, lineno, scope))
 
     def star_imports(self) -> None:
+        for path, lines in self._star_importers().items():
+            importer = self.importer(path)
+            importer.stars += lines
+            importer.pins_all = True
+
+    def _star_importers(self) -> dict[str, list[int]]:
+        """Per file star-importing the shim, the lines of those imports."""
+        found: dict[str, list[int]] = {}
         for path in self.index.mentioning(()):
             if path == self.shim:
                 continue
@@ -260,9 +348,8 @@ class _Scan:
                 if raw.name == "*" and raw.source == self.module
             ]
             if lines:
-                importer = self.importer(path)
-                importer.stars += lines
-                importer.pins_all = True
+                found[path] = lines
+        return found
 
     def unparsable(self) -> None:
         """Files that may import the shim but do not parse: they block, nothing more."""

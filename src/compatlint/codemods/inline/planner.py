@@ -347,7 +347,12 @@ def _rewrite(
                 plan.all_entries.add(binding.local)
     if not plan:
         return None
-    return rewrite_importer(importer.path, importer.text, file.module, file.line_of, plan)
+    if importer.head is None:
+        return rewrite_importer(importer.path, importer.text, file.module, file.line_of, plan)
+    # Only the head was parsed (its edit is module-level imports): the tail is copied.
+    head, tail = importer.text[: importer.head], importer.text[importer.head :]
+    edit = rewrite_importer(importer.path, head, file.module, file.line_of, plan)
+    return BlockEdit(importer.path, importer.text, edit.after + tail, edit.anchors)
 
 
 def _statement(module: str, original: str, local: str) -> str:
