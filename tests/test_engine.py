@@ -58,6 +58,8 @@ def test_pool_gives_the_same_facts(example: Path, monkeypatch: pytest.MonkeyPatc
     sequential = _gather(example, use_cache=False)
     monkeypatch.setattr(engine, "POOL_MIN_FILES", 1)
     monkeypatch.setattr(engine, "POOL_MIN_BYTES", 1)
+    monkeypatch.setattr(engine, "GATE_POOL_MIN_FILES", 1)
+    monkeypatch.setattr(engine, "GATE_POOL_MIN_BYTES", 1)
     pooled = _gather(example, use_cache=False)
     assert pooled.files == sequential.files
     assert pooled.gates == sequential.gates
