@@ -22,19 +22,7 @@ items = st.lists(st.sampled_from("aab\n"), max_size=40)
 
 def _difflib_touched_lines(before: str, after: str) -> tuple[int, int] | None:
     """:func:`touched_lines` with difflib's matcher."""
-    old, new = before.splitlines(), after.splitlines()
-    first: int | None = None
-    last = 0
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, _, _, start, end in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        low, high = (start, end) if end > start else (max(start - 1, 0), start + 1)
-        first = low + 1 if first is None else min(first, low + 1)
-        last = max(last, high)
-    if first is None:
-        return None
-    return first, max(min(last, len(new)), first)
+    return touched_lines(before, after, matcher_class=difflib.SequenceMatcher)
 
 
 @settings(max_examples=400, deadline=None)

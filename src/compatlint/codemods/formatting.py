@@ -93,14 +93,17 @@ class LineMatcher(difflib.SequenceMatcher):  # type: ignore[type-arg]
         return difflib.Match(*best)
 
 
-def touched_lines(before: str, after: str) -> tuple[int, int] | None:
+def touched_lines(
+    before: str, after: str, *, matcher_class: type[difflib.SequenceMatcher] | None = None
+) -> tuple[int, int] | None:
     """The first and last line of ``after`` that differ from ``before`` — for a deletion,
-    the lines on both sides of it — or None when the texts have the same lines."""
+    the lines on both sides of it — or None when the texts have the same lines.
+    ``matcher_class``: :class:`LineMatcher` unless a test compares it with difflib's."""
     old = before.splitlines()
     new = after.splitlines()
     first: int | None = None
     last = 0
-    matcher = LineMatcher(None, old, new, autojunk=False)
+    matcher = (matcher_class or LineMatcher)(None, old, new, autojunk=False)
     for tag, _, _, start, end in matcher.get_opcodes():
         if tag == "equal":
             continue
