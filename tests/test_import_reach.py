@@ -81,11 +81,13 @@ def spelled(tree: ast.AST) -> tuple[set[str], bool]:
         st.tuples(st.sampled_from(SHAPES + RELATIVE), dotted, identifier), min_size=1, max_size=5
     ),
     filler=st.sampled_from(["", "x = 1\n", "# import this\n", "print('(')\n"]),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
 )
 def test_the_words_hold_every_part_every_import_spells(
-    chosen: list[tuple[str, str, str]], filler: str
+    chosen: list[tuple[str, str, str]], filler: str, newline: str
 ) -> None:
     text = filler.join(shape.format(m=m, n=n) for shape, m, n in chosen)
+    text = text.replace("\n", newline)
     parts, relative = spelled(ast.parse(text))
     found = import_words(text)
     assert parts <= found.words

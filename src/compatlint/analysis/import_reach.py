@@ -41,6 +41,8 @@ def import_words(text: str) -> ImportWords:
     """Every word of every statement that may be an import in ``text`` (a superset)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)  # identifiers are compared NFKC
+    if "\r" in text:  # a backslash continuation may end in \r\n (or a lone \r)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     words: set[str] = set()
     relative = False
     size = len(text)
