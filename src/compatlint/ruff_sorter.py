@@ -85,6 +85,11 @@ class RuffSettings:
         return [*head, *(arg for item in self.overrides for arg in ("--config", item))]
 
 
+def _touches(edit: BlockEdit, findings: Sequence[Finding]) -> bool:
+    """Whether a finding covers a row of an edited block of ``edit.after``."""
+    return any(finding.covers(anchor.after) for finding in findings for anchor in edit.anchors)
+
+
 def _toml_value(value: Any) -> str:
     """A TOML literal for a string list, a bool or an int (JSON spells them alike)."""
     return json.dumps(value)
@@ -202,12 +207,16 @@ class RuffSorter:
         from concurrent.futures import ThreadPoolExecutor  # not on check's start-up path
 
         binary = self.binary or find_ruff()
-        jobs = [(edit.path, text) for edit in edits for text in (edit.before, edit.after)]
-        with ThreadPoolExecutor(max_workers=min(_WORKERS, len(jobs))) as pool:
-            outputs = list(pool.map(lambda job: self._check(binary, *job), jobs))
+        with ThreadPoolExecutor(max_workers=min(_WORKERS, len(edits))) as pool:
+            afters = list(pool.map(lambda edit: self._check(binary, edit.path, edit.after), edits))
+            # The text before the edit matters only where a finding after it covers an
+            # edited block (which was unsorted before is then kept as it was): otherwise
+            # ``resort`` returns the edit's text whatever ``before`` holds.
+            wanted = [index for index, edit in enumerate(edits) if _touches(edit, afters[index])]
+            found = pool.map(lambda i: self._check(binary, edits[i].path, edits[i].before), wanted)
+            befores = dict(zip(wanted, found, strict=True))
         return [
-            resort(edit, outputs[2 * index], outputs[2 * index + 1])
-            for index, edit in enumerate(edits)
+            resort(edit, befores.get(index, ()), afters[index]) for index, edit in enumerate(edits)
         ]
 
     def _check(self, binary: str, path: str, text: str) -> list[Finding]:

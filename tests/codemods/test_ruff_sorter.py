@@ -172,6 +172,30 @@ def test_the_sorter_uses_the_projects_settings_on_disk(tmp_path: Path) -> None:
     }
 
 
+def test_the_text_before_is_checked_only_where_an_edited_block_is_unsorted_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    real = RuffSorter._check
+
+    def spy(self: RuffSorter, binary: str, path: str, text: str) -> list[Finding]:
+        checked.append(text)
+        return real(self, binary, path, text)
+
+    monkeypatch.setattr(RuffSorter, "_check", spy)
+    sorter = RuffSorter(tmp_path, RuffSettings(None, ()))
+    before = "import os\n\nimport pkg._compat\n\nprint(os)\n"
+    sorted_after = "import os\n\nimport sglang.srt.a\n\nprint(os)\n"
+    unsorted_after = "import sglang.srt.a\nimport os\n\nprint(os)\n"
+    keeps_sorted = BlockEdit("a.py", before, sorted_after, (Anchor(3, 3),))
+    unsorts = BlockEdit("b.py", before, unsorted_after, (Anchor(3, 1),))
+    assert sorter.sort([keeps_sorted, unsorts]) == [
+        sorted_after,
+        "import os\n\nimport sglang.srt.a\n\nprint(os)\n",
+    ]
+    assert sorted(checked) == sorted([sorted_after, unsorted_after, before])
+
+
 def test_ruff_failing_is_one_error(tmp_path: Path) -> None:
     sorter = RuffSorter(tmp_path, RuffSettings(None, ("lint.isort.no-such-setting = 1",)))
     with pytest.raises(CompatlintError) as caught:
