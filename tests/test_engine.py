@@ -239,3 +239,25 @@ def test_a_run_without_the_cache_hashes_nothing(
 
     monkeypatch.setattr(engine, "content_hash", boom)
     assert _gather(example, use_cache=False).files == cached.files
+
+
+def test_files_without_a_needle_skip_the_cache(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (example / "src" / "servo" / "plain.py").write_text("VALUE = 1\n")
+    cold = _gather(example)
+    hashed: list[bytes] = []
+    real = engine.content_hash
+
+    def counting(data: bytes) -> str:
+        hashed.append(data)
+        return real(data)
+
+    monkeypatch.setattr(engine, "content_hash", counting)
+    warm = _gather(example)
+    assert warm.files == cold.files
+    assert not warm.files["src/servo/plain.py"].parsed
+    assert b"VALUE = 1\n" not in hashed
+    assert "file:src/servo/plain.py" not in cache_entries(
+        next((example / CACHE_DIR).glob("*.jsonl"))
+    )

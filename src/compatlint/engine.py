@@ -89,13 +89,14 @@ def gather_facts(
     for rel in wanted:
         if not rel.endswith(".py"):
             continue
+        if rel not in config.shims and not mentions_needle(needles, workspace.read_bytes(rel)):
+            # Cheaper than the cache: no hash, nothing to decode, nothing to remember.
+            module, _ = module_name(rel, config.src)
+            project.files[rel] = FileFacts(path=rel, module=module, parsed=False)
+            continue
         facts = cached("file", rel)
         if facts is not None:
             project.files[rel] = facts
-        elif rel not in config.shims and not mentions_needle(needles, workspace.read_bytes(rel)):
-            module, _ = module_name(rel, config.src)
-            project.files[rel] = FileFacts(path=rel, module=module, parsed=False)
-            remember("file", rel, project.files[rel])
         else:
             pending.append(rel)
 

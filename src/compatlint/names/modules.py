@@ -17,6 +17,47 @@ def module_name(path: str, src_roots: Iterable[str]) -> tuple[str | None, bool]:
 
 @functools.lru_cache(maxsize=65536)
 def _module_name(path: str, src_roots: tuple[str, ...]) -> tuple[str | None, bool]:
+    if not _is_plain(path):
+        return _module_name_of_path(path, src_roots)
+    for root in _plain_roots(src_roots):
+        if root == path:
+            return _module_name_of_path(path, src_roots)
+        if root and not path.startswith(root + "/"):
+            continue
+        parts = (path[len(root) + 1 :] if root else path).split("/")
+        last = parts[-1]
+        dot = last.rfind(".")
+        parts[-1] = last[:dot] if 0 < dot < len(last) - 1 else last  # as ``with_suffix("")``
+        is_package = parts[-1] == "__init__"
+        if is_package:
+            parts = parts[:-1]
+        if parts and all(part.isidentifier() for part in parts):
+            return ".".join(parts), is_package
+    return None, False
+
+
+def _is_plain(path: str) -> bool:
+    """``path`` is spelled as ``PurePosixPath`` would spell it: its parts are its split."""
+    return (
+        bool(path)
+        and not (
+            "//" in path
+            or path.startswith(("./", "/"))
+            or "/./" in path
+            or path.endswith(("/", "/."))
+        )
+        and path != "."
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_roots(src_roots: tuple[str, ...]) -> tuple[str, ...]:
+    """The roots as ``PurePosixPath`` spells them, ``""`` for the project root."""
+    return tuple("" if root in ("", ".") else PurePosixPath(root).as_posix() for root in src_roots)
+
+
+def _module_name_of_path(path: str, src_roots: tuple[str, ...]) -> tuple[str | None, bool]:
+    """:func:`module_name` by ``PurePosixPath`` (any spelling of ``path``)."""
     pure = PurePosixPath(path)
     for root in src_roots:
         root_path = PurePosixPath(root)
