@@ -28,12 +28,21 @@ def _module_name(path: str, src_roots: tuple[str, ...]) -> tuple[str | None, boo
         last = parts[-1]
         dot = last.rfind(".")
         parts[-1] = last[:dot] if 0 < dot < len(last) - 1 else last  # as ``with_suffix("")``
-        is_package = parts[-1] == "__init__"
-        if is_package:
-            parts = parts[:-1]
-        if parts and all(part.isidentifier() for part in parts):
-            return ".".join(parts), is_package
+        found = _dotted(parts)
+        if found is not None:
+            return found
     return None, False
+
+
+def _dotted(parts: list[str]) -> tuple[str, bool] | None:
+    """The module a path's parts (suffix dropped) name, and is-package; None when a part
+    is not an identifier or nothing is left."""
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    if parts and all(part.isidentifier() for part in parts):
+        return ".".join(parts), is_package
+    return None
 
 
 def _is_plain(path: str) -> bool:
@@ -65,12 +74,9 @@ def _module_name_of_path(path: str, src_roots: tuple[str, ...]) -> tuple[str | N
             relative = pure.relative_to(root_path) if root not in ("", ".") else pure
         except ValueError:
             continue
-        parts = list(relative.with_suffix("").parts)
-        is_package = parts[-1] == "__init__"
-        if is_package:
-            parts = parts[:-1]
-        if parts and all(part.isidentifier() for part in parts):
-            return ".".join(parts), is_package
+        found = _dotted(list(relative.with_suffix("").parts))
+        if found is not None:
+            return found
     return None, False
 
 
