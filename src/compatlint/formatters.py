@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compatlint import ruff_mirror
 from compatlint.codemods.formatting import FormatEdit, Formatter
 from compatlint.errors import CompatlintError
 from compatlint.ruff_sorter import RuffSettings, find_ruff, load_toml, project_settings, table
@@ -65,11 +66,46 @@ class RuffFormatter:
 
     def format(self, edits: Sequence[FormatEdit]) -> list[str]:
         binary = self.binary or (find_ruff() if edits else "")
+        if len(edits) >= ruff_mirror.MIN_BATCH and self.settings.mirrorable(self.root):
+            try:
+                return self._format_mirrored(binary, edits)
+            except ruff_mirror.MirrorUnavailable:
+                pass
         return _each(edits, lambda edit: self._one(binary, edit))
+
+    def _format_mirrored(self, binary: str, edits: Sequence[FormatEdit]) -> list[str]:
+        """:meth:`format` with one ruff process for the texts before the edits and one for
+        the texts after them, each formatted whole. A text after the edit that comes back
+        unchanged needs nothing (formatting any range of it changes nothing either); one
+        that changes is formatted on its touched lines only (``--range``), through stdin
+        — formatting it whole may change lines the edit did not touch (blank lines before
+        a definition, say), which formatting the range leaves."""
+        formatted = self._format_all(binary, {edit.path: edit.before for edit in edits})
+        wanted = {e.path: e.after for e in edits if formatted[e.path] == e.before}
+        whole = self._format_all(binary, wanted) if wanted else {}
+        ranged = [e for e in edits if e.path in whole and whole[e.path] != e.after]
+        done = dict(zip(ranged, _each(ranged, lambda e: self._range(binary, e)), strict=True))
+        return [done.get(edit, edit.after) for edit in edits]
+
+    def _format_all(self, binary: str, texts: Mapping[str, str]) -> dict[str, str]:
+        """Each of ``texts`` formatted whole, from one ruff process on a mirror."""
+        with ruff_mirror.mirror(self.root, texts, self.settings.config_file) as mirror:
+            command = [
+                binary,
+                *("format", "--no-cache", "--quiet"),
+                *self.settings.arguments(self.settings.mirrored(self.root, mirror)),
+                *("--", *texts),
+            ]
+            ruff_mirror.run(command, mirror, "formatting")
+            return ruff_mirror.read_back(mirror, list(texts))
 
     def _one(self, binary: str, edit: FormatEdit) -> str:
         if self._format(binary, edit.path, edit.before) != edit.before:
             return edit.after
+        return self._range(binary, edit)
+
+    def _range(self, binary: str, edit: FormatEdit) -> str:
+        """``edit.after`` formatted on its touched lines."""
         # The end of --range is exclusive: up to the first column of the next line.
         return self._format(binary, edit.path, edit.after, f"--range={edit.first}-{edit.last + 1}")
 

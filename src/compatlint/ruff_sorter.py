@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compatlint import ruff_mirror
 from compatlint.codemods.sorting import BlockEdit, Finding, Replacement, resort
 from compatlint.errors import CompatlintError
 
@@ -80,9 +81,31 @@ class RuffSettings:
     overrides: tuple[str, ...] = ()
     source: str = "ruff defaults"
 
-    def arguments(self) -> list[str]:
-        head = ["--config", str(self.config_file)] if self.config_file else ["--isolated"]
+    def arguments(self, config_file: Path | None = None) -> list[str]:
+        """Ruff's options; ``config_file``: where the configuration file is read from, if not
+        from its place (a mirror's copy)."""
+        config = config_file or self.config_file
+        head = ["--config", str(config)] if config else ["--isolated"]
         return [*head, *(arg for item in self.overrides for arg in ("--config", item))]
+
+    def mirrorable(self, root: Path) -> bool:
+        """Whether ruff resolves this configuration's paths in a mirror of ``root`` as in
+        ``root`` (:mod:`compatlint.ruff_mirror`): no file, or one inside ``root`` without an
+        ``extend`` (the file it names is not mirrored)."""
+        if self.config_file is None:
+            return True
+        try:
+            self.config_file.resolve().relative_to(root.resolve())
+        except (OSError, ValueError):
+            return False
+        data = load_toml(self.config_file) or {}
+        return all("extend" not in (found or {}) for found in (data, table(data, "tool", "ruff")))
+
+    def mirrored(self, root: Path, mirror: Path) -> Path | None:
+        """Where the configuration file is in ``mirror`` (a mirror of ``root``)."""
+        if self.config_file is None:
+            return None
+        return mirror / self.config_file.resolve().relative_to(root.resolve())
 
 
 def _touches(edit: BlockEdit, findings: Sequence[Finding]) -> bool:
@@ -164,7 +187,12 @@ def project_settings(
 
 def findings(output: str) -> list[Finding]:
     """The I001 findings in ruff's JSON output."""
-    found: list[Finding] = []
+    return [finding for found in findings_by_file(output).values() for finding in found]
+
+
+def findings_by_file(output: str) -> dict[str, list[Finding]]:
+    """The I001 findings in ruff's JSON output, by the file name ruff reports."""
+    found: dict[str, list[Finding]] = {}
     for item in json.loads(output or "[]"):
         if item.get("code") != "I001":
             continue
@@ -179,7 +207,8 @@ def findings(output: str) -> list[Finding]:
             )
             for edit in fix.get("edits", ())
         )
-        found.append(Finding(item["location"]["row"], item["end_location"]["row"], replacements))
+        finding = Finding(item["location"]["row"], item["end_location"]["row"], replacements)
+        found.setdefault(item.get("filename", ""), []).append(finding)
     return found
 
 
@@ -204,9 +233,43 @@ class RuffSorter:
     def sort(self, edits: Sequence[BlockEdit]) -> list[str]:
         if not edits:
             return []
+        binary = self.binary or find_ruff()
+        if len(edits) >= ruff_mirror.MIN_BATCH and self.settings.mirrorable(self.root):
+            try:
+                return self._sort_mirrored(binary, edits)
+            except ruff_mirror.MirrorUnavailable:
+                pass
+        return self._sort_each(binary, edits)
+
+    def _sort_mirrored(self, binary: str, edits: Sequence[BlockEdit]) -> list[str]:
+        """:meth:`sort` with one ruff process for all the texts after the edits and one for
+        the texts before them that matter (see :meth:`_sort_each`)."""
+        afters = self._check_mirrored(binary, {edit.path: edit.after for edit in edits})
+        wanted = {e.path: e.before for e in edits if _touches(e, afters.get(e.path, ()))}
+        befores = self._check_mirrored(binary, wanted) if wanted else {}
+        return [
+            resort(edit, befores.get(edit.path, ()), afters.get(edit.path, ())) for edit in edits
+        ]
+
+    def _check_mirrored(self, binary: str, texts: Mapping[str, str]) -> dict[str, list[Finding]]:
+        """The findings in each of ``texts`` (by path), from one ruff process on a mirror."""
+        with ruff_mirror.mirror(self.root, texts, self.settings.config_file) as mirror:
+            command = [
+                binary,
+                *("check", "--no-cache", "--exit-zero", "--output-format", "json"),
+                *self.settings.arguments(self.settings.mirrored(self.root, mirror)),
+                *("--select", "I001", "--", *texts),
+            ]
+            result = ruff_mirror.run(command, mirror, "sorting imports")
+            by_file: dict[str, list[Finding]] = {}
+            for name, found in findings_by_file(result.stdout.decode("utf-8")).items():
+                by_file[Path(name).relative_to(mirror).as_posix()] = found
+        return by_file
+
+    def _sort_each(self, binary: str, edits: Sequence[BlockEdit]) -> list[str]:
+        """:meth:`sort` with one ruff process per text, through stdin."""
         from concurrent.futures import ThreadPoolExecutor  # not on check's start-up path
 
-        binary = self.binary or find_ruff()
         with ThreadPoolExecutor(max_workers=min(_WORKERS, len(edits))) as pool:
             afters = list(pool.map(lambda edit: self._check(binary, edit.path, edit.after), edits))
             # The text before the edit matters only where a finding after it covers an

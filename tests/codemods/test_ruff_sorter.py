@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from compatlint import ruff_sorter
+from compatlint import ruff_mirror, ruff_sorter
 from compatlint.cli import main
 from compatlint.codemods.sorting import Anchor, BlockEdit, Finding, Replacement
 from compatlint.errors import CompatlintError
@@ -172,17 +172,28 @@ def test_the_sorter_uses_the_projects_settings_on_disk(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("mirrored", [True, False], ids=["one-process", "per-file"])
 def test_the_text_before_is_checked_only_where_an_edited_block_is_unsorted_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mirrored: bool
 ) -> None:
     checked: list[str] = []
-    real = RuffSorter._check
+    if mirrored:
+        real_all = RuffSorter._check_mirrored
 
-    def spy(self: RuffSorter, binary: str, path: str, text: str) -> list[Finding]:
-        checked.append(text)
-        return real(self, binary, path, text)
+        def spy_all(self: RuffSorter, binary: str, texts: dict[str, str]) -> object:
+            checked.extend(texts.values())
+            return real_all(self, binary, texts)
 
-    monkeypatch.setattr(RuffSorter, "_check", spy)
+        monkeypatch.setattr(RuffSorter, "_check_mirrored", spy_all)
+    else:
+        monkeypatch.setattr(ruff_mirror, "MIN_BATCH", 10**9)
+        real = RuffSorter._check
+
+        def spy(self: RuffSorter, binary: str, path: str, text: str) -> list[Finding]:
+            checked.append(text)
+            return real(self, binary, path, text)
+
+        monkeypatch.setattr(RuffSorter, "_check", spy)
     sorter = RuffSorter(tmp_path, RuffSettings(None, ()))
     before = "import os\n\nimport pkg._compat\n\nprint(os)\n"
     sorted_after = "import os\n\nimport sglang.srt.a\n\nprint(os)\n"

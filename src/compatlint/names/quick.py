@@ -34,13 +34,45 @@ class BindingFacts:
 
 
 def binding_facts(tree: ast.Module) -> BindingFacts:
+    """The facts of ``tree``: one walk in ``ast.walk``'s order, without a generator per
+    node, past the nodes that bind nothing and hold nothing that does."""
     facts = BindingFacts()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            facts.from_imports.append(node)
-        for name in _bound_names(node):
-            facts.counts[name] += 1
+    counts = facts.counts
+    nodes: list[ast.AST] = [tree]
+    for node in nodes:  # grows while it is read: breadth first, as ``ast.walk``
+        kind = node.__class__
+        if kind is ast.Name:
+            if node.ctx.__class__ is not ast.Load:  # type: ignore[attr-defined]
+                counts[node.id] += 1  # type: ignore[attr-defined]
+            continue
+        binds = _BINDS.get(kind)
+        if binds is None:
+            binds = _BINDS[kind] = kind in _BINDERS or "name" in kind._fields
+        if binds:
+            for name in _bound_names(node):
+                counts[name] += 1
+        if kind is ast.ImportFrom:
+            facts.from_imports.append(node)  # type: ignore[arg-type]
+        for attribute in kind._fields:
+            value = getattr(node, attribute, None)
+            if value.__class__ is list:
+                nodes.extend(
+                    item
+                    for item in value
+                    if isinstance(item, ast.AST) and not isinstance(item, _INERT)
+                )
+            elif isinstance(value, ast.AST) and not isinstance(value, _INERT):
+                nodes.append(value)
     return facts
+
+
+#: Nodes that bind no name and have no child that does.
+_INERT = (ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+#: Nodes :func:`_bound_names` names besides those with a ``name`` field.
+_BINDERS = frozenset(
+    {ast.arg, ast.Global, ast.Nonlocal, ast.MatchMapping, ast.MatchAs, ast.MatchStar}
+)
+_BINDS: dict[type, bool] = {}
 
 
 def binding_counts(tree: ast.Module) -> Counter[str]:
