@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from compatlint.names.bindings import read_bindings
 from compatlint.names.quick import _bound_names, binding_facts
 
 SNIPPETS = [
@@ -66,3 +67,23 @@ def test_the_fast_walk_agrees_on_the_standard_library() -> None:
         check(text)
         checked += 1
     assert checked > 100
+
+
+def test_bindings_read_without_walrus_search_are_the_same_where_no_walrus_is_spelled() -> None:
+    """``read_bindings(..., walrus=False)`` is only a shortcut for sources without ``:=``."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    checked = 0
+    for path in sorted(stdlib.glob("*.py")):
+        try:
+            text = path.read_text(encoding="utf-8")
+            tree = ast.parse(text)
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue
+        if ":=" in text:
+            continue
+        assert read_bindings(tree, "m", walrus=False) == read_bindings(tree, "m")
+        checked += 1
+    assert checked > 100
+    with_walrus = ast.parse("if (found := look()):\n    pass\n")
+    assert "found" in read_bindings(with_walrus).names
+    assert "found" not in read_bindings(with_walrus, walrus=False).names

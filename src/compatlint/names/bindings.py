@@ -123,11 +123,13 @@ def import_bound_names(node: ast.Import | ast.ImportFrom) -> list[str]:
 
 
 def read_bindings(
-    tree: ast.Module, module: str | None = None, *, is_package: bool = False
+    tree: ast.Module, module: str | None = None, *, is_package: bool = False, walrus: bool = True
 ) -> ModuleBindings:
-    """The module-level bindings of ``tree`` (``module`` resolves relative imports)."""
+    """The module-level bindings of ``tree`` (``module`` resolves relative imports).
+    ``walrus=False``: the source holds no ``:=``, so no expression binds a name (its
+    expressions are not walked for one)."""
     package = None if module is None else (module if is_package else module.rpartition(".")[0])
-    reader = _Reader(package)
+    reader = _Reader(package, walrus=walrus)
     reader.body(tree.body, conditional=False)
     reader.scan_globals(tree)
     return ModuleBindings(
@@ -148,8 +150,9 @@ _TYPE_ALIAS = getattr(ast, "TypeAlias", None)
 class _Reader:
     """Collects module-level bindings, imports and ``__all__`` in every branch."""
 
-    def __init__(self, package: str | None) -> None:
+    def __init__(self, package: str | None, *, walrus: bool = True) -> None:
         self.package = package
+        self.walrus = walrus
         self.names: dict[str, int] = {}
         self.from_imports: dict[str, list[ImportedName]] = {}
         self.module_imports: dict[str, list[str]] = {}
@@ -182,7 +185,7 @@ class _Reader:
 
     def statement(self, node: ast.stmt) -> None:
         line = node.lineno
-        for name in _walruses(node):
+        for name in _walruses(node) if self.walrus else ():
             self.bind(name, line)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self.bind(node.name, line)
@@ -246,14 +249,14 @@ class _Reader:
                 self.body(inner, conditional=not unconditional)
         for handler in getattr(node, "handlers", None) or []:  # try and try/except*
             # No binding for `handler.name`: Python deletes it when the handler ends.
-            for name in _walruses_in([handler.type] if handler.type else []):
+            for name in _walruses_in([handler.type] if handler.type and self.walrus else []):
                 self.bind(name, handler.lineno)
             self.body(handler.body)
         for case in getattr(node, "cases", None) or []:  # match
             for pattern in ast.walk(case.pattern):
                 for name in _pattern_names(pattern):
                     self.bind(name, case.pattern.lineno)
-            for name in _walruses_in([case.guard] if case.guard else []):
+            for name in _walruses_in([case.guard] if case.guard and self.walrus else []):
                 self.bind(name, case.pattern.lineno)
             self.body(case.body)
 

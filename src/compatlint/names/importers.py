@@ -167,7 +167,8 @@ class ImporterIndex:
 
     def _read(self, path: str, tree: ast.Module) -> ModuleBindings:
         module, is_package = self._module_of.get(path, (None, False))
-        return read_bindings(tree, module, is_package=is_package)
+        walrus = ":=" in self.sources[path]  # no ``:=`` token, no walrus to look for
+        return read_bindings(tree, module, is_package=is_package, walrus=walrus)
 
     def submodule(self, module: str, attribute: str, depth: int = 0) -> str | None:
         """The project module ``module.attribute`` names, if it is one: the module's own
