@@ -121,6 +121,7 @@ class ImporterIndex:
         self._relative_files: frozenset[str] | None = None
         self._mentions: dict[str, frozenset[str]] = {}
         self._star_files: dict[str, bool] = {}
+        self._star_paths: frozenset[str] | None = None
         self._bindings_only: dict[str, ModuleBindings | None] = {}
 
     # -- modules ---------------------------------------------------------------------------
@@ -244,11 +245,8 @@ class ImporterIndex:
             # again: searched once): the names are read in those files alone.
             near = self._containing_any(parts) | self._with_relative_imports()
             spells_name = self._text_finder(names)
-            return [
-                path
-                for path in self._module_of
-                if (path in near and spells_name(path)) or self._may_star_import_project(path)
-            ]
+            found = {path for path in near if spells_name(path)} | self._star_importers()
+            return [path for path in self._module_of if path in found]
         # Many parts (every alias of a shim name adds its module's): searching the whole
         # tree for each would grow with importers x tree size; the files spelling a name
         # are read for them instead (a part searched before answers without reading).
@@ -281,6 +279,14 @@ class ImporterIndex:
         if self._relative_files is None:
             self._relative_files = frozenset(p for p in self._module_of if self._relative(p))
         return self._relative_files
+
+    def _star_importers(self) -> frozenset[str]:
+        """The files that may star-import a project module (see below), found once."""
+        if self._star_paths is None:
+            self._star_paths = frozenset(
+                path for path in self._module_of if self._may_star_import_project(path)
+            )
+        return self._star_paths
 
     def _may_star_import_project(self, path: str) -> bool:
         """Whether ``path`` may star-import a project module: a star import of the
