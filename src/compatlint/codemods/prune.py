@@ -309,7 +309,10 @@ class _Planner:
         if local.value_uses:
             lines = ", ".join(str(line) for line in local.value_uses)
             return DefinitionDecision(f"its value is used in the shim (line {lines})")
-        uses = self.project_uses.setdefault((shim, name), scanner.uses(name))
+        # Asked again in each pass: the project's files do not change between passes.
+        uses = self.project_uses.get((shim, name))
+        if uses is None:
+            uses = self.project_uses[(shim, name)] = scanner.uses(name)
         for path, use in sorted(uses.items()):
             if use.blocked:
                 return DefinitionDecision(use.blocked)
