@@ -35,7 +35,13 @@ from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
 from compatlint.codemods.edits import EditPlan, check_parses
 from compatlint.codemods.flag_folds import FlagScan, find_flags, remove_flags
 from compatlint.codemods.formatting import Formatter, format_files
-from compatlint.codemods.gate_folds import fold_gates, fold_roots, gate_needles, may_hold_gates
+from compatlint.codemods.gate_folds import (
+    NeedleMemo,
+    fold_gates,
+    fold_roots,
+    gate_needles,
+    may_hold_gates,
+)
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.imports_hoist import hoist_imports, late_imports
 from compatlint.codemods.locate import NodeIndex, Trees
@@ -357,7 +363,8 @@ class _Planner:
         env = gate_env(self.config, self.floors)
         if not env.windows:
             return
-        needles = gate_needles(self.config.predicates)
+        # The flag scan and the folds ask each file for the needles: searched once.
+        needles = NeedleMemo(gate_needles(self.config.predicates))
         roots = fold_roots(self.config)
         importers: ImporterIndex | None = None
         flags = FlagScan()
@@ -368,12 +375,12 @@ class _Planner:
             for name in flags.unmatched(self.config.keep):
                 reason = f"warning: keep entry '{name}' names no flag decided at the floors"
                 self.plan.follow_ups.append(FollowUp(config_file, 1, "config", reason))
-            needles = (*needles, *sorted(flags.names))
+        flag_names = sorted(flags.names)
         for path in sorted(self.texts):
             text = self.texts[path]
             if not path.endswith(".py") or (only is not None and path not in only):
                 continue
-            if not may_hold_gates(text, needles):
+            if not (needles.holds(path, text) or may_hold_gates(text, flag_names)):
                 continue
             module, is_package = module_name(path, roots)
             if module is None:
