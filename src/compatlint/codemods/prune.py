@@ -231,7 +231,7 @@ class _Planner:
         if not expired:
             return False
         held: dict[tuple[object, ...], str] = {}
-        tree = ast.parse(text)
+        tree: ast.Module | None = None  # read only when a removal loses an imported name
         for _ in range(len(expired) + 1):
             ctx, done, unhandled = self._plan_pass(shim, scanner, text, live, expired, held)
             if ctx.actions.is_empty():
@@ -240,6 +240,9 @@ class _Planner:
             new_text = ctx.index.module.visit(PruneTransformer(ctx.actions, ctx.index)).code
             rewritten = {name for name, d in ctx.definitions.items() if d.blocked is None}
             lost = lost_imports(text, new_text, imported, rewritten)
+            if not lost:
+                break
+            tree = tree or ast.parse(text)
             newly = {
                 _signature(site): reason
                 for site, reason in sites_dropping(
