@@ -21,6 +21,7 @@ from helpers import make_config
 from libcst.metadata import MetadataWrapper
 
 from compatlint.analysis.project import analyze_project
+from compatlint.codemods.callsites import CallSiteScanner
 from compatlint.codemods.fix import plan_fixes
 from compatlint.codemods.inline import plan_inline
 from compatlint.codemods.mocks import plan_mocks
@@ -279,3 +280,31 @@ def test_inline_parses_no_more_of_an_importer_than_its_head(
         counts.append(work["libcst bytes"])
         monkeypatch.undo()
     assert counts[0] == counts[1]
+
+
+def test_prune_searches_the_project_once_per_definition(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A definition an importer uses as a value is kept; the second pass meets it again and
+    asks the project's files for its uses again: the first answer stands (the files do not
+    change between passes), so the project is searched for it once."""
+    shim = TWO_PASS_SHIM.replace("\n\nPATCH = ensure_patch\n", "\n")
+    user = "from pkg._compat import ensure_patch\n\nHOOK = ensure_patch\n"
+    files = {
+        SHIM: shim,
+        "pkg/__init__.py": "",
+        "pkg/user.py": user,
+        "tests/stubs.py": "STUBS = []\n",
+    }
+    asked: Counter[str] = Counter()
+    real_uses = CallSiteScanner.uses
+
+    def uses(self: CallSiteScanner, name: str):  # type: ignore[no-untyped-def]
+        asked[name] += 1
+        return real_uses(self, name)
+
+    monkeypatch.setattr(CallSiteScanner, "uses", uses)
+    plan = _prune(files)
+    assert plan.passes == 1  # type: ignore[attr-defined]
+    assert [item.reason for item in plan.follow_ups] == [  # type: ignore[attr-defined]
+        "not pruned: its value is used at pkg/user.py:3"
+    ]
+    assert asked == {"ensure_patch": 1}

@@ -169,6 +169,43 @@ def test_mentioning_reads_texts_as_its_plain_definition(
     assert index.mentioning(names, modules) == expected
 
 
+@settings(deadline=None, max_examples=200)
+@given(
+    st.dictionaries(st.sampled_from(PATHS), text, min_size=1),
+    st.sets(st.sampled_from(("helper", "logger", "sub", "from"))),
+    st.sets(st.sampled_from(("pkg._compat", "pkg.sub", "app.deep.mod", "from.x"))),
+    st.sets(st.sampled_from(("helper", "logger", "sub", "from", "pkg"))),
+)
+def test_names_searched_first_give_the_plain_answer(
+    files: dict[str, str], names: set[str], modules: set[str], searched: set[str]
+) -> None:
+    """Names searched before the question narrow the files instead of the module parts:
+    the same answer, whichever needles were searched."""
+    sources = {SHIM: SHIM_TEXT, **files}
+    expected = _plain_mentioning(sources, names, modules)
+    index = ImporterIndex(sources, ["."])
+    index.search(searched)
+    assert index.mentioning(names, modules) == expected
+    index.search(names)
+    assert index.mentioning(names, modules) == expected
+
+
+def test_a_name_searched_first_spares_the_searches_for_the_parts() -> None:
+    """prune searches a definition's name before its aliases: the files spelling it are
+    read for the shim's parts, and neither the parts nor relative imports are searched
+    in the whole tree."""
+    unrelated = {f"app/m{i}.py": "from . import x\nimport pkg\n" for i in range(5)}
+    sources = {SHIM: SHIM_TEXT, "pkg/__init__.py": "", **unrelated}
+    sources["app/use.py"] = "from pkg._compat import helper\n"
+    index = ImporterIndex(sources, ["."])
+    index.search(["helper"])
+    aliases = {("pkg._compat", "helper"), ("app.use", "helper")}  # a from-import re-exports
+    assert index.aliases("pkg._compat", "helper") == aliases
+    assert set(index.importers("pkg._compat", "helper")) == {"app/use.py"}
+    assert set(index._mentions) == {"helper"}
+    assert not set(index._relatives) & set(unrelated)
+
+
 @given(text)
 def test_the_relative_import_search_is_the_word_bounded_one(source: str) -> None:
     index = ImporterIndex({"a.py": source}, ["."])

@@ -122,6 +122,7 @@ class CallSiteScanner:
         found: dict[str, NameUses] = {}
         if self.shim_module is None:
             return found
+        self.importers.search((name,))  # asked below: it narrows the alias search too
         aliases = self.importers.aliases(self.shim_module, name)
         names = {alias_name for _, alias_name in aliases}
         for path in self.importers.mentioning(names):

@@ -39,7 +39,7 @@ from compatlint.analysis.version_subjects import (
     module_context,
 )
 from compatlint.codemods.blocks import BlockEditor, EditActions
-from compatlint.codemods.gate_folds import may_hold_gates
+from compatlint.codemods.gate_folds import NeedleMemo
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.locate import parse_module
 from compatlint.codemods.plan import FollowUp, RemovedSite
@@ -87,16 +87,20 @@ class FlagScan:
 
 
 def find_flags(
-    texts: Mapping[str, str], importers: ImporterIndex, env: GateEnv, needles: Iterable[str]
+    texts: Mapping[str, str],
+    importers: ImporterIndex,
+    env: GateEnv,
+    needles: Iterable[str] | NeedleMemo,
 ) -> FlagScan:
     """The decided flags of the modules whose text holds a gate needle, then of those that
-    name one of their flags (a flag of flags), with their aliases and refusals."""
-    needles = tuple(needles)
-    contexts = _contexts(texts, importers, lambda text: may_hold_gates(text, needles))
+    name one of their flags (a flag of flags), with their aliases and refusals. A
+    :class:`NeedleMemo` keeps what each file holds for the caller to ask again."""
+    memo = needles if isinstance(needles, NeedleMemo) else NeedleMemo(needles)
+    contexts = _contexts(texts, importers, memo.holds)
     flags = decided_flags(contexts.values(), env)
     if flags:
         names = {q.rpartition(".")[2] for q in flags}
-        more = _contexts(texts, importers, lambda text: any(n in text for n in names))
+        more = _contexts(texts, importers, lambda _, text: any(n in text for n in names))
         if more.keys() - contexts.keys():
             contexts.update(more)
             flags = decided_flags(_with_known(contexts).values(), env)
@@ -124,7 +128,7 @@ def _contexts(texts, importers: ImporterIndex, wanted) -> dict[str, ModuleContex
     found: dict[str, ModuleContext] = {}
     for path, text in texts.items():
         module = importers.module_of(path)
-        if module is None or not wanted(text):
+        if module is None or not wanted(path, text):
             continue
         tree = importers.tree(path)
         if tree is not None:

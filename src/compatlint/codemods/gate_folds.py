@@ -63,6 +63,25 @@ def may_hold_gates(text: str, needles: Iterable[str]) -> bool:
     )
 
 
+class NeedleMemo:
+    """:func:`may_hold_gates` of each file, kept while its text is the same object: prune
+    asks about every file twice (the flag scan, then the folds), each a few searches of
+    the whole tree."""
+
+    def __init__(self, needles: Iterable[str]) -> None:
+        self.needles = tuple(needles)
+        self._held: dict[str, tuple[str, bool]] = {}
+
+    def holds(self, path: str, text: str) -> bool:
+        """Whether ``text`` (the file at ``path``) holds one of the needles."""
+        known = self._held.get(path)
+        if known is not None and known[0] is text:
+            return known[1]
+        held = may_hold_gates(text, self.needles)
+        self._held[path] = (text, held)
+        return held
+
+
 @functools.lru_cache(maxsize=16)
 def _needle_plan(needles: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """``needles`` split into those looked for directly and those holding ``version``

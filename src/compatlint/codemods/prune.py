@@ -35,7 +35,13 @@ from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
 from compatlint.codemods.edits import EditPlan, check_parses
 from compatlint.codemods.flag_folds import FlagScan, find_flags, remove_flags
 from compatlint.codemods.formatting import Formatter, format_files
-from compatlint.codemods.gate_folds import fold_gates, fold_roots, gate_needles, may_hold_gates
+from compatlint.codemods.gate_folds import (
+    NeedleMemo,
+    fold_gates,
+    fold_roots,
+    gate_needles,
+    may_hold_gates,
+)
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.imports_hoist import hoist_imports, late_imports
 from compatlint.codemods.locate import NodeIndex, Trees
@@ -225,7 +231,7 @@ class _Planner:
         if not expired:
             return False
         held: dict[tuple[object, ...], str] = {}
-        tree = ast.parse(text)
+        tree: ast.Module | None = None  # read only when a removal loses an imported name
         for _ in range(len(expired) + 1):
             ctx, done, unhandled = self._plan_pass(shim, scanner, text, live, expired, held)
             if ctx.actions.is_empty():
@@ -234,6 +240,9 @@ class _Planner:
             new_text = ctx.index.module.visit(PruneTransformer(ctx.actions, ctx.index)).code
             rewritten = {name for name, d in ctx.definitions.items() if d.blocked is None}
             lost = lost_imports(text, new_text, imported, rewritten)
+            if not lost:
+                break
+            tree = tree or ast.parse(text)
             newly = {
                 _signature(site): reason
                 for site, reason in sites_dropping(
@@ -309,7 +318,10 @@ class _Planner:
         if local.value_uses:
             lines = ", ".join(str(line) for line in local.value_uses)
             return DefinitionDecision(f"its value is used in the shim (line {lines})")
-        uses = self.project_uses.setdefault((shim, name), scanner.uses(name))
+        # Asked again in each pass: the project's files do not change between passes.
+        uses = self.project_uses.get((shim, name))
+        if uses is None:
+            uses = self.project_uses[(shim, name)] = scanner.uses(name)
         for path, use in sorted(uses.items()):
             if use.blocked:
                 return DefinitionDecision(use.blocked)
@@ -354,7 +366,8 @@ class _Planner:
         env = gate_env(self.config, self.floors)
         if not env.windows:
             return
-        needles = gate_needles(self.config.predicates)
+        # The flag scan and the folds ask each file for the needles: searched once.
+        needles = NeedleMemo(gate_needles(self.config.predicates))
         roots = fold_roots(self.config)
         importers: ImporterIndex | None = None
         flags = FlagScan()
@@ -365,12 +378,12 @@ class _Planner:
             for name in flags.unmatched(self.config.keep):
                 reason = f"warning: keep entry '{name}' names no flag decided at the floors"
                 self.plan.follow_ups.append(FollowUp(config_file, 1, "config", reason))
-            needles = (*needles, *sorted(flags.names))
+        flag_names = sorted(flags.names)
         for path in sorted(self.texts):
             text = self.texts[path]
             if not path.endswith(".py") or (only is not None and path not in only):
                 continue
-            if not may_hold_gates(text, needles):
+            if not (needles.holds(path, text) or may_hold_gates(text, flag_names)):
                 continue
             module, is_package = module_name(path, roots)
             if module is None:

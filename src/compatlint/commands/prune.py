@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from compatlint.codemods.edits import diff_edits
+from compatlint.codemods.formatting import Formatter
 from compatlint.codemods.prune import plan_prune
+from compatlint.codemods.sorting import ImportSorter
 from compatlint.commands.common import (
     check_mode,
     project_sources,
@@ -18,7 +20,6 @@ from compatlint.commands.common import (
     unreadable_warning,
     write_edits,
 )
-from compatlint.commands.inline import project_formatter_for, project_sorter
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config
 from compatlint.report.prune_text import render_text, summary_line
@@ -63,9 +64,13 @@ def run_prune(
     # searched, and says so, but does not stop the run.
     sources, unreadable = project_sources(workspace)
     # Sorting and formatting run processes; --check only needs to know whether prune edits.
-    tidy = mode != "check"
-    sorter = project_sorter(config, sources) if tidy else None
-    formatter = project_formatter_for(config, sources) if tidy else None
+    sorter: ImportSorter | None = None
+    formatter: Formatter | None = None
+    if mode != "check":  # inline's module (ruff, the formatters) is imported only then
+        from compatlint.commands.inline import project_formatter_for, project_sorter
+
+        sorter = project_sorter(config, sources)
+        formatter = project_formatter_for(config, sources)
     plan = plan_prune(
         config, sources, config.floors, shims=shims, sorter=sorter, formatter=formatter
     )

@@ -276,7 +276,13 @@ class ImporterIndex:
         """
         names = tuple(names)
         parts = {part for module in modules or () for part in module.split(".")}
-        if modules is not None and len(parts - self._mentions.keys()) <= _SEARCHED_PARTS:
+        # Names searched before (see :meth:`search`) narrow the files for free.
+        names_known = bool(names) and self._mentions.keys() >= set(names)
+        if (
+            modules is not None
+            and not names_known
+            and len(parts - self._mentions.keys()) <= _SEARCHED_PARTS
+        ):
             # The parts narrow the files most (a shim's module parts are asked again and
             # again: searched once): the names are read in those files alone.
             near = self._containing_any(parts) | self._with_relative_imports()
@@ -296,6 +302,12 @@ class ImporterIndex:
             if reached or self._may_star_import_project(path):
                 found.append(path)
         return found
+
+    def search(self, needles: Iterable[str]) -> None:
+        """Search the tree for ``needles`` now. A caller that will ask for them anyway
+        (prune, for a definition's name) saves :meth:`mentioning` the searches for the
+        module parts: the files that spell a name are read for the parts instead."""
+        self._containing_any(needles)
 
     def _text_finder(self, needles: Iterable[str]) -> Callable[[str], bool]:
         """Whether a file's text contains one of ``needles``: from the whole-tree searches
