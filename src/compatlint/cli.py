@@ -479,6 +479,7 @@ def mocks(
     metavar="NAME",
     help="Inline only this re-exported name (repeatable).",
 )
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update .compatlint_cache/.")
 @_config_option
 def inline(
     paths: tuple[Path, ...],
@@ -487,6 +488,7 @@ def inline(
     allow_dirty: bool,
     output_format: str,
     only: tuple[str, ...],
+    no_cache: bool,
     config_file: Path | None,
 ) -> None:
     """Import trivial re-exports from the upstream directly (PATHS: only these shims).
@@ -508,6 +510,7 @@ def inline(
         allow_dirty=allow_dirty,
         output_format=output_format,
         color=color,
+        use_cache=not no_cache,
     )
     _finish(outcome, color)
 

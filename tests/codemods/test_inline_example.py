@@ -49,10 +49,11 @@ def read(root: Path, rel: str) -> str:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
+    """The project's files (not git's, nor compatlint's own cache, which ignores itself)."""
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.parts
+        if p.is_file() and ".git" not in p.parts and ".compatlint_cache" not in p.parts
     }
 
 

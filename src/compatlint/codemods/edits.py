@@ -10,12 +10,24 @@ never a judgement of user input.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Protocol
 
 from compatlint.errors import SourceError
 from compatlint.model import Edit
 
 BOM = "\ufeff"
+
+#: A text's content hash.
+Digest = Callable[[str], str]
+
+
+class CompiledTexts(Protocol):
+    """Where texts known to compile are kept (:class:`compatlint.cache.FactCache`)."""
+
+    def get(self, key: str, digest: str) -> Any | None: ...
+
+    def put(self, key: str, digest: str, value: Any) -> None: ...
 
 
 class EditPlan:
@@ -38,13 +50,23 @@ class EditPlan:
             if old is not None and text != old:
                 yield path, old, text
 
-    def edits(self, verb: str) -> dict[str, Edit]:
+    def edits(
+        self, verb: str, compiled: CompiledTexts | None = None, digest: Digest | None = None
+    ) -> dict[str, Edit]:
         """The whole-file edits, each with its file's mark back; every Python text must
-        compile (``verb`` names the codemod in the error)."""
+        compile (``verb`` names the codemod in the error). ``compiled``: where the texts
+        known to compile are kept between runs, by ``digest`` of the text — a text that
+        compiled once compiles again, and is not compiled twice."""
         edits: dict[str, Edit] = {}
         for path, old, new in self.changed():
             if new is not None and path.endswith(".py"):
-                check_parses(path, new, verb)
+                if compiled is None or digest is None:
+                    check_parses(path, new, verb)
+                else:
+                    key, known = f"compiles:{path}", digest(new)
+                    if compiled.get(key, known) is None:
+                        check_parses(path, new, verb)
+                        compiled.put(key, known, True)
             bom = BOM if path in self.boms else ""
             edits[path] = Edit(path, None if new is None else bom + new, bom + old)
         return edits

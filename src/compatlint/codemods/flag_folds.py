@@ -130,10 +130,10 @@ def _contexts(texts, importers: ImporterIndex, wanted) -> dict[str, ModuleContex
         module = importers.module_of(path)
         if module is None or not wanted(path, text):
             continue
-        parsed = importers.parsed(path)
-        if parsed is not None:
+        tree = importers.tree(path)
+        if tree is not None:
             is_package = path.endswith("__init__.py")
-            found[path] = module_context(parsed.tree, module, is_package=is_package)
+            found[path] = module_context(tree, module, is_package=is_package)
     return _with_known(found)
 
 
@@ -146,8 +146,8 @@ def _with_known(contexts: dict[str, ModuleContext]) -> dict[str, ModuleContext]:
 
 
 def _line_of(importers: ImporterIndex, path: str, name: str) -> int:
-    parsed = importers.parsed(path)
-    for statement in parsed.tree.body if parsed else ():
+    tree = importers.tree(path)
+    for statement in tree.body if tree else ():
         if _assigns(statement, name):
             return statement.lineno
     return 1
@@ -194,7 +194,9 @@ def _file_names(importers: ImporterIndex, path: str, aliases: frozenset[Alias]):
             target = importers.bound_module_of(raw)
             if target is not None and reaches(target, alias_modules):
                 modules[raw.local] = target
-    return _FileNames(parsed.tree, frozenset(bound), modules, tuple(stars))
+    tree = importers.tree(path)
+    assert tree is not None  # it parsed: its facts are read
+    return _FileNames(tree, frozenset(bound), modules, tuple(stars))
 
 
 def _refusal(importers: ImporterIndex, flag: Flag, aliases: frozenset[Alias]) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from compatlint.cache import FactCache, content_hash
 from compatlint.codemods.formatting import Formatter
 from compatlint.codemods.inline import first_party_roots, plan_inline
 from compatlint.codemods.sorting import ImportSorter
@@ -59,6 +60,13 @@ def inline_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
 
 # -- the command ----------------------------------------------------------------------------
 
+#: The cache file of importers' facts (beside check's, one per compatlint version).
+IMPORTER_FACTS = "importers"
+
+
+def text_hash(text: str) -> str:
+    return content_hash(text.encode("utf-8", "surrogatepass"))
+
 
 def run_inline(
     config: Config,
@@ -70,17 +78,29 @@ def run_inline(
     output_format: str = "text",
     color: bool = False,
     sorter: ImportSorter | None = None,
+    use_cache: bool = True,
 ) -> Outcome:
-    """Inline the trivial re-exports of the shims under ``paths`` (default: all)."""
+    """Inline the trivial re-exports of the shims under ``paths`` (default: all).
+    ``use_cache``: keep each importer's facts in ``.compatlint_cache/`` by content hash."""
     check_mode(mode)
     workspace = Workspace(config)
     shims = selected_shims(workspace, paths)
     sources, unreadable = inline_sources(workspace)
     sorter = sorter if sorter is not None else project_sorter(config, sources)
     formatter = project_formatter_for(config, sources) if mode != "check" else None
+    cache = FactCache(config.root, IMPORTER_FACTS) if use_cache else None
     plan = plan_inline(
-        config, sources, only or None, shims=shims, sorter=sorter, formatter=formatter
+        config,
+        sources,
+        only or None,
+        shims=shims,
+        sorter=sorter,
+        formatter=formatter,
+        facts_cache=cache,
+        digest=text_hash,
     )
+    if cache is not None:
+        cache.save()
     outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable:
         outcome.messages.append(unreadable_warning("importers", unreadable))

@@ -12,14 +12,18 @@ files the (expensive) concrete-tree use finder has to parse at all.
 from __future__ import annotations
 
 import ast
+import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from compatlint.deepstack import TOO_DEEP
 from compatlint.errors import SourceError
-from compatlint.names.bindings import ModuleBindings, read_bindings, statements
-from compatlint.names.modules import module_name, resolve_relative
+from compatlint.names.bindings import ModuleBindings, read_bindings
+from compatlint.names.importer_facts import ImporterFacts, RawImport, decode_facts, encode_facts
+from compatlint.names.importer_facts import read as read_facts
+from compatlint.names.modules import module_name
 
 # `from .x import`, `from . import`, `from.x import`, `from \\\n .x import`. The word
 # boundary is checked behind the literal: a pattern that starts with ``from`` is searched
@@ -81,29 +85,39 @@ class LazyImports(Mapping[str, "ImportOf"]):
 
 
 @dataclass(frozen=True)
-class RawImport:
-    """One imported name of one import statement: ``from source import name [as local]``
-    (``name`` ``"*"`` for a star import), or ``import ...`` binding the module ``source``
-    to ``local`` (``name`` None)."""
-
-    line: int
-    local: str
-    source: str
-    name: str | None
-
-
-@dataclass(frozen=True)
 class _Parsed:
     module: str | None
-    bindings: ModuleBindings
-    tree: ast.Module
+    facts: ImporterFacts
+
+    @property
+    def bindings(self) -> ModuleBindings:
+        return self.facts.bindings
+
+
+class FactsCache(Protocol):
+    """Where facts computed from a file's contents are kept between runs
+    (:class:`compatlint.cache.FactCache`): ``digest`` names the contents."""
+
+    def get(self, key: str, digest: str) -> Any | None: ...
+
+    def put(self, key: str, digest: str, value: Any) -> None: ...
 
 
 class ImporterIndex:
     """Module names, bindings and importers of a project's Python files, parsed lazily."""
 
-    def __init__(self, sources: Mapping[str, str], src_roots: Iterable[str]) -> None:
+    def __init__(
+        self,
+        sources: Mapping[str, str],
+        src_roots: Iterable[str],
+        cache: FactsCache | None = None,
+        digest: Callable[[str], str] | None = None,
+    ) -> None:
+        """``cache``: where each file's facts are kept between runs, keyed by its path
+        and ``digest`` of its text (with its module name)."""
         self.sources = sources
+        self.cache = cache
+        self.digest = digest
         self.paths: dict[str, str] = {}  # dotted module -> path
         self._module_of: dict[str, tuple[str | None, bool]] = {}
         roots = list(src_roots)
@@ -116,6 +130,7 @@ class ImporterIndex:
                 self.paths.setdefault(name, path)
         self._project_modules = frozenset(name for name, _ in self._module_of.values() if name)
         self._parsed: dict[str, _Parsed | None] = {}
+        self._trees: dict[str, ast.Module] = {}
         self._raw: dict[str, tuple[RawImport, ...]] = {}
         self._relatives: dict[str, bool] = {}
         self._relative_files: frozenset[str] | None = None
@@ -130,18 +145,39 @@ class ImporterIndex:
         return self._module_of.get(path, (None, False))[0]
 
     def parsed(self, path: str) -> _Parsed | None:
-        """The bindings and tree of ``path`` (None: not Python, or it does not parse)."""
+        """The facts of ``path`` (None: not Python, or it does not parse)."""
         if path not in self._parsed:
+            module, is_package = self._module_of.get(path, (None, False))
+            key = digest = None
+            if self.cache is not None and self.digest is not None:
+                key = f"importer:{path}"
+                digest = f"{self.digest(self.sources[path])}:{module}:{int(is_package)}"
+                cached = self.cache.get(key, digest)
+                if cached is not None:
+                    with contextlib.suppress(KeyError, TypeError, ValueError):
+                        facts = decode_facts(cached) if cached else None
+                        self._parsed[path] = _Parsed(module, facts) if facts else None
+                        return self._parsed[path]
             tree = self._parse(path)
             if tree is None:
                 self._parsed[path] = None
             else:
-                module = self._module_of.get(path, (None, False))[0]
-                bindings = self._bindings_only.pop(path, None)
-                if bindings is None:
-                    bindings = self._read(path, tree)
-                self._parsed[path] = _Parsed(module, bindings, tree)
+                self._trees[path] = tree
+                facts = read_facts(tree, self.sources[path], module, is_package=is_package)
+                self._parsed[path] = _Parsed(module, facts)
+            if key is not None and digest is not None and self.cache is not None:
+                parsed = self._parsed[path]
+                self.cache.put(key, digest, encode_facts(parsed.facts) if parsed else [])
         return self._parsed[path]
+
+    def tree(self, path: str) -> ast.Module | None:
+        """The ``ast`` of ``path`` (parsed again when its facts came from the cache)."""
+        if path not in self._trees:
+            tree = self._parse(path)
+            if tree is None:
+                return None
+            self._trees[path] = tree
+        return self._trees[path]
 
     def bindings_of_module(self, module: str) -> ModuleBindings | None:
         """What ``module`` binds. A module asked only this (to resolve a relative import
@@ -341,30 +377,8 @@ class ImporterIndex:
 
     def raw_imports(self, path: str) -> tuple[RawImport, ...]:
         """Every import statement of ``path``, in any scope, with relative modules resolved."""
-        if path not in self._raw:
-            parsed = self.parsed(path)
-            found: list[RawImport] = []
-            if parsed is not None:
-                package = _package(parsed.module, path)
-                for node in statements(parsed.tree.body):
-                    if isinstance(node, ast.ImportFrom):
-                        source = (
-                            resolve_relative(node.module, node.level, package)
-                            if node.level
-                            else node.module
-                        )
-                        if source is None:
-                            continue
-                        for item in node.names:
-                            local = item.asname or item.name
-                            found.append(RawImport(node.lineno, local, source, item.name))
-                    elif isinstance(node, ast.Import):
-                        for item in node.names:
-                            head = item.name.split(".")[0]
-                            bound = item.name if item.asname else head
-                            found.append(RawImport(node.lineno, item.asname or head, bound, None))
-            self._raw[path] = tuple(found)
-        return self._raw[path]
+        parsed = self.parsed(path)
+        return parsed.facts.raw_imports if parsed is not None else ()
 
     def bound_module_of(self, raw: RawImport) -> str | None:
         """The module an import binds to its local name (None: it binds a name)."""
@@ -469,9 +483,9 @@ class ImporterIndex:
         self, path: str, module: str, module_locals: Mapping[str, tuple[str, int]]
     ) -> Iterable[tuple[str, ImportOf]]:
         """``local.name`` / ``local.a.b.name`` where the chain names ``module``."""
-        parsed = self.parsed(path)
-        assert parsed is not None
-        for node in ast.walk(parsed.tree):
+        tree = self.tree(path)
+        assert tree is not None
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Attribute):
                 continue
             dotted = _dotted(node.value)

@@ -16,7 +16,7 @@ head and the rest is copied byte for byte. Anything else: None, parse the whole 
 
 from __future__ import annotations
 
-import ast
+from collections.abc import Sequence
 
 __all__ = ["head_end"]
 
@@ -24,18 +24,20 @@ __all__ = ["head_end"]
 MARGIN = 2
 
 
-def head_end(tree: ast.Module, text: str, last: int) -> tuple[int, int] | None:
-    """(length of the head of ``text``, number of ``tree.body`` statements in it), for an
-    edit of the line holding ``tree.body[last]`` and lines before it; None: parse the whole
-    file (no clean cut before its end, or line ends ``ast`` may count differently)."""
+def head_end(
+    body: Sequence[tuple[int, int | None]], text: str, last: int
+) -> tuple[int, int] | None:
+    """(length of the head of ``text``, number of module-level statements in it), for an
+    edit of the line holding statement ``last`` and lines before it; ``body``: the first
+    and last line of each module-level ``ast`` statement. None: parse the whole file (no
+    clean cut before its end, or line ends ``ast`` may count differently)."""
     if "\r" in text:
         return None
-    body = tree.body
     lines = text.split("\n")
     boundaries = 0
     for index in range(last, len(body) - 1):
-        end = body[index].end_lineno
-        if end is None or body[index + 1].lineno <= end or lines[end - 1].endswith("\\"):
+        end = body[index][1]
+        if end is None or body[index + 1][0] <= end or lines[end - 1].endswith("\\"):
             continue  # the next statement shares the logical line (`;`, a continuation)
         boundaries += 1
         if boundaries == 1 + MARGIN:

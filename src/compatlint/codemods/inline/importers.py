@@ -10,7 +10,6 @@ an import sharing a line with other code, a file that does not parse).
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +21,11 @@ from libcst.metadata import MetadataWrapper, Scope
 from compatlint.codemods.inline.heads import head_end
 from compatlint.codemods.inline.shim_facts import ShimFacts, parse
 from compatlint.errors import SourceError
+from compatlint.names.importer_facts import FromImport, ImporterFacts
 from compatlint.names.importers import Alias, ImporterIndex
 from compatlint.names.module_uses import ModuleBinding, find_module_uses
 from compatlint.names.modules import module_name, package_of, resolve_relative
-from compatlint.names.quick import BindingFacts, binding_facts, top_level_pairs
+from compatlint.names.quick import top_level_pairs
 from compatlint.names.uses import ResolvedFile, find_uses
 
 __all__ = ["DirectImport", "Importer", "ModuleImport", "scan_importers"]
@@ -135,7 +135,6 @@ class _Scan:
         self.candidates = facts.candidates
         self.found: dict[str, Importer] = {}
         self.seen: set[cst.CSTNode] = set()
-        self.facts: dict[str, BindingFacts] = {}
         # Files whose head alone is parsed: (the head's length, its ``ast`` statements, the
         # aliases each of its quick from-imports binds).
         self.heads: dict[str, tuple[int, int, list[frozenset[Alias]]]] = {}
@@ -196,11 +195,11 @@ class _Scan:
                 continue
             name, is_package = module_name(path, self.src_roots)
             package = package_of(name, is_package)
-            found = [self._quick_statement(path, parsed.tree, package, a) for a in all_aliases]
+            found = [self._quick_statement(parsed.facts, package, a) for a in all_aliases]
             last = [index for index in found if index is not None]
             if len(last) != len(found):
                 continue
-            cut = head_end(parsed.tree, self.index.sources[path], max(last))
+            cut = head_end(parsed.facts.body, self.index.sources[path], max(last))
             if cut is not None:
                 self.heads[path] = (*cut, all_aliases)
 
@@ -251,60 +250,51 @@ class _Scan:
         parsed = self.index.parsed(path)
         if parsed is None:
             return None
-        tree = parsed.tree
-        match = self._quick_match(path, tree, file.package, aliases)
+        facts = parsed.facts
+        match = self._quick_match(facts, file.package, aliases)
         if match is None:
             return None
-        node, position, alias, statement = match
-        bound = alias.asname or alias.name
-        body = tree.body if path not in self.heads else tree.body[: self.heads[path][1]]
+        node, position, (name, asname, line_number), top = match
+        bound = asname or name
+        body = facts.body if path not in self.heads else facts.body[: self.heads[path][1]]
         pairs = top_level_pairs(body, file.module)
         if pairs is None:
             return None
-        line, small = pairs[statement]
+        line, small = pairs[top]
         if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
             return None
         found = small.names[position]
-        if (get_full_name_for_node(found.name), found.evaluated_alias or alias.name) != (
-            alias.name,
-            bound,
-        ):
+        if (get_full_name_for_node(found.name), found.evaluated_alias or name) != (name, bound):
             return None
-        first = next(index for index, (top, _) in enumerate(pairs) if top is line)
-        file.known_lines.update(
-            {found: alias.lineno, small: node.lineno, line: tree.body[first].lineno}
-        )
+        first = next(index for index, (top_line, _) in enumerate(pairs) if top_line is line)
+        file.known_lines.update({found: line_number, small: node.line, line: facts.body[first][0]})
         alone = isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
         own_line = line if alone else None
         return found, small, lambda file, statement: own_line
 
     def _quick_match(
-        self, path: str, tree: ast.Module, package: str | None, aliases: frozenset[Alias]
-    ) -> tuple[ast.ImportFrom, int, ast.alias, int] | None:
+        self, facts: ImporterFacts, package: str | None, aliases: frozenset[Alias]
+    ) -> tuple[FromImport, int, tuple[str, str | None, int], int] | None:
         """The ``ast`` half of :meth:`quick_import`: the one from-import binding an alias,
         the alias' position in it, the alias, and the statement's index in the module body
         — when it is at module level and the only binding of its name in the file."""
-        if path not in self.facts:
-            self.facts[path] = binding_facts(tree)
-        facts = self.facts[path]
         matches = [
             (node, position, alias)
             for node in facts.from_imports
             for position, alias in enumerate(node.names)
-            if (resolve_relative(node.module, node.level, package), alias.name) in aliases
+            if (resolve_relative(node.module, node.level, package), alias[0]) in aliases
         ]
         if len(matches) != 1:
             return None
         node, position, alias = matches[0]
-        statements = [index for index, top in enumerate(tree.body) if top is node]
-        if facts.counts[alias.asname or alias.name] != 1 or not statements:
+        if facts.counts[alias[1] or alias[0]] != 1 or node.top is None:
             return None
-        return node, position, alias, statements[0]
+        return node, position, alias, node.top
 
     def _quick_statement(
-        self, path: str, tree: ast.Module, package: str | None, aliases: frozenset[Alias]
+        self, facts: ImporterFacts, package: str | None, aliases: frozenset[Alias]
     ) -> int | None:
-        match = self._quick_match(path, tree, package, aliases)
+        match = self._quick_match(facts, package, aliases)
         return None if match is None else match[3]
 
     def module_imports(self) -> None:

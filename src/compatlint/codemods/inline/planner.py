@@ -28,7 +28,7 @@ import io
 import re
 import tokenize
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from libcst.metadata import GlobalScope
 
@@ -43,7 +43,7 @@ from compatlint.codemods.inline.rewrite import FilePlan, NewName, rewrite_import
 from compatlint.codemods.inline.shim_facts import ShimFacts, shim_facts, shim_without
 from compatlint.codemods.sorting import BlockEdit, ImportSorter
 from compatlint.config import Config, config_name
-from compatlint.names.importers import ImporterIndex
+from compatlint.names.importers import FactsCache, ImporterIndex
 from compatlint.names.modules import module_name
 
 __all__ = ["first_party_roots", "plan_inline"]
@@ -57,6 +57,8 @@ def plan_inline(
     shims: Collection[str] | None = None,
     sorter: ImportSorter | None = None,
     formatter: Formatter | None = None,
+    facts_cache: FactsCache | None = None,
+    digest: Callable[[str], str] | None = None,
 ) -> InlinePlan:
     """Plan the inlining of every trivial re-export of the configured shims.
 
@@ -65,10 +67,12 @@ def plan_inline(
     the names inlined, ``shims`` the shims. ``sorter`` sorts the import blocks an
     importer's edit touched (see :mod:`compatlint.ruff_sorter`); without one, the new lines
     stay where the shim imports were; ``formatter`` formats the lines an edit touched (see
-    :mod:`compatlint.codemods.formatting`). Nothing is read or written here.
+    :mod:`compatlint.codemods.formatting`); ``facts_cache`` keeps each importer's facts
+    between runs, keyed by ``digest`` of its text. Nothing is read or written here.
     """
     planner = _Planner(config, sources, only, sorter)
     planner.formatter = formatter
+    planner.facts_cache, planner.digest = facts_cache, digest
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.inline_shim(shim)
@@ -101,6 +105,8 @@ class _Planner:
         self.only = set(only) if only is not None else None
         self.sorter = sorter
         self.formatter: Formatter | None = None
+        self.facts_cache: FactsCache | None = None
+        self.digest: Callable[[str], str] | None = None
         self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
         self.seen_names: set[str] = set()
 
@@ -118,7 +124,7 @@ class _Planner:
         self.seen_names |= set(facts.candidates) | set(facts.kept)
         selected = {name for name in facts.candidates if self.only is None or name in self.only}
         live = {path: text for path, text in self.texts.items() if text is not None}
-        index = ImporterIndex(live, self.config.src)
+        index = ImporterIndex(live, self.config.src, self.facts_cache, self.digest)
         bindings = index.bindings_of_module(shim_module)
         shim_names = bindings.defined_names if bindings is not None else ()
         scanned = scan_importers(index, self.config.src, shim, facts, shim_names)
@@ -261,7 +267,7 @@ class _Planner:
 
     def finish(self) -> InlinePlan:
         format_files(self.files, self.formatter)
-        self.plan.edits.update(self.files.edits("inline"))
+        self.plan.edits.update(self.files.edits("inline", self.facts_cache, self.digest))
         if self.only is not None:
             self.plan.unknown_only = sorted(self.only - self.seen_names)
         self.plan.manual.sort(key=lambda item: (item.path, item.line, item.name))

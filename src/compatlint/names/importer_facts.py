@@ -1,0 +1,206 @@
+"""What the importer scan asks of one file's ``ast``, read once, as plain data that keeps.
+
+:class:`~compatlint.names.importers.ImporterIndex` and ``inline``'s scan used to hold each
+parsed file's tree and walk it again for each question. Every question they ask is
+answered by these facts: the module-level bindings, every import statement (in any
+scope), every from-import with its place in the module body, how many places bind each
+name a from-import binds, and the lines of the module-level statements. Being plain data,
+they are cached by content hash (see :func:`encode_facts`), so a file that did not change
+is not parsed again; ``ast``'s trees themselves are re-parsed only for the rare question
+that needs one.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from compatlint.names.bindings import (
+    AllEntry,
+    ImportedName,
+    ModuleBindings,
+    StarImport,
+    read_bindings,
+    statements,
+)
+from compatlint.names.modules import resolve_relative
+from compatlint.names.quick import binding_facts
+
+__all__ = ["FromImport", "ImporterFacts", "RawImport", "decode_facts", "encode_facts", "read"]
+
+
+@dataclass(frozen=True)
+class RawImport:
+    """One imported name of one import statement: ``from source import name [as local]``
+    (``name`` ``"*"`` for a star import), or ``import ...`` binding the module ``source``
+    to ``local`` (``name`` None)."""
+
+    line: int
+    local: str
+    source: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class FromImport:
+    """A ``from`` import statement anywhere in a file: its module as written (``level``
+    dots before it), its line, its index in the module body (None: not at module level),
+    and its names as ``(name, asname, line)``."""
+
+    module: str | None
+    level: int
+    line: int
+    top: int | None
+    names: tuple[tuple[str, str | None, int], ...]
+
+
+@dataclass(frozen=True)
+class ImporterFacts:
+    """One file, as the importer scan sees it.
+
+    ``counts``: for each name a from-import binds, how many places bind it anywhere in the
+    file (see :class:`~compatlint.names.quick.BindingFacts`); ``body``: the first and last
+    line of each module-level statement (``ast``'s one per small statement of a ``;``
+    line)."""
+
+    bindings: ModuleBindings
+    raw_imports: tuple[RawImport, ...]
+    from_imports: tuple[FromImport, ...]
+    counts: dict[str, int]
+    body: tuple[tuple[int, int | None], ...]
+
+
+def read(tree: ast.Module, text: str, module: str | None, *, is_package: bool) -> ImporterFacts:
+    """The facts of ``tree`` (parsed from ``text``), the file of ``module``."""
+    package = None if module is None else (module if is_package else module.rpartition(".")[0])
+    bindings = read_bindings(tree, module, is_package=is_package, walrus=":=" in text)
+    found = binding_facts(tree)
+    tops = {id(statement): index for index, statement in enumerate(tree.body)}
+    from_imports = tuple(
+        FromImport(
+            node.module,
+            node.level,
+            node.lineno,
+            tops.get(id(node)),
+            tuple((alias.name, alias.asname, alias.lineno) for alias in node.names),
+        )
+        for node in found.from_imports
+    )
+    bound = {asname or name for node in from_imports for name, asname, _ in node.names}
+    return ImporterFacts(
+        bindings=bindings,
+        raw_imports=_raw_imports(tree, package),
+        from_imports=from_imports,
+        counts={name: found.counts[name] for name in sorted(bound)},
+        body=tuple((statement.lineno, statement.end_lineno) for statement in tree.body),
+    )
+
+
+def _raw_imports(tree: ast.Module, package: str | None) -> tuple[RawImport, ...]:
+    found: list[RawImport] = []
+    for node in statements(tree.body):
+        if isinstance(node, ast.ImportFrom):
+            source = (
+                resolve_relative(node.module, node.level, package) if node.level else node.module
+            )
+            if source is None:
+                continue
+            for item in node.names:
+                found.append(RawImport(node.lineno, item.asname or item.name, source, item.name))
+        elif isinstance(node, ast.Import):
+            for item in node.names:
+                head = item.name.split(".")[0]
+                bound = item.name if item.asname else head
+                found.append(RawImport(node.lineno, item.asname or head, bound, None))
+    return tuple(found)
+
+
+# -- the cache's form: nested lists of strings, numbers, booleans and nulls ------------------
+
+
+def encode_facts(facts: ImporterFacts) -> list[Any]:
+    """A compact JSON-able form of ``facts`` (:func:`decode_facts` reads it back)."""
+    b = facts.bindings
+    from_imports = [
+        [local, [[item.module, item.name, item.line] for item in found]]
+        for local, found in b.from_imports.items()
+    ]
+    entries = b.all_entries
+    bindings = [
+        list(b.names.items()),
+        from_imports,
+        [[local, list(dotted)] for local, dotted in b.module_imports.items()],
+        [[star.module, star.line] for star in b.star_imports],
+        None if entries is None else [[e.name, e.line, e.column] for e in entries],
+        b.all_is_literal,
+        sorted(b.global_names),
+        b.writes_globals,
+    ]
+    return [
+        bindings,
+        [[r.line, r.local, r.source, r.name] for r in facts.raw_imports],
+        [
+            [f.module, f.level, f.line, f.top, [list(n) for n in f.names]]
+            for f in facts.from_imports
+        ],
+        list(facts.counts.items()),
+        [list(span) for span in facts.body],
+    ]
+
+
+def decode_facts(data: Sequence[Any]) -> ImporterFacts:
+    """The facts :func:`encode_facts` wrote (lists may come back as tuples); raises
+    ValueError, TypeError or KeyError on anything else."""
+    bindings, raw, froms, counts, body = data
+    return ImporterFacts(
+        bindings=_decode_bindings(bindings),
+        raw_imports=tuple(
+            RawImport(_number(line), _text(local), _text(source), name)
+            for line, local, source, name in raw
+        ),
+        from_imports=tuple(_decode_from_import(*item) for item in froms),
+        counts={_text(name): _number(count) for name, count in counts},
+        body=tuple((_number(first), last) for first, last in body),
+    )
+
+
+def _decode_bindings(data: Sequence[Any]) -> ModuleBindings:
+    names, from_imports, module_imports, stars, entries, literal, global_names, writes = data
+    return ModuleBindings(
+        names={_text(name): _number(line) for name, line in names},
+        from_imports={
+            _text(local): tuple(ImportedName(m, _text(n), _number(line)) for m, n, line in found)
+            for local, found in from_imports
+        },
+        module_imports={
+            _text(local): tuple(_text(item) for item in dotted) for local, dotted in module_imports
+        },
+        star_imports=tuple(StarImport(module, _number(line)) for module, line in stars),
+        all_entries=None
+        if entries is None
+        else tuple(AllEntry(_text(n), _number(line), _number(c)) for n, line, c in entries),
+        all_is_literal=bool(literal),
+        global_names=frozenset(_text(name) for name in global_names),
+        writes_globals=bool(writes),
+    )
+
+
+def _decode_from_import(
+    module: str | None, level: int, line: int, top: int | None, names: Sequence[Any]
+) -> FromImport:
+    aliases = tuple((_text(name), asname, _number(at)) for name, asname, at in names)
+    return FromImport(module, _number(level), _number(line), top, aliases)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a string was expected")
+    return value
+
+
+def _number(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("an integer was expected")
+    return value
