@@ -5,9 +5,10 @@ fetched into ``--cache`` unless ``--no-real``) the tree is written into a tempor
 directory, then every command is timed as medians over ``--rounds`` interleaved rounds,
 beside ``ruff check --no-cache --select TID251`` (the upstream banned) timed in the same
 rounds: ``--version``, ``check`` cold and warm, ``check`` on three changed files,
-``check --diff``, ``prune --check``, ``inline --diff``, ``mocks --check``. Each command's
-peak memory is its process' maximum resident set. compatlint's modules are compiled to
-bytecode first, as a wheel install does. Prints the tables and writes docs/benchmarks.md.
+``check --diff``, ``prune --check``, ``inline --diff`` cold and warm, ``mocks --check``.
+Each command's peak memory is its process' maximum resident set. compatlint's modules are
+compiled to bytecode first, as a wheel install does. Prints the tables and writes
+docs/benchmarks.md.
 
     python benchmarks/bench.py [--rounds 5] [--seed 7] [--shapes today,importers,...]
                                [--everywhere-files 9000] [--no-real] [--keep DIR]
@@ -68,7 +69,11 @@ def _commands(tree: trees.Tree) -> dict[str, list[str]]:
         "check, 3 changed files (warm)": [compatlint, "check", *tree.changed],
         "check --diff": [compatlint, "check", "--diff"],
         "prune --check": [compatlint, "prune", "--check", "--floor", "0.5.10", "--allow-dirty"],
-        "inline --diff": [compatlint, "inline", "--diff", "--allow-dirty"],
+        "inline --diff --no-cache (cold)": [
+            compatlint,
+            *("inline", "--diff", "--allow-dirty", "--no-cache"),
+        ],
+        "inline --diff (warm)": [compatlint, "inline", "--diff", "--allow-dirty"],
         "mocks --check": [compatlint, "mocks", "--check", "--allow-dirty"],
     }
 
@@ -77,7 +82,8 @@ def _commands(tree: trees.Tree) -> dict[str, list[str]]:
 TARGETS: dict[tuple[str | None, str], float] = {
     (None, "check --no-cache (cold)"): 3.0,
     (None, "check (warm)"): 1.5,
-    ("importers", "inline --diff"): 3.0,
+    ("importers", "inline --diff --no-cache (cold)"): 3.0,
+    ("importers", "inline --diff (warm)"): 3.0,
     ("importers", "prune --check"): 3.0,
     ("importers", "mocks --check"): 3.0,
     ("importers", "check --diff"): 3.0,
@@ -107,7 +113,9 @@ def bench_tree(tree: trees.Tree, rounds: int, skip: set[str]) -> list[str]:
     commands = {k: v for k, v in _commands(tree).items() if k not in skip}
     if not tree.changed:
         commands.pop("check, 3 changed files (warm)", None)
-    _run(commands["check (warm)"], tree.root)  # fill the cache before the warm rounds
+    for warm in ("check (warm)", "inline --diff (warm)"):  # fill the caches first
+        if warm in commands:
+            _run(commands[warm], tree.root)
     timings: dict[str, list[float]] = {name: [] for name in commands}
     peaks: dict[str, int] = dict.fromkeys(commands, 0)
     for _ in range(rounds):
