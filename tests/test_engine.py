@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -261,3 +262,70 @@ def test_files_without_a_needle_skip_the_cache(
     assert "file:src/servo/plain.py" not in cache_entries(
         next((example / CACHE_DIR).glob("*.jsonl"))
     )
+
+
+@pytest.fixture
+def signatures(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Every file settled, with a signature that changes when the test bumps its count."""
+    counts: dict[str, int] = {}
+    monkeypatch.setattr(Workspace, "signature", lambda self, rel: f"sig:{counts.get(rel, 0)}")
+    return counts
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    reads: list[str] = []
+    real = Workspace.read_bytes
+
+    def counting(self: Workspace, rel: str) -> bytes:
+        reads.append(rel)
+        return real(self, rel)
+
+    monkeypatch.setattr(Workspace, "read_bytes", counting)
+    return reads
+
+
+def test_a_file_whose_signature_is_unchanged_is_not_read(
+    example: Path, monkeypatch: pytest.MonkeyPatch, signatures: dict[str, int]
+) -> None:
+    cold = _gather(example)
+    (cache_file,) = (example / CACHE_DIR).glob("*.jsonl")
+    assert any(key.startswith("stat:") for key in cache_entries(cache_file))
+    reads = _count_reads(monkeypatch)
+
+    def boom(*args: object) -> None:
+        raise AssertionError("rewrote the cache with nothing new")
+
+    monkeypatch.setattr(cache_module, "_atomic_write", boom)
+    warm = _gather(example)
+    assert reads == []
+    assert warm.files == cold.files and warm.gates == cold.gates and warm.shims == cold.shims
+
+
+def test_a_file_with_a_new_signature_is_read_again(
+    example: Path, monkeypatch: pytest.MonkeyPatch, signatures: dict[str, int]
+) -> None:
+    _gather(example)
+    plain = example / "src" / "servo" / "plain.py"
+    plain.write_text("VALUE = 1\n")
+    rel = "src/servo/plain.py"
+    assert not _gather(example).files[rel].parsed
+    plain.write_text("import sglang.x\n")
+    signatures[rel] = 1
+    reads = _count_reads(monkeypatch)
+    facts = _gather(example)
+    assert set(reads) == {rel}
+    assert [fact.module for fact in facts.files[rel].imports] == ["sglang.x"]
+
+
+def test_a_change_keeping_size_and_mtime_is_seen(example: Path) -> None:
+    """A file written within :data:`SETTLED_NS` of the run has no signature: it is read,
+    even when a second write kept its size and modification time (the racy case)."""
+    plain = example / "src" / "servo" / "plain.py"
+    plain.write_text("import sglang.aa\n")
+    rel = "src/servo/plain.py"
+    assert [fact.module for fact in _gather(example).files[rel].imports] == ["sglang.aa"]
+    before = plain.stat()
+    plain.write_text("import sglang.bb\n")
+    os.utime(plain, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert plain.stat().st_size == before.st_size
+    assert [fact.module for fact in _gather(example).files[rel].imports] == ["sglang.bb"]

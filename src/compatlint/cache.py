@@ -36,9 +36,10 @@ from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, 
 from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
-#: 7: one entry per line; 6: prose facts; 5: flag constants in gate contexts; 4: gate
-#: facts; 3: guards (site outcomes, misplaced tags); 2: __all__ in every written form
-FORMAT = 7
+#: 8: what a file's bytes answered, by its stat signature; 7: one entry per line;
+#: 6: prose facts; 5: flag constants in gate contexts; 4: gate facts; 3: guards (site
+#: outcomes, misplaced tags); 2: __all__ in every written form
+FORMAT = 8
 
 _RECORDS: dict[str, type] = {
     cls.__name__: cls
@@ -147,10 +148,27 @@ class FactCache:
         except (KeyError, TypeError, ValueError):
             return None  # a corrupt entry: recomputed and rewritten by the caller
 
+    def plain(self, key: str, digest: str) -> Any | None:
+        """The JSON value recorded with :meth:`put_plain` for ``key`` and ``digest``."""
+        entry = self._entries.get(json.dumps(key))
+        if entry is None or entry[0] != digest:
+            return None
+        try:
+            return json.loads(entry[1])
+        except ValueError:
+            return None
+
+    def put_plain(self, key: str, digest: str, value: Any) -> None:
+        """Record a plain JSON ``value`` (no analysis records) for ``key`` and ``digest``."""
+        self._store(key, digest, json.dumps(value, separators=(",", ":"), sort_keys=True))
+
     def put(self, key: str, digest: str, value: Any) -> None:
+        self._store(key, digest, json.dumps(encode(value), separators=(",", ":")))
+
+    def _store(self, key: str, digest: str, value: str) -> None:
         if "\t" in digest or "\n" in digest:
             raise ValueError(f"not a content hash: {digest!r}")
-        entry = (digest, json.dumps(encode(value), separators=(",", ":")))
+        entry = (digest, value)
         self._entries[json.dumps(key)] = entry
         self._dirty[json.dumps(key)] = entry
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 
 from compatlint.analysis.collection_closure import (
     ModuleImports,
@@ -19,7 +19,7 @@ from compatlint.analysis.collection_closure import (
     may_import_project,
     module_imports,
 )
-from compatlint.analysis.gate_facts import GateFacts, gate_roots
+from compatlint.analysis.gate_facts import GateFacts, gate_roots, may_hold_gates
 from compatlint.analysis.import_reach import TargetReach
 from compatlint.analysis.imports import FileFacts
 from compatlint.analysis.mocklist import read_mock_list, required_modules, under
@@ -27,7 +27,7 @@ from compatlint.analysis.project import (
     ProjectFacts,
     facts_for_file,
     gate_facts_of,
-    gate_file_rounds,
+    gate_round_needles,
     grammar_for,
     mentions_needle,
     needles_for,
@@ -70,26 +70,21 @@ def gather_facts(
     project = ProjectFacts(config=config, grammar=grammar)
     cache = FactCache(config.root, config.digest()) if use_cache else None
     wanted = list(dict.fromkeys([*paths, *workspace.context_files()]))
-    digests: dict[str, str] = {}  # hashed on first use: a run without the cache hashes nothing
-
-    def digest(rel: str) -> str:
-        if rel not in digests:
-            digests[rel] = content_hash(workspace.read_bytes(rel))
-        return digests[rel]
+    contents = _Contents(workspace, cache)
 
     def cached(kind: str, rel: str):
-        return cache.get(f"{kind}:{rel}", digest(rel)) if cache else None
+        return cache.get(f"{kind}:{rel}", contents.digest(rel)) if cache else None
 
     def remember(kind: str, rel: str, value) -> None:
         if cache is not None:
-            cache.put(f"{kind}:{rel}", digest(rel), value)
+            cache.put(f"{kind}:{rel}", contents.digest(rel), value)
 
     needles = needles_for(config)
     pending: list[str] = []
     for rel in wanted:
         if not rel.endswith(".py"):
             continue
-        if rel not in config.shims and not mentions_needle(needles, workspace.read_bytes(rel)):
+        if rel not in config.shims and not contents.holds(rel, needles):
             # Cheaper than the cache: no hash, nothing to decode, nothing to remember.
             module, _ = module_name(rel, config.src)
             project.files[rel] = FileFacts(path=rel, module=module, parsed=False)
@@ -104,12 +99,16 @@ def gather_facts(
         project.files[facts.path] = facts
         remember("file", facts.path, facts)
 
-    gated = dict.fromkeys([*wanted, *gate_paths])
-    contents = {rel: workspace.read_bytes(rel) for rel in gated if rel.endswith(".py")}
+    gated = [rel for rel in dict.fromkeys([*wanted, *gate_paths]) if rel.endswith(".py")]
     gate_worker = _GateWorker(config)
     for first in (True, False):
         known = None if first else list(project.gates.values())
-        chosen = gate_file_rounds(config, contents, known)
+        words, done = gate_round_needles(config, known)
+        chosen = [
+            rel
+            for rel in (gated if words else ())
+            if rel not in done and contents.holds(rel, words, may_hold_gates)
+        ]
         missing = []
         for rel in chosen:
             gates = cached("gates", rel)
@@ -140,7 +139,7 @@ def gather_facts(
         if config.mocks.scope != "collection":
             pass
         elif report_on is None or _may_lack_stubs(project, report_on):
-            _gather_collection(workspace, project, cached, remember)
+            _gather_collection(workspace, project, contents, cached, remember)
         else:
             project.collected = frozenset()  # CL202 cannot fire on any reported file
     for doc in config.policy_docs:
@@ -151,6 +150,7 @@ def gather_facts(
             remember("doc", doc, tags)
         project.doc_tags[doc] = tuple(tags)
     if cache is not None:
+        contents.remember()
         cache.save()
     return project
 
@@ -168,7 +168,9 @@ def gate_files(workspace: Workspace) -> list[str]:
     return workspace.python_files(_outermost(roots), reuse=True) if roots else []
 
 
-def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, remember) -> None:
+def _gather_collection(
+    workspace: Workspace, project: ProjectFacts, contents: _Contents, cached, remember
+) -> None:
     """The files test collection imports, and the facts of those ``project`` lacks.
 
     Each file reached is read once; its imports and facts come through the cache. A file
@@ -191,7 +193,7 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
                 TargetReach(
                     listing,
                     workspace.read,
-                    lambda path: mentions_needle(upstream, workspace.read_bytes(path)),
+                    lambda path: contents.holds(path, upstream),
                     workspace.read_bytes,
                 )
             )
@@ -200,11 +202,14 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
     def imports_of(rel: str, names: frozenset[str]) -> ModuleImports:
         imports = cached("imports", rel)
         if imports is None:
-            text = workspace.read(rel)
-            if not may_import_project(text, names) or not leads_to_target(rel):
+            question = ("may_import_project", tuple(sorted(names)))
+            may_import = contents.answer(
+                rel, question, lambda: may_import_project(workspace.read(rel), names)
+            )
+            if not may_import or not leads_to_target(rel):
                 return ModuleImports(rel)  # not cached: it depends on the other files
             with nesting_guard(rel):
-                imports = module_imports(rel, text)
+                imports = module_imports(rel, workspace.read(rel))
             remember("imports", rel, imports)
         return imports
 
@@ -217,6 +222,84 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
             facts = worker.facts_of((rel, workspace.read(rel)))
             remember("file", rel, facts)
         project.collected_facts[rel] = facts
+
+
+class _Contents:
+    """What a run asks of each file's bytes — their hash, whether they hold one of some
+    words — answered from the cache where the file's stat signature is the one the answers
+    were recorded with (:meth:`Workspace.signature`), else from its bytes. Without a cache,
+    or for a file without a signature, every answer comes from the bytes."""
+
+    def __init__(self, workspace: Workspace, cache: FactCache | None) -> None:
+        self._workspace = workspace
+        self._cache = cache
+        #: by file: its signature and what is known of its bytes (None: no signature)
+        self._records: dict[str, tuple[str, dict[str, str | bool]] | None] = {}
+        self._learnt: set[str] = set()
+        self._digests: dict[str, str] = {}  # of files without a signature
+        self._keys: dict[Hashable, str] = {}
+
+    def digest(self, rel: str) -> str:
+        """The content hash of ``rel``."""
+        record = self._record(rel)
+        value = self._digests.get(rel) if record is None else record.get("hash")
+        if not isinstance(value, str):
+            value = content_hash(self._workspace.read_bytes(rel))
+            if record is None:
+                self._digests[rel] = value
+            else:
+                self._learn(rel, record, "hash", value)
+        return value
+
+    def holds(
+        self,
+        rel: str,
+        needles: tuple[bytes, ...],
+        test: Callable[[tuple[bytes, ...], bytes], bool] = mentions_needle,
+    ) -> bool:
+        """``test(needles, bytes of rel)``: whether ``rel`` holds one of ``needles``."""
+        question = (test.__name__, needles)
+        return self.answer(rel, question, lambda: test(needles, self._workspace.read_bytes(rel)))
+
+    def answer(self, rel: str, question: Hashable, compute: Callable[[], bool]) -> bool:
+        """``compute()``, a yes or no that depends on the contents of ``rel`` and on
+        ``question`` only (its ``repr`` names it in the cache)."""
+        record = self._record(rel)
+        if record is None:
+            return compute()
+        key = self._keys.get(question)
+        if key is None:
+            key = self._keys[question] = content_hash(repr(question).encode())[:16]
+        value = record.get(key)
+        if not isinstance(value, bool):
+            value = compute()
+            self._learn(rel, record, key, value)
+        return value
+
+    def remember(self) -> None:
+        """Put what this run learnt of files with a signature into the cache."""
+        assert self._cache is not None
+        for rel in sorted(self._learnt):
+            entry = self._records[rel]
+            assert entry is not None
+            self._cache.put_plain(f"stat:{rel}", *entry)
+        self._learnt.clear()
+
+    def _record(self, rel: str) -> dict[str, str | bool] | None:
+        if rel not in self._records:
+            signature = self._workspace.signature(rel) if self._cache is not None else None
+            if signature is None:
+                self._records[rel] = None
+            else:
+                assert self._cache is not None
+                record = self._cache.plain(f"stat:{rel}", signature)
+                self._records[rel] = (signature, record if isinstance(record, dict) else {})
+        entry = self._records[rel]
+        return None if entry is None else entry[1]
+
+    def _learn(self, rel: str, record: dict[str, str | bool], key: str, value: str | bool) -> None:
+        record[key] = value
+        self._learnt.add(rel)
 
 
 def _may_lack_stubs(project: ProjectFacts, paths: Collection[str]) -> bool:

@@ -153,17 +153,25 @@ def gate_file_rounds(
     """The files to read for gates next: first those that mention a version (``known``
     empty), then those that mention a version constant the first ones export
     (``known``: their facts) — ``from .compat import NP_VER`` never says "version"."""
-    if known is None:
-        needles = gate_needles(config.predicates)
-        return [path for path, data in contents.items() if may_hold_gates(needles, data)]
-    known = list(known)
-    done = {facts.path for facts in known}
-    names = exported_names(known)
-    if not names:
+    needles, done = gate_round_needles(config, known)
+    if not needles:
         return []
     return [
-        path for path, data in contents.items() if path not in done and may_hold_gates(names, data)
+        path
+        for path, data in contents.items()
+        if path not in done and may_hold_gates(needles, data)
     ]
+
+
+def gate_round_needles(
+    config: Config, known: Iterable[GateFacts] | None = None
+) -> tuple[tuple[bytes, ...], frozenset[str]]:
+    """The words of which a file must hold one to be read in a round of
+    :func:`gate_file_rounds` (none: the round reads nothing), and the files read before."""
+    if known is None:
+        return gate_needles(config.predicates), frozenset()
+    known = list(known)
+    return exported_names(known), frozenset(facts.path for facts in known)
 
 
 def suppressed_lines(text: str) -> dict[int, frozenset[str]]:
