@@ -17,6 +17,7 @@ from compatlint.analysis.project import analyze_project
 from compatlint.cache import CACHE_DIR, FactCache, decode, encode
 from compatlint.config import load_config
 from compatlint.engine import gather_facts
+from compatlint.errors import SourceError
 from compatlint.workspace import Workspace
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "sglang-backend"
@@ -329,3 +330,15 @@ def test_a_change_keeping_size_and_mtime_is_seen(example: Path) -> None:
     os.utime(plain, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert plain.stat().st_size == before.st_size
     assert [fact.module for fact in _gather(example).files[rel].imports] == ["sglang.bb"]
+
+
+def test_a_broken_gate_file_is_reported_before_a_broken_context_file(example: Path) -> None:
+    """Gates are computed while the context (shims, stubs, collection, docs) is read; an
+    error in both is still the gate file's, which used to be read first."""
+    (example / "src" / "servo" / "gated.py").write_text(
+        "import sys\n\nif sys.version_info >= (3, 11):\n    x = (\n"
+    )
+    (example / "docs" / "compat-policy.md").write_bytes(b"\xff\xfe not utf-8 \xff")
+    with pytest.raises(SourceError) as raised:
+        _gather(example, use_cache=False)
+    assert "src/servo/gated.py" in str(raised.value)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from compatlint.analysis.collection_closure import (
     ModuleImports,
@@ -41,6 +42,9 @@ from compatlint.config import Config
 from compatlint.deepstack import run_deep
 from compatlint.names.modules import module_name
 from compatlint.workspace import Workspace
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 # Below these, a pool costs more to start than it saves.
 POOL_MIN_FILES = 48
@@ -95,36 +99,90 @@ def gather_facts(
         else:
             pending.append(rel)
 
-    for facts in _compute(config, workspace, pending, show_progress, _Worker(config)):
-        project.files[facts.path] = facts
-        remember("file", facts.path, facts)
+    with _Pool() as pool:
+        for facts in _compute(config, workspace, pending, show_progress, _Worker(config), pool):
+            project.files[facts.path] = facts
+            remember("file", facts.path, facts)
+        gated = [rel for rel in dict.fromkeys([*wanted, *gate_paths]) if rel.endswith(".py")]
+        gates = _GateRounds(workspace, project, gated, contents, cached, remember)
+        first_round = gates.start(None, show_progress, pool)
+        # The context does not depend on gates: it is read while the pool reads them.
+        try:
+            _gather_context(workspace, project, contents, cached, remember, report_on)
+        except Exception:
+            gates.finish(first_round)  # a gate's error comes first, as it did before
+            raise
+        gates.finish(first_round)
+        gates.finish(gates.start(list(project.gates.values()), show_progress, pool))
+    if cache is not None:
+        contents.remember()
+        cache.save()
+    return project
 
-    gated = [rel for rel in dict.fromkeys([*wanted, *gate_paths]) if rel.endswith(".py")]
-    gate_worker = _GateWorker(config)
-    for first in (True, False):
-        known = None if first else list(project.gates.values())
-        words, done = gate_round_needles(config, known)
+
+class _GateRounds:
+    """The gates of the files of ``gated`` that may hold one, in rounds
+    (:func:`gate_round_needles`): cached ones at once, the others computed."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        project: ProjectFacts,
+        gated: list[str],
+        contents: _Contents,
+        cached,
+        remember,
+    ) -> None:
+        self._workspace = workspace
+        self._project = project
+        self._gated = gated
+        self._contents = contents
+        self._cached = cached
+        self._remember = remember
+        self._worker = _GateWorker(workspace.config)
+
+    def start(
+        self, known: list[GateFacts] | None, show_progress: bool | None, pool: _Pool
+    ) -> Iterable[GateFacts]:
+        """Record the cached gates of the round after ``known`` (None: the first) and start
+        computing the others; their results, to pass to :meth:`finish`."""
+        words, done = gate_round_needles(self._workspace.config, known)
         chosen = [
             rel
-            for rel in (gated if words else ())
-            if rel not in done and contents.holds(rel, words, may_hold_gates)
+            for rel in (self._gated if words else ())
+            if rel not in done and self._contents.holds(rel, words, may_hold_gates)
         ]
         missing = []
         for rel in chosen:
-            gates = cached("gates", rel)
+            gates = self._cached("gates", rel)
             if gates is None:
                 missing.append(rel)
             else:
-                project.gates[rel] = gates
-        for gates in _compute(config, workspace, missing, show_progress, gate_worker):
-            project.gates[gates.path] = gates
-            remember("gates", gates.path, gates)
+                self._project.gates[rel] = gates
+        config = self._workspace.config
+        return _compute(config, self._workspace, missing, show_progress, self._worker, pool)
 
+    def finish(self, results: Iterable[GateFacts]) -> None:
+        for gates in results:
+            self._project.gates[gates.path] = gates
+            self._remember("gates", gates.path, gates)
+
+
+def _gather_context(
+    workspace: Workspace,
+    project: ProjectFacts,
+    contents: _Contents,
+    cached,
+    remember,
+    report_on: Collection[str] | None,
+) -> None:
+    """The shim models, the stub list, the collection closure and the policy doc tags."""
+    config = workspace.config
     for shim in config.shims:
         model = cached("shim", shim)
         if model is None:
             with nesting_guard(shim):
-                model = shim_model(config, shim, workspace.read(shim), grammar)
+                model = shim_model(config, shim, workspace.read(shim), project.grammar)
             remember("shim", shim, model)
         project.shims[shim] = model
     if config.mocks is not None:
@@ -146,13 +204,9 @@ def gather_facts(
         tags = cached("doc", doc)
         if tags is None:
             with nesting_guard(doc):
-                tags = policy_doc_tags(workspace.read(doc), grammar)
+                tags = policy_doc_tags(workspace.read(doc), project.grammar)
             remember("doc", doc, tags)
         project.doc_tags[doc] = tuple(tags)
-    if cache is not None:
-        contents.remember()
-        cache.save()
-    return project
 
 
 def gate_files(workspace: Workspace) -> list[str]:
@@ -327,11 +381,46 @@ def _outermost(roots: Iterable[str]) -> list[str]:
     return [r for r in chosen if not under(r, [o for o in chosen if o != r])]
 
 
+class _Pool:
+    """The process pool of one run, started when a computation first needs it and shared
+    by the later ones (the gate rounds), which then use it for any two files or more."""
+
+    def __init__(self) -> None:
+        self._executor: Executor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
+    def executor(self) -> Executor:
+        if self._executor is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor()
+        return self._executor
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
+
+
 def _compute(
-    config: Config, workspace: Workspace, pending: list[str], show_progress, work=None
-) -> Iterable:
-    """``work.facts_of`` (file facts by default) of every pending file, on a pool when
-    there is enough of them."""
+    config: Config,
+    workspace: Workspace,
+    pending: list[str],
+    show_progress,
+    work=None,
+    pool: _Pool | None = None,
+) -> Iterator:
+    """``work.facts_of`` (file facts by default) of every pending file, in order, on a pool
+    when there is enough of them (or ``pool`` is already running). A pool starts on the
+    call: the caller may do other work before it reads the results."""
+    if pool is None:
+        return _on_own_pool(config, workspace, pending, show_progress, work)
     work = work or _Worker(config)
     texts = [(rel, workspace.read(rel)) for rel in pending]
     size = sum(len(text) for _, text in texts)
@@ -340,17 +429,43 @@ def _compute(
     gates = isinstance(work, _GateWorker)
     min_files = GATE_POOL_MIN_FILES if gates else POOL_MIN_FILES
     min_bytes = GATE_POOL_MIN_BYTES if gates else POOL_MIN_BYTES
-    if len(texts) >= min_files and size >= min_bytes and (os.cpu_count() or 1) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        step = max(1, len(texts) // 32)
-        chunks = [texts[start : start + step] for start in range(0, len(texts), step)]
-        with ProcessPoolExecutor() as pool:
-            results = (facts for chunk in pool.map(work, chunks) for facts in chunk)
-            yield from _with_progress(results, len(texts), show_progress)
+    if (pool.started and len(texts) >= 2) or (
+        len(texts) >= min_files and size >= min_bytes and (os.cpu_count() or 1) > 1
+    ):
+        results = _pooled(pool, work, texts)
     else:
         # Here the command's own thread already has room to recurse (cli._Analysis).
-        yield from _with_progress(map(work.facts_of, texts), len(texts), show_progress)
+        results = map(work.facts_of, texts)
+    return _with_progress(results, len(texts), show_progress)
+
+
+def _on_own_pool(
+    config: Config, workspace: Workspace, pending: list[str], show_progress, work
+) -> Iterator:
+    with _Pool() as pool:
+        yield from _compute(config, workspace, pending, show_progress, work, pool)
+
+
+def _pooled(pool: _Pool, work: _Worker, texts: list[tuple[str, str]]) -> Iterator:
+    """``work`` of ``texts`` on ``pool``, all sent now, the biggest files first (a big file
+    sent last would keep one worker busy alone); the results in the order of ``texts``."""
+    step = max(1, len(texts) // 32)
+    biggest_first = sorted(range(len(texts)), key=lambda index: -len(texts[index][1]))
+    chunks = [biggest_first[start : start + step] for start in range(0, len(texts), step)]
+    executor = pool.executor()
+    futures = [executor.submit(work, [texts[index] for index in chunk]) for chunk in chunks]
+    where = {
+        index: (number, place)
+        for number, chunk in enumerate(chunks)
+        for place, index in enumerate(chunk)
+    }
+
+    def results() -> Iterator:
+        for index in range(len(texts)):
+            number, place = where[index]
+            yield futures[number].result()[place]
+
+    return results()
 
 
 class _Worker:
@@ -382,7 +497,7 @@ class _GateWorker(_Worker):
             return gate_facts_of(self.config, rel, text)
 
 
-def _with_progress(results: Iterable, total: int, show: bool) -> Iterable:
+def _with_progress(results: Iterable, total: int, show: bool) -> Iterator:
     if not show:
         yield from results
         return
