@@ -18,7 +18,6 @@ import enum
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -191,6 +190,8 @@ class FactCache:
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    import tempfile  # a warm run saves nothing
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".jsonl")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

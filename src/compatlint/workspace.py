@@ -18,14 +18,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compatlint.analysis.source import decode_source, text_encoding
 from compatlint.config import DEFAULT_EXCLUDES, Config
 from compatlint.errors import SourceError, WorkspaceError
 from compatlint.model import Edit
 from compatlint.reading import UnreadableFile, file_status, read_regular
-from compatlint.transaction import Write, write_all
-from compatlint.vcs import GitError, Repository, repository
+
+if TYPE_CHECKING:  # writing and git are imported when used: a check needs neither
+    from compatlint.transaction import Write
+    from compatlint.vcs import Repository
 
 _BOM = b"\xef\xbb\xbf"
 #: A file whose ``stat`` times are this close to (or after) the start of the run has no
@@ -251,6 +254,8 @@ class Workspace:
         :mod:`compatlint.transaction`). ``then`` runs after the last write with the paths;
         if it raises, every file is put back as it was. ``Edit.new_text`` None deletes.
         """
+        from compatlint.transaction import write_all
+
         edits = list(edits)
         paths = [edit.path for edit in edits]
         writes = [self._planned_write(edit) for edit in edits]
@@ -267,6 +272,8 @@ class Workspace:
 
     def _planned_write(self, edit: Edit) -> Write:
         """The write of ``edit``, checked against the bytes read for it (if it was read)."""
+        from compatlint.transaction import Write
+
         data = None if edit.new_text is None else self.encode(edit.path, edit.new_text)
         basis = self._bytes.get(edit.path)
         return Write(edit.path, self.root / edit.path, data, basis, root=self.root)
@@ -274,6 +281,8 @@ class Workspace:
     # -- git -------------------------------------------------------------------------------
 
     def _repo(self) -> Repository | None:
+        from compatlint.vcs import repository
+
         return repository(self.root)
 
     def _repo_paths(self, repo: Repository, paths: Sequence[str]) -> dict[str, str]:
@@ -308,6 +317,8 @@ class Workspace:
     def ensure_committable(self) -> None:
         """Refuse ``--commit`` before anything is written: outside git, a repository git
         refuses, no identity to commit with, or another git process holding the index."""
+        from compatlint.vcs import GitError
+
         repo = self._repo()
         if repo is None:
             raise WorkspaceError("--commit needs a git repository", str(self.root))
@@ -333,6 +344,8 @@ class Workspace:
         When git refuses (a hook, a full disk), the index is put back byte for byte before
         the :class:`GitError` goes on, so the caller can restore the files to match.
         """
+        from compatlint.vcs import GitError
+
         repo = self._repo()
         if repo is None:
             raise WorkspaceError("--commit needs a git repository", str(self.root))
@@ -354,6 +367,8 @@ def _is_python(rel: str) -> bool:
 
 def _put_back(path: Path, saved: bytes | None) -> None:
     """Restore a file git may have rewritten (the index) to ``saved`` (None: absent)."""
+    from compatlint.transaction import Write, write_all
+
     with contextlib.suppress(OSError):
         if saved is None:
             path.unlink(missing_ok=True)
