@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import compatlint.cache as cache_module
 import compatlint.engine as engine
@@ -342,3 +344,57 @@ def test_a_broken_gate_file_is_reported_before_a_broken_context_file(example: Pa
     with pytest.raises(SourceError) as raised:
         _gather(example, use_cache=False)
     assert "src/servo/gated.py" in str(raised.value)
+
+
+@given(st.text(max_size=30))
+def test_cache_keys_are_written_as_json_writes_them(key: str) -> None:
+    assert cache_module._encoded_key(key) == json.dumps(key)
+
+
+def test_flags_round_trip_and_only_words_are_written(tmp_path: Path) -> None:
+    cache = FactCache(tmp_path, "digest")
+    cache.put_flags("stat:a.py", "1:2:3:4", {"hash": "0af3", "c0ffee": True, "d1": False})
+    cache.save()
+    again = FactCache(tmp_path, "digest")
+    assert again.plain("stat:a.py", "1:2:3:4") == {"hash": "0af3", "c0ffee": True, "d1": False}
+    assert again.plain("stat:a.py", "1:2:3:5") is None
+    for bad in ({"hash": 'a"b'}, {"a b": True}, {"hash": "é"}):
+        with pytest.raises(ValueError):
+            cache.put_flags("stat:b.py", "1", bad)
+
+
+def _reference_encode(value: object) -> object:
+    """The codec's encoder as first written: one isinstance chain for every value."""
+    import dataclasses
+    import enum
+
+    from packaging.version import Version
+
+    if isinstance(value, enum.Enum):
+        return {"~e": type(value).__name__, "v": value.value}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {
+            f.name: _reference_encode(getattr(value, f.name)) for f in dataclasses.fields(value)
+        }
+        return {"~r": type(value).__name__, **fields}
+    if isinstance(value, Version):
+        return {"~v": str(value)}
+    if isinstance(value, frozenset):
+        return {"~s": [_reference_encode(v) for v in sorted(value)]}  # type: ignore[type-var]
+    if isinstance(value, (list, tuple)):
+        return [_reference_encode(v) for v in value]
+    return value
+
+
+def test_the_encoder_writes_what_one_isinstance_chain_writes(example: Path) -> None:
+    facts = _gather(example, use_cache=False)
+    values = [
+        *facts.files.values(),
+        *facts.shims.values(),
+        *facts.gates.values(),
+        facts.mock_list,
+        *facts.doc_tags.values(),
+    ]
+    assert len(values) > 10
+    for value in values:
+        assert json.dumps(encode(value)) == json.dumps(_reference_encode(value))

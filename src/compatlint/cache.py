@@ -69,8 +69,28 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+#: each record type's field names, in order (a cold run encodes a record per file)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECORDS.values()
+}
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def encode(value: Any) -> Any:
     """A JSON-able form of the analysis records (dataclasses, versions, enums, tuples)."""
+    kind = value.__class__
+    if kind in _PLAIN_TYPES:
+        return value
+    if kind is tuple or kind is list:
+        return [encode(v) for v in value]
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        return {"~r": kind.__name__, **{name: encode(getattr(value, name)) for name in names}}
+    return _encode_other(value)
+
+
+def _encode_other(value: Any) -> Any:
+    """:func:`encode` of what its quick paths do not know (the exact, slower chain)."""
     if isinstance(value, enum.Enum):
         return {"~e": type(value).__name__, "v": value.value}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -139,7 +159,7 @@ class FactCache:
 
     def get(self, key: str, digest: str) -> Any | None:
         """The cached value of ``key`` if it was computed from contents with ``digest``."""
-        entry = self._entries.get(json.dumps(key))
+        entry = self._entries.get(_encoded_key(key))
         if entry is None or entry[0] != digest:
             return None
         try:
@@ -148,8 +168,8 @@ class FactCache:
             return None  # a corrupt entry: recomputed and rewritten by the caller
 
     def plain(self, key: str, digest: str) -> Any | None:
-        """The JSON value recorded with :meth:`put_plain` for ``key`` and ``digest``."""
-        entry = self._entries.get(json.dumps(key))
+        """The mapping recorded with :meth:`put_flags` for ``key`` and ``digest``."""
+        entry = self._entries.get(_encoded_key(key))
         if entry is None or entry[0] != digest:
             return None
         try:
@@ -157,9 +177,22 @@ class FactCache:
         except ValueError:
             return None
 
-    def put_plain(self, key: str, digest: str, value: Any) -> None:
-        """Record a plain JSON ``value`` (no analysis records) for ``key`` and ``digest``."""
-        self._store(key, digest, json.dumps(value, separators=(",", ":"), sort_keys=True))
+    def put_flags(self, key: str, digest: str, value: Mapping[str, str | bool]) -> None:
+        """Record a flat mapping of words (ASCII letters and digits, such as
+        :func:`content_hash` digests) to words or booleans for ``key`` and ``digest``,
+        written as JSON without the JSON encoder: a cold run records one per file."""
+        parts = []
+        for name, item in value.items():
+            if isinstance(item, bool):
+                written = "true" if item else "false"
+            elif _is_word(item):
+                written = f'"{item}"'
+            else:
+                raise ValueError(f"not a word: {item!r}")
+            if not _is_word(name):
+                raise ValueError(f"not a word: {name!r}")
+            parts.append(f'"{name}":{written}')
+        self._store(key, digest, "{" + ",".join(parts) + "}")
 
     def put(self, key: str, digest: str, value: Any) -> None:
         self._store(key, digest, json.dumps(encode(value), separators=(",", ":")))
@@ -168,8 +201,9 @@ class FactCache:
         if "\t" in digest or "\n" in digest:
             raise ValueError(f"not a content hash: {digest!r}")
         entry = (digest, value)
-        self._entries[json.dumps(key)] = entry
-        self._dirty[json.dumps(key)] = entry
+        encoded = _encoded_key(key)
+        self._entries[encoded] = entry
+        self._dirty[encoded] = entry
 
     def save(self) -> None:
         """Merge this run's entries into the file on disk, atomically. Never raises."""
@@ -187,6 +221,18 @@ class FactCache:
             for stale in self.directory.glob("v*.json*"):
                 if stale != self.path and not stale.name.startswith(f"v{__version__}-f{FORMAT}-"):
                     stale.unlink(missing_ok=True)
+
+
+def _is_word(text: str) -> bool:
+    return text.isascii() and text.isalnum()
+
+
+def _encoded_key(key: str) -> str:
+    """``json.dumps(key)``, without the encoder for the usual key (printable ASCII, no
+    quote or backslash), which JSON writes as it is between quotes."""
+    if key.isascii() and key.isprintable() and '"' not in key and "\\" not in key:
+        return f'"{key}"'
+    return json.dumps(key)
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -290,19 +290,22 @@ class _Contents:
         #: by file: its signature and what is known of its bytes (None: no signature)
         self._records: dict[str, tuple[str, dict[str, str | bool]] | None] = {}
         self._learnt: set[str] = set()
-        self._digests: dict[str, str] = {}  # of files without a signature
+        self._digests: dict[str, str] = {}
         self._keys: dict[Hashable, str] = {}
 
     def digest(self, rel: str) -> str:
         """The content hash of ``rel``."""
-        record = self._record(rel)
-        value = self._digests.get(rel) if record is None else record.get("hash")
-        if not isinstance(value, str):
-            value = content_hash(self._workspace.read_bytes(rel))
-            if record is None:
-                self._digests[rel] = value
+        value = self._digests.get(rel)
+        if value is None:
+            record = self._record(rel)
+            known = None if record is None else record.get("hash")
+            if isinstance(known, str):
+                value = known
             else:
-                self._learn(rel, record, "hash", value)
+                value = content_hash(self._workspace.read_bytes(rel))
+                if record is not None:
+                    self._learn(rel, record, "hash", value)
+            self._digests[rel] = value
         return value
 
     def holds(
@@ -336,7 +339,8 @@ class _Contents:
         for rel in sorted(self._learnt):
             entry = self._records[rel]
             assert entry is not None
-            self._cache.put_plain(f"stat:{rel}", *entry)
+            signature, record = entry
+            self._cache.put_flags(f"stat:{rel}", signature, record)
         self._learnt.clear()
 
     def _record(self, rel: str) -> dict[str, str | bool] | None:
@@ -447,11 +451,15 @@ def _on_own_pool(
 
 
 def _pooled(pool: _Pool, work: _Worker, texts: list[tuple[str, str]]) -> Iterator:
-    """``work`` of ``texts`` on ``pool``, all sent now, the biggest files first (a big file
-    sent last would keep one worker busy alone); the results in the order of ``texts``."""
+    """``work`` of ``texts`` on ``pool``, all sent now, the results in the order of
+    ``texts``. Sent one by one (a few files), the biggest go first: a big file sent last
+    would keep one worker busy alone. In chunks, the sizes even out and the order is kept,
+    so the caller handles the first results while the workers compute the rest."""
     step = max(1, len(texts) // 32)
-    biggest_first = sorted(range(len(texts)), key=lambda index: -len(texts[index][1]))
-    chunks = [biggest_first[start : start + step] for start in range(0, len(texts), step)]
+    order = list(range(len(texts)))
+    if step == 1:
+        order.sort(key=lambda index: -len(texts[index][1]))
+    chunks = [order[start : start + step] for start in range(0, len(texts), step)]
     executor = pool.executor()
     futures = [executor.submit(work, [texts[index] for index in chunk]) for chunk in chunks]
     where = {
