@@ -4,7 +4,9 @@ One file per (compatlint version, analysis-config digest) maps each path to the 
 the contents its facts were computed from, one JSON line per entry. Entries whose hash no
 longer matches are ignored; a corrupt file or entry is ignored and rewritten. Writes are
 atomic (temporary file + rename) and merge with what another run wrote meanwhile, so
-concurrent runs are safe: the worst case is a recomputation.
+concurrent runs are safe: the worst case is a recomputation. ``stat:`` entries hold what
+a file's bytes answered (its hash among them) under its stat signature instead of a hash
+(:meth:`compatlint.workspace.Workspace.signature`): a warm run need not read the file.
 
 The codec is JSON with an explicit allow-list of record types — never pickle: a cache
 directory can arrive in a pull request, and loading it must not be able to run code.
