@@ -129,19 +129,28 @@ def test_a_root_under_a_walked_one_is_not_walked_again(
     assert not [path for path in scans if Path(path).name == "pkg"]
 
 
-def _stat(size: int, mtime: int, ctime: int, inode: int = 7) -> object:
-    fields = {"st_size": size, "st_mtime_ns": mtime, "st_ctime_ns": ctime, "st_ino": inode}
+def _stat(size: int, mtime: int, ctime: int, inode: int = 7, device: int = 3) -> object:
+    fields = {
+        "st_size": size,
+        "st_mtime_ns": mtime,
+        "st_ctime_ns": ctime,
+        "st_ino": inode,
+        "st_dev": device,
+    }
     return type("Stat", (), fields)()
 
 
-def test_signature_of_a_settled_file_names_size_times_and_inode(workspace: Workspace) -> None:
+def test_signature_of_a_settled_file_names_size_times_inode_and_device(
+    workspace: Workspace,
+) -> None:
     settled = workspace._started - SETTLED_NS - 1
     workspace._stats["pkg/a.py"] = _stat(10, settled - 5, settled)  # type: ignore[assignment]
     workspace._stats["pkg/b.py"] = _stat(10, settled - 5, settled - 1)  # type: ignore[assignment]
     workspace._stats["pkg/c.py"] = _stat(11, settled - 5, settled)  # type: ignore[assignment]
     workspace._stats["pkg/d.py"] = _stat(10, settled - 5, settled, 8)  # type: ignore[assignment]
-    signatures = {workspace.signature(f"pkg/{name}.py") for name in "abcd"}
-    assert None not in signatures and len(signatures) == 4
+    workspace._stats["pkg/e.py"] = _stat(10, settled - 5, settled, 7, 4)  # type: ignore[assignment]
+    signatures = {workspace.signature(f"pkg/{name}.py") for name in "abcde"}
+    assert None not in signatures and len(signatures) == 5
 
 
 def test_a_file_written_just_before_the_run_has_no_signature(workspace: Workspace) -> None:

@@ -86,14 +86,15 @@ class Workspace:
         return self._texts[rel]
 
     def signature(self, rel: str) -> str | None:
-        """``rel``'s size, modification and change times and inode, as first seen in this
-        run; None when it cannot be read by ``stat`` or changed too recently
-        (:data:`SETTLED_NS`) for them to tell its contents from the ones read now.
+        """``rel``'s size, modification and change times, inode and device as this run
+        first saw them; None when ``stat`` fails or the file changed too recently
+        (:data:`SETTLED_NS`) for them to tell its contents apart.
 
-        A write changes the change time (which no tool can set back) to the time of the
-        write; a signature only exists for a file last written well before this run
-        started, so whatever this run reads of it has that signature for as long as the
-        signature stays the same: facts recorded with it may be reused without a read."""
+        Any write sets the change time (no tool can set it back) to the time of the
+        write. A file has a signature only if it was last written well before this run
+        started, so contents recorded with its signature (by this run or an earlier one)
+        are its contents for as long as the signature stays the same: facts recorded
+        with it may be reused without reading the file again."""
         info = self._stats.get(rel)
         if info is None:
             try:
@@ -104,7 +105,7 @@ class Workspace:
         settled = self._started - SETTLED_NS
         if info.st_ctime_ns >= settled or info.st_mtime_ns >= settled:
             return None
-        return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}"
+        return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
 
     @property
     def warnings(self) -> list[str]:
