@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import compatlint.cache as cache_module
 import compatlint.engine as engine
@@ -16,6 +19,7 @@ from compatlint.analysis.project import analyze_project
 from compatlint.cache import CACHE_DIR, FactCache, decode, encode
 from compatlint.config import load_config
 from compatlint.engine import gather_facts
+from compatlint.errors import SourceError
 from compatlint.workspace import Workspace
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "sglang-backend"
@@ -261,3 +265,136 @@ def test_files_without_a_needle_skip_the_cache(
     assert "file:src/servo/plain.py" not in cache_entries(
         next((example / CACHE_DIR).glob("*.jsonl"))
     )
+
+
+@pytest.fixture
+def signatures(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Every file settled, with a signature that changes when the test bumps its count."""
+    counts: dict[str, int] = {}
+    monkeypatch.setattr(Workspace, "signature", lambda self, rel: f"sig:{counts.get(rel, 0)}")
+    return counts
+
+
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    reads: list[str] = []
+    real = Workspace.read_bytes
+
+    def counting(self: Workspace, rel: str) -> bytes:
+        reads.append(rel)
+        return real(self, rel)
+
+    monkeypatch.setattr(Workspace, "read_bytes", counting)
+    return reads
+
+
+def test_a_file_whose_signature_is_unchanged_is_not_read(
+    example: Path, monkeypatch: pytest.MonkeyPatch, signatures: dict[str, int]
+) -> None:
+    cold = _gather(example)
+    (cache_file,) = (example / CACHE_DIR).glob("*.jsonl")
+    assert any(key.startswith("stat:") for key in cache_entries(cache_file))
+    reads = _count_reads(monkeypatch)
+
+    def boom(*args: object) -> None:
+        raise AssertionError("rewrote the cache with nothing new")
+
+    monkeypatch.setattr(cache_module, "_atomic_write", boom)
+    warm = _gather(example)
+    assert reads == []
+    assert warm.files == cold.files and warm.gates == cold.gates and warm.shims == cold.shims
+
+
+def test_a_file_with_a_new_signature_is_read_again(
+    example: Path, monkeypatch: pytest.MonkeyPatch, signatures: dict[str, int]
+) -> None:
+    _gather(example)
+    plain = example / "src" / "servo" / "plain.py"
+    plain.write_text("VALUE = 1\n")
+    rel = "src/servo/plain.py"
+    assert not _gather(example).files[rel].parsed
+    plain.write_text("import sglang.x\n")
+    signatures[rel] = 1
+    reads = _count_reads(monkeypatch)
+    facts = _gather(example)
+    assert set(reads) == {rel}
+    assert [fact.module for fact in facts.files[rel].imports] == ["sglang.x"]
+
+
+def test_a_change_keeping_size_and_mtime_is_seen(example: Path) -> None:
+    """A file written within :data:`SETTLED_NS` of the run has no signature: it is read,
+    even when a second write kept its size and modification time (the racy case)."""
+    plain = example / "src" / "servo" / "plain.py"
+    plain.write_text("import sglang.aa\n")
+    rel = "src/servo/plain.py"
+    assert [fact.module for fact in _gather(example).files[rel].imports] == ["sglang.aa"]
+    before = plain.stat()
+    plain.write_text("import sglang.bb\n")
+    os.utime(plain, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert plain.stat().st_size == before.st_size
+    assert [fact.module for fact in _gather(example).files[rel].imports] == ["sglang.bb"]
+
+
+def test_a_broken_gate_file_is_reported_before_a_broken_context_file(example: Path) -> None:
+    """Gates are computed while the context (shims, stubs, collection, docs) is read; an
+    error in both is still the gate file's, which used to be read first."""
+    (example / "src" / "servo" / "gated.py").write_text(
+        "import sys\n\nif sys.version_info >= (3, 11):\n    x = (\n"
+    )
+    (example / "docs" / "compat-policy.md").write_bytes(b"\xff\xfe not utf-8 \xff")
+    with pytest.raises(SourceError) as raised:
+        _gather(example, use_cache=False)
+    assert "src/servo/gated.py" in str(raised.value)
+
+
+@given(st.text(max_size=30))
+def test_cache_keys_are_written_as_json_writes_them(key: str) -> None:
+    assert cache_module._encoded_key(key) == json.dumps(key)
+
+
+def test_flags_round_trip_and_only_words_are_written(tmp_path: Path) -> None:
+    cache = FactCache(tmp_path, "digest")
+    cache.put_flags("stat:a.py", "1:2:3:4", {"hash": "0af3", "c0ffee": True, "d1": False})
+    cache.save()
+    again = FactCache(tmp_path, "digest")
+    assert again.plain("stat:a.py", "1:2:3:4") == {"hash": "0af3", "c0ffee": True, "d1": False}
+    assert again.plain("stat:a.py", "1:2:3:5") is None
+    for bad in ({"hash": 'a"b'}, {"a b": True}, {"hash": "é"}):
+        with pytest.raises(ValueError):
+            cache.put_flags("stat:b.py", "1", bad)
+
+
+def _reference_encode(value: object) -> object:
+    """The codec's encoder as first written: one isinstance chain for every value."""
+    import dataclasses
+    import enum
+
+    from packaging.version import Version
+
+    if isinstance(value, enum.Enum):
+        return {"~e": type(value).__name__, "v": value.value}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {
+            f.name: _reference_encode(getattr(value, f.name)) for f in dataclasses.fields(value)
+        }
+        return {"~r": type(value).__name__, **fields}
+    if isinstance(value, Version):
+        return {"~v": str(value)}
+    if isinstance(value, frozenset):
+        return {"~s": [_reference_encode(v) for v in sorted(value)]}  # type: ignore[type-var]
+    if isinstance(value, (list, tuple)):
+        return [_reference_encode(v) for v in value]
+    return value
+
+
+def test_the_encoder_writes_what_one_isinstance_chain_writes(example: Path) -> None:
+    facts = _gather(example, use_cache=False)
+    values = [
+        *facts.files.values(),
+        *facts.shims.values(),
+        *facts.gates.values(),
+        facts.mock_list,
+        *facts.doc_tags.values(),
+    ]
+    assert len(values) > 10
+    for value in values:
+        assert json.dumps(encode(value)) == json.dumps(_reference_encode(value))

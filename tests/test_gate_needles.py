@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compatlint.analysis.gate_facts import GATE_NEEDLES, may_hold_gates
+from compatlint.analysis.project import mentions_needle
 from compatlint.codemods.gate_folds import may_hold_gates as fold_may_hold_gates
 
 _WORDS = [*GATE_NEEDLES, b"version", b"is_hip", b"NP_VERSION", b"vers", b"meta", b"x = 1\n"]
@@ -23,6 +24,20 @@ def test_may_hold_gates_matches_a_search_per_needle(parts: list[bytes], needles:
     data = b" ".join(parts)
     chosen = tuple(sorted(set(needles)))
     assert may_hold_gates(chosen, data) is any(needle in data for needle in chosen)
+
+
+_ROOTS = [b"sglang", b"sgl_kernel", b"sgl", b"sg", b"torch", b"torchvision", b"vllm", b"x"]
+
+
+@given(
+    st.lists(st.sampled_from([*_ROOTS, b"import ", b"\n", b"sgla", b"sgl_"]), max_size=8),
+    st.lists(st.sampled_from(_ROOTS), min_size=1, max_size=4),
+)
+def test_the_needle_prefilter_matches_a_search_per_needle(parts: list[bytes], needles: list[bytes]):
+    """Needles sharing a part (``sgl``) are searched for behind one search for it."""
+    data = b"".join(parts)
+    chosen = tuple(sorted(set(needles)))
+    assert mentions_needle(chosen, data) is any(needle in data for needle in chosen)
 
 
 def test_needles_sharing_a_word_still_each_count() -> None:

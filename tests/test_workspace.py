@@ -9,7 +9,7 @@ import pytest
 from helpers import make_config
 
 from compatlint.errors import SourceError
-from compatlint.workspace import Workspace
+from compatlint.workspace import SETTLED_NS, Workspace
 
 
 @pytest.fixture
@@ -107,6 +107,70 @@ def test_a_directory_is_walked_once_until_a_write(
     workspace.apply([])
     assert "pkg/new.py" in workspace.python_files(reuse=True)
     assert len(scans) > walked
+
+
+def test_a_root_under_a_walked_one_is_not_walked_again(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    fresh = workspace.python_files(["."])
+    scans: list[str] = []
+    real = os.scandir
+
+    def counting(path):
+        scans.append(path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", counting)
+    workspace.python_files()  # walks pkg
+    scans.clear()
+    assert workspace.python_files(["."], reuse=True) == fresh
+    assert not [path for path in scans if Path(path).name == "pkg"]
+
+
+def _stat(size: int, mtime: int, ctime: int, inode: int = 7, device: int = 3) -> object:
+    fields = {
+        "st_size": size,
+        "st_mtime_ns": mtime,
+        "st_ctime_ns": ctime,
+        "st_ino": inode,
+        "st_dev": device,
+    }
+    return type("Stat", (), fields)()
+
+
+def test_signature_of_a_settled_file_names_size_times_inode_and_device(
+    workspace: Workspace,
+) -> None:
+    settled = workspace._started - SETTLED_NS - 1
+    workspace._stats["pkg/a.py"] = _stat(10, settled - 5, settled)  # type: ignore[assignment]
+    workspace._stats["pkg/b.py"] = _stat(10, settled - 5, settled - 1)  # type: ignore[assignment]
+    workspace._stats["pkg/c.py"] = _stat(11, settled - 5, settled)  # type: ignore[assignment]
+    workspace._stats["pkg/d.py"] = _stat(10, settled - 5, settled, 8)  # type: ignore[assignment]
+    workspace._stats["pkg/e.py"] = _stat(10, settled - 5, settled, 7, 4)  # type: ignore[assignment]
+    signatures = {workspace.signature(f"pkg/{name}.py") for name in "abcde"}
+    assert None not in signatures and len(signatures) == 5
+
+
+def test_a_file_written_just_before_the_run_has_no_signature(workspace: Workspace) -> None:
+    """A second write in the same timestamp tick could keep size and times: such a file
+    is always read (the racy case)."""
+    recent = workspace._started - SETTLED_NS + 1
+    old = workspace._started - 2 * SETTLED_NS
+    workspace._stats["pkg/a.py"] = _stat(10, old, recent)  # type: ignore[assignment]
+    workspace._stats["pkg/b.py"] = _stat(10, recent, old)  # type: ignore[assignment]
+    assert workspace.signature("pkg/a.py") is None
+    assert workspace.signature("pkg/b.py") is None
+    assert workspace.signature("pkg/_compat.py") is None  # written by the fixture just now
+    assert workspace.signature("pkg/missing.py") is None
+
+
+def test_a_file_seen_by_the_walk_keeps_that_stat(workspace: Workspace) -> None:
+    workspace.python_files()
+    assert set(workspace._stats) == {"pkg/__init__.py", "pkg/_compat.py"}
+    workspace.apply([])
+    assert not workspace._stats
 
 
 def test_links_to_directories_are_not_followed(tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ One file per (compatlint version, analysis-config digest) maps each path to the 
 the contents its facts were computed from, one JSON line per entry. Entries whose hash no
 longer matches are ignored; a corrupt file or entry is ignored and rewritten. Writes are
 atomic (temporary file + rename) and merge with what another run wrote meanwhile, so
-concurrent runs are safe: the worst case is a recomputation.
+concurrent runs are safe: the worst case is a recomputation. ``stat:`` entries hold what
+a file's bytes answered (its hash among them) under its stat signature instead of a hash
+(:meth:`compatlint.workspace.Workspace.signature`): a warm run need not read the file.
 
 The codec is JSON with an explicit allow-list of record types — never pickle: a cache
 directory can arrive in a pull request, and loading it must not be able to run code.
@@ -18,7 +20,6 @@ import enum
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -36,9 +37,10 @@ from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, 
 from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
-#: 7: one entry per line; 6: prose facts; 5: flag constants in gate contexts; 4: gate
-#: facts; 3: guards (site outcomes, misplaced tags); 2: __all__ in every written form
-FORMAT = 7
+#: 8: what a file's bytes answered, by its stat signature; 7: one entry per line;
+#: 6: prose facts; 5: flag constants in gate contexts; 4: gate facts; 3: guards (site
+#: outcomes, misplaced tags); 2: __all__ in every written form
+FORMAT = 8
 
 _RECORDS: dict[str, type] = {
     cls.__name__: cls
@@ -69,8 +71,28 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+#: each record type's field names, in order (a cold run encodes a record per file)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECORDS.values()
+}
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def encode(value: Any) -> Any:
     """A JSON-able form of the analysis records (dataclasses, versions, enums, tuples)."""
+    kind = value.__class__
+    if kind in _PLAIN_TYPES:
+        return value
+    if kind is tuple or kind is list:
+        return [encode(v) for v in value]
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        return {"~r": kind.__name__, **{name: encode(getattr(value, name)) for name in names}}
+    return _encode_other(value)
+
+
+def _encode_other(value: Any) -> Any:
+    """:func:`encode` of what its quick paths do not know (the exact, slower chain)."""
     if isinstance(value, enum.Enum):
         return {"~e": type(value).__name__, "v": value.value}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -139,7 +161,7 @@ class FactCache:
 
     def get(self, key: str, digest: str) -> Any | None:
         """The cached value of ``key`` if it was computed from contents with ``digest``."""
-        entry = self._entries.get(json.dumps(key))
+        entry = self._entries.get(_encoded_key(key))
         if entry is None or entry[0] != digest:
             return None
         try:
@@ -147,12 +169,43 @@ class FactCache:
         except (KeyError, TypeError, ValueError):
             return None  # a corrupt entry: recomputed and rewritten by the caller
 
+    def plain(self, key: str, digest: str) -> Any | None:
+        """The mapping recorded with :meth:`put_flags` for ``key`` and ``digest``."""
+        entry = self._entries.get(_encoded_key(key))
+        if entry is None or entry[0] != digest:
+            return None
+        try:
+            return json.loads(entry[1])
+        except ValueError:
+            return None
+
+    def put_flags(self, key: str, digest: str, value: Mapping[str, str | bool]) -> None:
+        """Record a flat mapping of words (ASCII letters and digits, such as
+        :func:`content_hash` digests) to words or booleans for ``key`` and ``digest``,
+        written as JSON without the JSON encoder: a cold run records one per file."""
+        parts = []
+        for name, item in value.items():
+            if isinstance(item, bool):
+                written = "true" if item else "false"
+            elif _is_word(item):
+                written = f'"{item}"'
+            else:
+                raise ValueError(f"not a word: {item!r}")
+            if not _is_word(name):
+                raise ValueError(f"not a word: {name!r}")
+            parts.append(f'"{name}":{written}')
+        self._store(key, digest, "{" + ",".join(parts) + "}")
+
     def put(self, key: str, digest: str, value: Any) -> None:
+        self._store(key, digest, json.dumps(encode(value), separators=(",", ":")))
+
+    def _store(self, key: str, digest: str, value: str) -> None:
         if "\t" in digest or "\n" in digest:
             raise ValueError(f"not a content hash: {digest!r}")
-        entry = (digest, json.dumps(encode(value), separators=(",", ":")))
-        self._entries[json.dumps(key)] = entry
-        self._dirty[json.dumps(key)] = entry
+        entry = (digest, value)
+        encoded = _encoded_key(key)
+        self._entries[encoded] = entry
+        self._dirty[encoded] = entry
 
     def save(self) -> None:
         """Merge this run's entries into the file on disk, atomically. Never raises."""
@@ -172,7 +225,21 @@ class FactCache:
                     stale.unlink(missing_ok=True)
 
 
+def _is_word(text: str) -> bool:
+    return text.isascii() and text.isalnum()
+
+
+def _encoded_key(key: str) -> str:
+    """``json.dumps(key)``, without the encoder for the usual key (printable ASCII, no
+    quote or backslash), which JSON writes as it is between quotes."""
+    if key.isascii() and key.isprintable() and '"' not in key and "\\" not in key:
+        return f'"{key}"'
+    return json.dumps(key)
+
+
 def _atomic_write(path: Path, text: str) -> None:
+    import tempfile  # a warm run saves nothing
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".jsonl")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

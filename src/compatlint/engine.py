@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from compatlint.analysis.collection_closure import (
     ModuleImports,
@@ -19,7 +20,7 @@ from compatlint.analysis.collection_closure import (
     may_import_project,
     module_imports,
 )
-from compatlint.analysis.gate_facts import GateFacts, gate_roots
+from compatlint.analysis.gate_facts import GateFacts, gate_roots, may_hold_gates
 from compatlint.analysis.import_reach import TargetReach
 from compatlint.analysis.imports import FileFacts
 from compatlint.analysis.mocklist import read_mock_list, required_modules, under
@@ -27,7 +28,7 @@ from compatlint.analysis.project import (
     ProjectFacts,
     facts_for_file,
     gate_facts_of,
-    gate_file_rounds,
+    gate_round_needles,
     grammar_for,
     mentions_needle,
     needles_for,
@@ -41,6 +42,9 @@ from compatlint.config import Config
 from compatlint.deepstack import run_deep
 from compatlint.names.modules import module_name
 from compatlint.workspace import Workspace
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 # Below these, a pool costs more to start than it saves.
 POOL_MIN_FILES = 48
@@ -70,26 +74,21 @@ def gather_facts(
     project = ProjectFacts(config=config, grammar=grammar)
     cache = FactCache(config.root, config.digest()) if use_cache else None
     wanted = list(dict.fromkeys([*paths, *workspace.context_files()]))
-    digests: dict[str, str] = {}  # hashed on first use: a run without the cache hashes nothing
-
-    def digest(rel: str) -> str:
-        if rel not in digests:
-            digests[rel] = content_hash(workspace.read_bytes(rel))
-        return digests[rel]
+    contents = _Contents(workspace, cache)
 
     def cached(kind: str, rel: str):
-        return cache.get(f"{kind}:{rel}", digest(rel)) if cache else None
+        return cache.get(f"{kind}:{rel}", contents.digest(rel)) if cache else None
 
     def remember(kind: str, rel: str, value) -> None:
         if cache is not None:
-            cache.put(f"{kind}:{rel}", digest(rel), value)
+            cache.put(f"{kind}:{rel}", contents.digest(rel), value)
 
     needles = needles_for(config)
     pending: list[str] = []
     for rel in wanted:
         if not rel.endswith(".py"):
             continue
-        if rel not in config.shims and not mentions_needle(needles, workspace.read_bytes(rel)):
+        if rel not in config.shims and not contents.holds(rel, needles):
             # Cheaper than the cache: no hash, nothing to decode, nothing to remember.
             module, _ = module_name(rel, config.src)
             project.files[rel] = FileFacts(path=rel, module=module, parsed=False)
@@ -100,32 +99,90 @@ def gather_facts(
         else:
             pending.append(rel)
 
-    for facts in _compute(config, workspace, pending, show_progress, _Worker(config)):
-        project.files[facts.path] = facts
-        remember("file", facts.path, facts)
+    with _Pool() as pool:
+        for facts in _compute(config, workspace, pending, show_progress, _Worker(config), pool):
+            project.files[facts.path] = facts
+            remember("file", facts.path, facts)
+        gated = [rel for rel in dict.fromkeys([*wanted, *gate_paths]) if rel.endswith(".py")]
+        gates = _GateRounds(workspace, project, gated, contents, cached, remember)
+        first_round = gates.start(None, show_progress, pool)
+        # The context does not depend on gates: it is read while the pool reads them.
+        try:
+            _gather_context(workspace, project, contents, cached, remember, report_on)
+        except Exception:
+            gates.finish(first_round)  # a gate's error comes first, as it did before
+            raise
+        gates.finish(first_round)
+        gates.finish(gates.start(list(project.gates.values()), show_progress, pool))
+    if cache is not None:
+        contents.remember()
+        cache.save()
+    return project
 
-    gated = dict.fromkeys([*wanted, *gate_paths])
-    contents = {rel: workspace.read_bytes(rel) for rel in gated if rel.endswith(".py")}
-    gate_worker = _GateWorker(config)
-    for first in (True, False):
-        known = None if first else list(project.gates.values())
-        chosen = gate_file_rounds(config, contents, known)
+
+class _GateRounds:
+    """The gates of the files of ``gated`` that may hold one, in rounds
+    (:func:`gate_round_needles`): cached ones at once, the others computed."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        project: ProjectFacts,
+        gated: list[str],
+        contents: _Contents,
+        cached,
+        remember,
+    ) -> None:
+        self._workspace = workspace
+        self._project = project
+        self._gated = gated
+        self._contents = contents
+        self._cached = cached
+        self._remember = remember
+        self._worker = _GateWorker(workspace.config)
+
+    def start(
+        self, known: list[GateFacts] | None, show_progress: bool | None, pool: _Pool
+    ) -> Iterable[GateFacts]:
+        """Record the cached gates of the round after ``known`` (None: the first) and start
+        computing the others; their results, to pass to :meth:`finish`."""
+        words, done = gate_round_needles(self._workspace.config, known)
+        chosen = [
+            rel
+            for rel in (self._gated if words else ())
+            if rel not in done and self._contents.holds(rel, words, may_hold_gates)
+        ]
         missing = []
         for rel in chosen:
-            gates = cached("gates", rel)
+            gates = self._cached("gates", rel)
             if gates is None:
                 missing.append(rel)
             else:
-                project.gates[rel] = gates
-        for gates in _compute(config, workspace, missing, show_progress, gate_worker):
-            project.gates[gates.path] = gates
-            remember("gates", gates.path, gates)
+                self._project.gates[rel] = gates
+        config = self._workspace.config
+        return _compute(config, self._workspace, missing, show_progress, self._worker, pool)
 
+    def finish(self, results: Iterable[GateFacts]) -> None:
+        for gates in results:
+            self._project.gates[gates.path] = gates
+            self._remember("gates", gates.path, gates)
+
+
+def _gather_context(
+    workspace: Workspace,
+    project: ProjectFacts,
+    contents: _Contents,
+    cached,
+    remember,
+    report_on: Collection[str] | None,
+) -> None:
+    """The shim models, the stub list, the collection closure and the policy doc tags."""
+    config = workspace.config
     for shim in config.shims:
         model = cached("shim", shim)
         if model is None:
             with nesting_guard(shim):
-                model = shim_model(config, shim, workspace.read(shim), grammar)
+                model = shim_model(config, shim, workspace.read(shim), project.grammar)
             remember("shim", shim, model)
         project.shims[shim] = model
     if config.mocks is not None:
@@ -140,19 +197,16 @@ def gather_facts(
         if config.mocks.scope != "collection":
             pass
         elif report_on is None or _may_lack_stubs(project, report_on):
-            _gather_collection(workspace, project, cached, remember)
+            _gather_collection(workspace, project, contents, cached, remember)
         else:
             project.collected = frozenset()  # CL202 cannot fire on any reported file
     for doc in config.policy_docs:
         tags = cached("doc", doc)
         if tags is None:
             with nesting_guard(doc):
-                tags = policy_doc_tags(workspace.read(doc), grammar)
+                tags = policy_doc_tags(workspace.read(doc), project.grammar)
             remember("doc", doc, tags)
         project.doc_tags[doc] = tuple(tags)
-    if cache is not None:
-        cache.save()
-    return project
 
 
 def gate_files(workspace: Workspace) -> list[str]:
@@ -168,7 +222,9 @@ def gate_files(workspace: Workspace) -> list[str]:
     return workspace.python_files(_outermost(roots), reuse=True) if roots else []
 
 
-def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, remember) -> None:
+def _gather_collection(
+    workspace: Workspace, project: ProjectFacts, contents: _Contents, cached, remember
+) -> None:
     """The files test collection imports, and the facts of those ``project`` lacks.
 
     Each file reached is read once; its imports and facts come through the cache. A file
@@ -191,7 +247,7 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
                 TargetReach(
                     listing,
                     workspace.read,
-                    lambda path: mentions_needle(upstream, workspace.read_bytes(path)),
+                    lambda path: contents.holds(path, upstream),
                     workspace.read_bytes,
                 )
             )
@@ -200,11 +256,14 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
     def imports_of(rel: str, names: frozenset[str]) -> ModuleImports:
         imports = cached("imports", rel)
         if imports is None:
-            text = workspace.read(rel)
-            if not may_import_project(text, names) or not leads_to_target(rel):
+            question = ("may_import_project", tuple(sorted(names)))
+            may_import = contents.answer(
+                rel, question, lambda: may_import_project(workspace.read(rel), names)
+            )
+            if not may_import or not leads_to_target(rel):
                 return ModuleImports(rel)  # not cached: it depends on the other files
             with nesting_guard(rel):
-                imports = module_imports(rel, text)
+                imports = module_imports(rel, workspace.read(rel))
             remember("imports", rel, imports)
         return imports
 
@@ -217,6 +276,88 @@ def _gather_collection(workspace: Workspace, project: ProjectFacts, cached, reme
             facts = worker.facts_of((rel, workspace.read(rel)))
             remember("file", rel, facts)
         project.collected_facts[rel] = facts
+
+
+class _Contents:
+    """What a run asks of each file's bytes — their hash, whether they hold one of some
+    words — answered from the cache where the file's stat signature is the one the answers
+    were recorded with (:meth:`Workspace.signature`), else from its bytes. Without a cache,
+    or for a file without a signature, every answer comes from the bytes."""
+
+    def __init__(self, workspace: Workspace, cache: FactCache | None) -> None:
+        self._workspace = workspace
+        self._cache = cache
+        #: by file: its signature and what is known of its bytes (None: no signature)
+        self._records: dict[str, tuple[str, dict[str, str | bool]] | None] = {}
+        self._learnt: set[str] = set()
+        self._digests: dict[str, str] = {}
+        self._keys: dict[Hashable, str] = {}
+
+    def digest(self, rel: str) -> str:
+        """The content hash of ``rel``."""
+        value = self._digests.get(rel)
+        if value is None:
+            record = self._record(rel)
+            known = None if record is None else record.get("hash")
+            if isinstance(known, str):
+                value = known
+            else:
+                value = content_hash(self._workspace.read_bytes(rel))
+                if record is not None:
+                    self._learn(rel, record, "hash", value)
+            self._digests[rel] = value
+        return value
+
+    def holds(
+        self,
+        rel: str,
+        needles: tuple[bytes, ...],
+        test: Callable[[tuple[bytes, ...], bytes], bool] = mentions_needle,
+    ) -> bool:
+        """``test(needles, bytes of rel)``: whether ``rel`` holds one of ``needles``."""
+        question = (test.__name__, needles)
+        return self.answer(rel, question, lambda: test(needles, self._workspace.read_bytes(rel)))
+
+    def answer(self, rel: str, question: Hashable, compute: Callable[[], bool]) -> bool:
+        """``compute()``, a yes or no that depends on the contents of ``rel`` and on
+        ``question`` only (its ``repr`` names it in the cache)."""
+        record = self._record(rel)
+        if record is None:
+            return compute()
+        key = self._keys.get(question)
+        if key is None:
+            key = self._keys[question] = content_hash(repr(question).encode())[:16]
+        value = record.get(key)
+        if not isinstance(value, bool):
+            value = compute()
+            self._learn(rel, record, key, value)
+        return value
+
+    def remember(self) -> None:
+        """Put what this run learnt of files with a signature into the cache."""
+        assert self._cache is not None
+        for rel in sorted(self._learnt):
+            entry = self._records[rel]
+            assert entry is not None
+            signature, record = entry
+            self._cache.put_flags(f"stat:{rel}", signature, record)
+        self._learnt.clear()
+
+    def _record(self, rel: str) -> dict[str, str | bool] | None:
+        if rel not in self._records:
+            signature = self._workspace.signature(rel) if self._cache is not None else None
+            if signature is None:
+                self._records[rel] = None
+            else:
+                assert self._cache is not None
+                record = self._cache.plain(f"stat:{rel}", signature)
+                self._records[rel] = (signature, record if isinstance(record, dict) else {})
+        entry = self._records[rel]
+        return None if entry is None else entry[1]
+
+    def _learn(self, rel: str, record: dict[str, str | bool], key: str, value: str | bool) -> None:
+        record[key] = value
+        self._learnt.add(rel)
 
 
 def _may_lack_stubs(project: ProjectFacts, paths: Collection[str]) -> bool:
@@ -244,11 +385,46 @@ def _outermost(roots: Iterable[str]) -> list[str]:
     return [r for r in chosen if not under(r, [o for o in chosen if o != r])]
 
 
+class _Pool:
+    """The process pool of one run, started when a computation first needs it and shared
+    by the later ones (the gate rounds), which then use it for any two files or more."""
+
+    def __init__(self) -> None:
+        self._executor: Executor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
+    def executor(self) -> Executor:
+        if self._executor is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor()
+        return self._executor
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
+
+
 def _compute(
-    config: Config, workspace: Workspace, pending: list[str], show_progress, work=None
-) -> Iterable:
-    """``work.facts_of`` (file facts by default) of every pending file, on a pool when
-    there is enough of them."""
+    config: Config,
+    workspace: Workspace,
+    pending: list[str],
+    show_progress,
+    work=None,
+    pool: _Pool | None = None,
+) -> Iterator:
+    """``work.facts_of`` (file facts by default) of every pending file, in order, on a pool
+    when there is enough of them (or ``pool`` is already running). A pool starts on the
+    call: the caller may do other work before it reads the results."""
+    if pool is None:
+        return _on_own_pool(config, workspace, pending, show_progress, work)
     work = work or _Worker(config)
     texts = [(rel, workspace.read(rel)) for rel in pending]
     size = sum(len(text) for _, text in texts)
@@ -257,17 +433,47 @@ def _compute(
     gates = isinstance(work, _GateWorker)
     min_files = GATE_POOL_MIN_FILES if gates else POOL_MIN_FILES
     min_bytes = GATE_POOL_MIN_BYTES if gates else POOL_MIN_BYTES
-    if len(texts) >= min_files and size >= min_bytes and (os.cpu_count() or 1) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        step = max(1, len(texts) // 32)
-        chunks = [texts[start : start + step] for start in range(0, len(texts), step)]
-        with ProcessPoolExecutor() as pool:
-            results = (facts for chunk in pool.map(work, chunks) for facts in chunk)
-            yield from _with_progress(results, len(texts), show_progress)
+    if (pool.started and len(texts) >= 2) or (
+        len(texts) >= min_files and size >= min_bytes and (os.cpu_count() or 1) > 1
+    ):
+        results = _pooled(pool, work, texts)
     else:
         # Here the command's own thread already has room to recurse (cli._Analysis).
-        yield from _with_progress(map(work.facts_of, texts), len(texts), show_progress)
+        results = map(work.facts_of, texts)
+    return _with_progress(results, len(texts), show_progress)
+
+
+def _on_own_pool(
+    config: Config, workspace: Workspace, pending: list[str], show_progress, work
+) -> Iterator:
+    with _Pool() as pool:
+        yield from _compute(config, workspace, pending, show_progress, work, pool)
+
+
+def _pooled(pool: _Pool, work: _Worker, texts: list[tuple[str, str]]) -> Iterator:
+    """``work`` of ``texts`` on ``pool``, all sent now, the results in the order of
+    ``texts``. Sent one by one (a few files), the biggest go first: a big file sent last
+    would keep one worker busy alone. In chunks, the sizes even out and the order is kept,
+    so the caller handles the first results while the workers compute the rest."""
+    step = max(1, len(texts) // 32)
+    order = list(range(len(texts)))
+    if step == 1:
+        order.sort(key=lambda index: -len(texts[index][1]))
+    chunks = [order[start : start + step] for start in range(0, len(texts), step)]
+    executor = pool.executor()
+    futures = [executor.submit(work, [texts[index] for index in chunk]) for chunk in chunks]
+    where = {
+        index: (number, place)
+        for number, chunk in enumerate(chunks)
+        for place, index in enumerate(chunk)
+    }
+
+    def results() -> Iterator:
+        for index in range(len(texts)):
+            number, place = where[index]
+            yield futures[number].result()[place]
+
+    return results()
 
 
 class _Worker:
@@ -299,7 +505,7 @@ class _GateWorker(_Worker):
             return gate_facts_of(self.config, rel, text)
 
 
-def _with_progress(results: Iterable, total: int, show: bool) -> Iterable:
+def _with_progress(results: Iterable, total: int, show: bool) -> Iterator:
     if not show:
         yield from results
         return

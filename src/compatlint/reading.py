@@ -84,13 +84,18 @@ def _problem_of(info: os.stat_result, limit: int | None) -> str | None:
 
 def file_problem(path: Path | str, limit: int | None) -> str | None:
     """Why ``path`` (links followed) would not be read, or None when it would be."""
+    return file_status(path, limit)[0]
+
+
+def file_status(path: Path | str, limit: int | None) -> tuple[str | None, os.stat_result | None]:
+    """:func:`file_problem` and the ``stat`` it was judged from (None when it failed)."""
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        return "no such file (a broken link?)"
+        return "no such file (a broken link?)", None
     except OSError as exc:
-        return f"cannot read: {exc.strerror or exc}"
-    return _problem_of(info, limit)
+        return f"cannot read: {exc.strerror or exc}", None
+    return _problem_of(info, limit), info
 
 
 def read_regular(path: Path | str, limit: int | None) -> bytes:

@@ -14,19 +14,27 @@ import fnmatch
 import functools
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compatlint.analysis.source import decode_source, text_encoding
 from compatlint.config import DEFAULT_EXCLUDES, Config
 from compatlint.errors import SourceError, WorkspaceError
 from compatlint.model import Edit
-from compatlint.reading import UnreadableFile, file_problem, read_regular
-from compatlint.transaction import Write, write_all
-from compatlint.vcs import GitError, Repository, repository
+from compatlint.reading import UnreadableFile, file_status, read_regular
+
+if TYPE_CHECKING:  # writing and git are imported when used: a check needs neither
+    from compatlint.transaction import Write
+    from compatlint.vcs import Repository
 
 _BOM = b"\xef\xbb\xbf"
+#: A file whose ``stat`` times are this close to (or after) the start of the run has no
+#: :meth:`Workspace.signature`: a second write within the file system's timestamp
+#: granularity (up to 2 s on FAT) could keep its size and both times.
+SETTLED_NS = 3_000_000_000
 
 
 @dataclass
@@ -38,6 +46,9 @@ class Workspace:
     _bytes: dict[str, bytes] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     _walked: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    #: each file's ``stat`` as the walk (or :meth:`signature`) first took it
+    _stats: dict[str, os.stat_result] = field(default_factory=dict, repr=False)
+    _started: int = field(default_factory=time.time_ns, repr=False)
 
     @property
     def _root_text(self) -> str:
@@ -73,6 +84,28 @@ class Workspace:
             data = self.read_bytes(rel)
             self._texts[rel] = decode_source(data, rel, python=_is_python(rel))
         return self._texts[rel]
+
+    def signature(self, rel: str) -> str | None:
+        """``rel``'s size, modification and change times, inode and device as this run
+        first saw them; None when ``stat`` fails or the file changed too recently
+        (:data:`SETTLED_NS`) for them to tell its contents apart.
+
+        Any write sets the change time (no tool can set it back) to the time of the
+        write. A file has a signature only if it was last written well before this run
+        started, so contents recorded with its signature (by this run or an earlier one)
+        are its contents for as long as the signature stays the same: facts recorded
+        with it may be reused without reading the file again."""
+        info = self._stats.get(rel)
+        if info is None:
+            try:
+                info = os.stat(f"{self._root_text}/{rel}")
+            except OSError:
+                return None
+            self._stats[rel] = info
+        settled = self._started - SETTLED_NS
+        if info.st_ctime_ns >= settled or info.st_mtime_ns >= settled:
+            return None
+        return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:{info.st_ino}:{info.st_dev}"
 
     @property
     def warnings(self) -> list[str]:
@@ -132,7 +165,9 @@ class Workspace:
         return path.name if directory == "." else f"{directory}/{path.name}"
 
     def _readable(self, rel: str, path: str | None = None) -> bool:
-        problem = file_problem(path or f"{self._root_text}/{rel}", self.config.max_file_size)
+        problem, info = file_status(path or f"{self._root_text}/{rel}", self.config.max_file_size)
+        if info is not None:
+            self._stats.setdefault(rel, info)
         if problem is not None:
             self.skipped.setdefault(rel, problem)
         return problem is None
@@ -140,7 +175,8 @@ class Workspace:
     def _walk(self, base: str) -> Iterator[str]:
         """The listed files under the directory ``base`` (absolute, resolved), walked as
         :func:`os.walk` walks (links to directories are not followed, unreadable
-        directories are passed over) with strings only."""
+        directories are passed over) with strings only; a directory walked whole since
+        the listings were last cleared is not walked again."""
         prefix = self.relative(Path(base))
         prefix = "" if prefix == "." else prefix + "/"
         pending = [(base, prefix)]
@@ -158,7 +194,11 @@ class Workspace:
                 except OSError:
                     is_dir = False
                 if is_dir:
-                    if name not in DEFAULT_EXCLUDES and not entry.is_symlink():
+                    if name in DEFAULT_EXCLUDES or entry.is_symlink():
+                        continue
+                    if entry.path in self._walked:  # walked as a root of an earlier listing
+                        yield from self._walked[entry.path]
+                    else:
                         pending.append((entry.path, f"{inner}{name}/"))
                 elif name.endswith(".py"):
                     rel = f"{inner}{name}"
@@ -215,10 +255,13 @@ class Workspace:
         :mod:`compatlint.transaction`). ``then`` runs after the last write with the paths;
         if it raises, every file is put back as it was. ``Edit.new_text`` None deletes.
         """
+        from compatlint.transaction import write_all
+
         edits = list(edits)
         paths = [edit.path for edit in edits]
         writes = [self._planned_write(edit) for edit in edits]
         self._walked.clear()  # a write may add or delete files
+        self._stats.clear()
         write_all([*writes, *also], (lambda: then(paths)) if then is not None else None)
         for edit, write in zip(edits, writes, strict=True):
             self._bytes.pop(edit.path, None)
@@ -230,6 +273,8 @@ class Workspace:
 
     def _planned_write(self, edit: Edit) -> Write:
         """The write of ``edit``, checked against the bytes read for it (if it was read)."""
+        from compatlint.transaction import Write
+
         data = None if edit.new_text is None else self.encode(edit.path, edit.new_text)
         basis = self._bytes.get(edit.path)
         return Write(edit.path, self.root / edit.path, data, basis, root=self.root)
@@ -237,6 +282,8 @@ class Workspace:
     # -- git -------------------------------------------------------------------------------
 
     def _repo(self) -> Repository | None:
+        from compatlint.vcs import repository
+
         return repository(self.root)
 
     def _repo_paths(self, repo: Repository, paths: Sequence[str]) -> dict[str, str]:
@@ -271,6 +318,8 @@ class Workspace:
     def ensure_committable(self) -> None:
         """Refuse ``--commit`` before anything is written: outside git, a repository git
         refuses, no identity to commit with, or another git process holding the index."""
+        from compatlint.vcs import GitError
+
         repo = self._repo()
         if repo is None:
             raise WorkspaceError("--commit needs a git repository", str(self.root))
@@ -296,6 +345,8 @@ class Workspace:
         When git refuses (a hook, a full disk), the index is put back byte for byte before
         the :class:`GitError` goes on, so the caller can restore the files to match.
         """
+        from compatlint.vcs import GitError
+
         repo = self._repo()
         if repo is None:
             raise WorkspaceError("--commit needs a git repository", str(self.root))
@@ -317,6 +368,8 @@ def _is_python(rel: str) -> bool:
 
 def _put_back(path: Path, saved: bytes | None) -> None:
     """Restore a file git may have rewritten (the index) to ``saved`` (None: absent)."""
+    from compatlint.transaction import Write, write_all
+
     with contextlib.suppress(OSError):
         if saved is None:
             path.unlink(missing_ok=True)
