@@ -38,8 +38,7 @@ def _run(command: list[str], text: str, cwd: Path, path: str, name: str) -> str:
     except OSError as exc:
         raise CompatlintError(f"cannot run {name}: {exc}", path) from None
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = message[0] if message else f"exit code {result.returncode}"
+        detail = ruff_mirror.failure_detail(result)
         raise CompatlintError(f"{name} failed while formatting: {detail}", path)
     return result.stdout.decode("utf-8")
 
@@ -96,7 +95,7 @@ class RuffFormatter:
                 *self.settings.arguments(self.settings.mirrored(self.root, mirror)),
                 *("--", *texts),
             ]
-            ruff_mirror.run(command, mirror, "formatting")
+            ruff_mirror.run(command, mirror, self.root, "formatting")
             return ruff_mirror.read_back(mirror, list(texts))
 
     def _one(self, binary: str, edit: FormatEdit) -> str:

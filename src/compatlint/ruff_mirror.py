@@ -92,15 +92,28 @@ class MirrorUnavailable(Exception):
     """The mirror could not be built here (e.g. no symbolic links); run per file."""
 
 
-def run(command: list[str], cwd: Path, what: str) -> subprocess.CompletedProcess[bytes]:
-    """Run ruff on a mirror; a one-line error when it cannot run or fails."""
+def failure_detail(result: subprocess.CompletedProcess[bytes]) -> str:
+    """One line saying why a tool failed: the first line of its error output, or, for
+    ruff's bare "ruff failed", the first cause it gives."""
+    lines = [line.strip() for line in result.stderr.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return f"exit code {result.returncode}"
+    causes = [line.removeprefix("Cause:").strip() for line in lines if line.startswith("Cause:")]
+    return causes[0] if lines[0] == "ruff failed" and causes else lines[0]
+
+
+def run(
+    command: list[str], mirror: Path, root: Path, what: str
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ruff on ``mirror`` (a mirror of ``root``); a one-line error when it cannot run
+    or fails, naming the project's paths, not the mirror's."""
     try:
-        result = subprocess.run(command, cwd=cwd, capture_output=True, check=False)
+        result = subprocess.run(command, cwd=mirror, capture_output=True, check=False)
     except OSError as exc:
         raise CompatlintError(f"cannot run ruff: {exc}") from None
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = message[0] if message else f"exit code {result.returncode}"
+        detail = failure_detail(result).replace(str(mirror), str(root.resolve()))
         raise CompatlintError(f"ruff failed while {what}: {detail}")
     return result
 

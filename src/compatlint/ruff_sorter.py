@@ -260,7 +260,7 @@ class RuffSorter:
                 *self.settings.arguments(self.settings.mirrored(self.root, mirror)),
                 *("--select", "I001", "--", *texts),
             ]
-            result = ruff_mirror.run(command, mirror, "sorting imports")
+            result = ruff_mirror.run(command, mirror, self.root, "sorting imports")
             by_file: dict[str, list[Finding]] = {}
             for name, found in findings_by_file(result.stdout.decode("utf-8")).items():
                 by_file[Path(name).relative_to(mirror).as_posix()] = found
@@ -300,7 +300,6 @@ class RuffSorter:
         except OSError as exc:
             raise RuffNotFound(f"cannot run ruff: {exc}") from None
         if result.returncode != 0:
-            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            detail = message[0] if message else f"exit code {result.returncode}"
+            detail = ruff_mirror.failure_detail(result)
             raise CompatlintError(f"ruff failed while sorting imports: {detail}", path)
         return findings(result.stdout.decode("utf-8"))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from compatlint import ruff_mirror
 from compatlint.codemods.formatting import FormatEdit
 from compatlint.codemods.sorting import Anchor, BlockEdit
+from compatlint.errors import CompatlintError
 from compatlint.formatters import RuffFormatter
 from compatlint.ruff_sorter import RuffSettings, RuffSorter, project_settings
 
@@ -221,3 +222,17 @@ def test_a_configuration_outside_the_root_or_extending_another_is_not_mirrored(
     pyproject = root / "pyproject.toml"
     pyproject.write_text('[tool.ruff]\nextend = "../ruff.toml"\n', encoding="utf-8")
     assert not RuffSettings(pyproject).mirrorable(root)
+
+
+def test_ruff_failing_on_many_files_is_one_error_naming_the_projects_paths(tmp_path: Path) -> None:
+    """The mirror is an implementation detail: an error speaks of the project's files."""
+    (tmp_path / "ruff.toml").write_text("[lint.isort]\nno-such-setting = 1\n", encoding="utf-8")
+    sorter = RuffSorter(tmp_path, RuffSettings(tmp_path / "ruff.toml"))
+    edits = [BlockEdit(path, "import a\n", "import a\n", ()) for path in ("a.py", "b.py")]
+    with pytest.raises(CompatlintError) as caught:
+        sorter.sort(edits)
+    message = str(caught.value)
+    assert message.startswith("ruff failed while sorting imports: "), message
+    assert "\n" not in message
+    assert "compatlint-ruff-" not in message
+    assert str(tmp_path.resolve() / "ruff.toml") in message
