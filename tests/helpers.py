@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -46,3 +47,14 @@ def examples(quick: int, profile: settings | None = None) -> int:
     `make test`, more when the hypothesis profile (default: the loaded one) asks for more
     (``explore``), which a per-test setting would otherwise cap."""
     return max(quick, (profile or settings.default).max_examples)
+
+
+def git_commit_all(root: Path, message: str = "start") -> None:
+    """Make ``root`` a git repository whose one commit holds every file in it."""
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", message]):
+        subprocess.run(
+            ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )

@@ -81,19 +81,23 @@ def test_excludes_match_as_fnmatch_does(tmp_path: Path, patterns: list[str], rel
     assert workspace.excluded(rel) is expected
 
 
-def test_a_directory_is_walked_once_until_a_write(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def scans(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every directory ``os.scandir`` lists from now on."""
     import os
 
-    scans: list[str] = []
+    listed: list[str] = []
     real = os.scandir
 
-    def counting(path):
-        scans.append(path)
+    def counting(path):  # type: ignore[no-untyped-def]
+        listed.append(path)
         return real(path)
 
     monkeypatch.setattr(os, "scandir", counting)
+    return listed
+
+
+def test_a_directory_is_walked_once_until_a_write(workspace: Workspace, scans: list[str]) -> None:
     first = workspace.python_files()
     walked = len(scans)
     assert workspace.python_files(["pkg"], reuse=True) == first
@@ -110,19 +114,10 @@ def test_a_directory_is_walked_once_until_a_write(
 
 
 def test_a_root_under_a_walked_one_is_not_walked_again(
-    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace, scans: list[str]
 ) -> None:
-    import os
-
     fresh = workspace.python_files(["."])
-    scans: list[str] = []
-    real = os.scandir
-
-    def counting(path):
-        scans.append(path)
-        return real(path)
-
-    monkeypatch.setattr(os, "scandir", counting)
+    scans.clear()
     workspace.python_files()  # walks pkg
     scans.clear()
     assert workspace.python_files(["."], reuse=True) == fresh

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
 import sysconfig
 import textwrap
 from pathlib import Path
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers import make_config
+from helpers import git_commit_all, make_config
 
 from compatlint import cache as cache_module
 from compatlint.cache import content_hash
@@ -163,13 +162,7 @@ def _project(root: Path) -> None:
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "start"]):
-        subprocess.run(
-            ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-            cwd=root,
-            check=True,
-            capture_output=True,
-        )
+    git_commit_all(root)
 
 
 def test_inline_diff_twice_shows_the_same_and_no_cache_writes_none(tmp_path: Path) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import git_commit_all
 
 from compatlint import ruff_mirror, ruff_sorter
 from compatlint.cli import main
@@ -243,19 +243,9 @@ ISORT_PROJECT = {
 }
 
 
-def git_init(root: Path) -> None:
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "start"]):
-        subprocess.run(
-            ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
-            cwd=root,
-            check=True,
-            capture_output=True,
-        )
-
-
 def test_an_isort_project_is_sorted_by_ruff_with_its_isort_settings(tmp_path: Path) -> None:
     write(tmp_path, ISORT_PROJECT)
-    git_init(tmp_path)
+    git_commit_all(tmp_path)
     result = CliRunner().invoke(main, ["inline", "--config", str(tmp_path / "pyproject.toml")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "src/app/run.py").read_text(encoding="utf-8") == (
@@ -266,7 +256,7 @@ def test_an_isort_project_is_sorted_by_ruff_with_its_isort_settings(tmp_path: Pa
 
 def test_no_ruff_is_exit_2_with_one_line(tmp_path: Path, monkeypatch) -> None:
     write(tmp_path, ISORT_PROJECT)
-    git_init(tmp_path)
+    git_commit_all(tmp_path)
 
     def missing() -> str:
         raise FileNotFoundError
