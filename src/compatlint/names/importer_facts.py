@@ -25,7 +25,7 @@ from compatlint.names.bindings import (
     read_bindings,
     statements,
 )
-from compatlint.names.modules import resolve_relative
+from compatlint.names.modules import package_of, resolve_relative
 from compatlint.names.quick import binding_facts
 
 __all__ = ["FromImport", "ImporterFacts", "RawImport", "decode_facts", "encode_facts", "read"]
@@ -74,7 +74,7 @@ class ImporterFacts:
 
 def read(tree: ast.Module, text: str, module: str | None, *, is_package: bool) -> ImporterFacts:
     """The facts of ``tree`` (parsed from ``text``), the file of ``module``."""
-    package = None if module is None else (module if is_package else module.rpartition(".")[0])
+    package = package_of(module, is_package)
     bindings = read_bindings(tree, module, is_package=is_package, walrus=":=" in text)
     found = binding_facts(tree)
     tops = {id(statement): index for index, statement in enumerate(tree.body)}

@@ -131,7 +131,6 @@ class ImporterIndex:
         self._project_modules = frozenset(name for name, _ in self._module_of.values() if name)
         self._parsed: dict[str, _Parsed | None] = {}
         self._trees: dict[str, ast.Module] = {}
-        self._raw: dict[str, tuple[RawImport, ...]] = {}
         self._relatives: dict[str, bool] = {}
         self._relative_files: frozenset[str] | None = None
         self._mentions: dict[str, frozenset[str]] = {}
@@ -511,12 +510,6 @@ class ImporterIndex:
 def reaches(bound: str, modules: Iterable[str]) -> bool:
     """Whether attribute access on module ``bound`` can reach one of ``modules``."""
     return any(module == bound or module.startswith(bound + ".") for module in modules)
-
-
-def _package(module: str | None, path: str) -> str | None:
-    if module is None:
-        return None
-    return module if path.endswith("__init__.py") else module.rpartition(".")[0]
 
 
 def _dotted(node: ast.expr) -> str | None:
