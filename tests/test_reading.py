@@ -94,6 +94,32 @@ def test_refuses_a_pipe_without_opening_it(tmp_path: Path) -> None:
         read_regular(tmp_path / "pipe.py", None)
 
 
+def test_a_stat_already_taken_is_trusted_for_the_open_and_what_was_opened_is_judged(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "m.py"
+    path.write_bytes(b"x = 1\n")
+    checked = os.stat(path)
+    # It grew past one read, and past the cap, after the walk's stat: read whole, refused.
+    path.write_bytes(b"y" * 200_000)
+    assert read_regular(path, None, checked) == b"y" * 200_000
+    with pytest.raises(UnreadableFile, match="larger than"):
+        read_regular(path, 100_000, checked)
+    with pytest.raises(UnreadableFile, match=r"^is a directory$"):
+        read_regular(tmp_path, None, os.stat(tmp_path))
+
+
+@needs_fifo
+def test_a_pipe_swapped_in_after_the_stat_is_refused_without_blocking(tmp_path: Path) -> None:
+    path = tmp_path / "m.py"
+    path.write_text("x = 1\n")
+    checked = os.stat(path)
+    path.unlink()
+    os.mkfifo(path)
+    with pytest.raises(UnreadableFile, match="not a regular file"):
+        read_regular(path, None, checked)
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
 def test_refuses_a_device() -> None:
     with pytest.raises(UnreadableFile, match="not a regular file"):

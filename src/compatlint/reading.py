@@ -98,11 +98,16 @@ def file_status(path: Path | str, limit: int | None) -> tuple[str | None, os.sta
     return _problem_of(info, limit), info
 
 
-def read_regular(path: Path | str, limit: int | None) -> bytes:
+def read_regular(
+    path: Path | str, limit: int | None, checked: os.stat_result | None = None
+) -> bytes:
     """The bytes of ``path`` if it is a regular file (links followed) of at most ``limit``
     bytes; :class:`UnreadableFile` otherwise. Never blocks on a pipe, never reads more than
-    ``limit + 1`` bytes, even when the file changes between the checks and the read."""
-    problem = file_problem(path, limit)
+    ``limit + 1`` bytes, even when the file changes between the checks and the read.
+
+    ``checked`` is the ``stat`` of ``path`` the caller judged it by already (a directory
+    walk's): it is not asked again before the open; what was opened is judged anyway."""
+    problem = _problem_of(checked, limit) if checked is not None else file_problem(path, limit)
     if problem is not None:
         if problem.startswith("no such file"):
             problem = "no such file"
@@ -112,15 +117,34 @@ def read_regular(path: Path | str, limit: int | None) -> bytes:
         descriptor = os.open(path, flags)
     except OSError as exc:
         raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
-    with open(descriptor, "rb", closefd=True) as stream:
+    try:
         # Swapped for something else since the stat above: judge what was opened.
-        problem = _problem_of(os.fstat(descriptor), limit)
+        info = os.fstat(descriptor)
+        problem = _problem_of(info, limit)
         if problem is not None:
             raise UnreadableFile(problem)
         try:
-            data = stream.read(-1 if limit is None else limit + 1)
+            data = _read_all(descriptor, info.st_size, None if limit is None else limit + 1)
         except OSError as exc:
             raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(descriptor)
     if limit is not None and len(data) > limit:
         raise UnreadableFile(too_large(limit))
     return data
+
+
+def _read_all(descriptor: int, size: int, cap: int | None) -> bytes:
+    """Everything left to read from ``descriptor`` (at most ``cap`` bytes): one read for a
+    file of the ``size`` its ``stat`` gave, more if it grew since."""
+    chunks: list[bytes] = []
+    total = 0
+    want = size + 1
+    while cap is None or total < cap:
+        chunk = os.read(descriptor, want if cap is None else min(want, cap - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        want = 1 << 16
+    return b"".join(chunks)

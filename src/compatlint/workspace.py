@@ -71,7 +71,7 @@ class Workspace:
         if rel not in self._bytes:
             try:
                 self._bytes[rel] = read_regular(
-                    f"{self._root_text}/{rel}", self.config.max_file_size
+                    f"{self._root_text}/{rel}", self.config.max_file_size, self._stats.get(rel)
                 )
             except UnreadableFile as exc:
                 raise SourceError(exc.reason, rel) from None

@@ -40,7 +40,7 @@ class Declared(NamedTuple):
 def declared_encoding(data: bytes, path: str) -> Declared | None:
     """The encoding a PEP 263 coding declaration in ``data`` names, or None when there is
     none; an encoding Python does not know is a :class:`SourceError`, as it is to Python."""
-    for number, line in enumerate(data.removeprefix(_BOM).split(b"\n", 2)[:2], start=1):
+    for number, line in enumerate(_first_lines(data.removeprefix(_BOM), 2), start=1):
         match = _COOKIE.match(line)
         if match is not None:
             name = match.group(1).decode("ascii")
@@ -54,6 +54,20 @@ def declared_encoding(data: bytes, path: str) -> Declared | None:
         if not _BLANK.match(line):
             break
     return None
+
+
+def _first_lines(data: bytes, count: int) -> list[bytes]:
+    """``data.split(b"\\n", count)[:count]`` without copying the rest of the file."""
+    lines: list[bytes] = []
+    start = 0
+    while len(lines) < count:
+        end = data.find(b"\n", start)
+        if end < 0:
+            lines.append(data[start:])
+            break
+        lines.append(data[start:end])
+        start = end + 1
+    return lines
 
 
 def text_encoding(text: str, path: str) -> Declared | None:
