@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator
-from typing import TYPE_CHECKING
 
 from compatlint.analysis.collection_closure import (
     ModuleImports,
@@ -41,10 +40,8 @@ from compatlint.cache import FactCache, content_hash
 from compatlint.config import Config
 from compatlint.deepstack import run_deep
 from compatlint.names.modules import module_name
+from compatlint.pool import RunPool, pooled
 from compatlint.workspace import Workspace
-
-if TYPE_CHECKING:
-    from concurrent.futures import Executor
 
 # Below these, a pool costs more to start than it saves.
 POOL_MIN_FILES = 48
@@ -99,7 +96,7 @@ def gather_facts(
         else:
             pending.append(rel)
 
-    with _Pool() as pool:
+    with RunPool() as pool:
         for facts in _compute(config, workspace, pending, show_progress, _Worker(config), pool):
             project.files[facts.path] = facts
             remember("file", facts.path, facts)
@@ -142,7 +139,7 @@ class _GateRounds:
         self._worker = _GateWorker(workspace.config)
 
     def start(
-        self, known: list[GateFacts] | None, show_progress: bool | None, pool: _Pool
+        self, known: list[GateFacts] | None, show_progress: bool | None, pool: RunPool
     ) -> Iterable[GateFacts]:
         """Record the cached gates of the round after ``known`` (None: the first) and start
         computing the others; their results, to pass to :meth:`finish`."""
@@ -385,40 +382,13 @@ def _outermost(roots: Iterable[str]) -> list[str]:
     return [r for r in chosen if not under(r, [o for o in chosen if o != r])]
 
 
-class _Pool:
-    """The process pool of one run, started when a computation first needs it and shared
-    by the later ones (the gate rounds), which then use it for any two files or more."""
-
-    def __init__(self) -> None:
-        self._executor: Executor | None = None
-
-    @property
-    def started(self) -> bool:
-        return self._executor is not None
-
-    def executor(self) -> Executor:
-        if self._executor is None:
-            from concurrent.futures import ProcessPoolExecutor
-
-            self._executor = ProcessPoolExecutor()
-        return self._executor
-
-    def __enter__(self) -> _Pool:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
-            self._executor = None
-
-
 def _compute(
     config: Config,
     workspace: Workspace,
     pending: list[str],
     show_progress,
     work=None,
-    pool: _Pool | None = None,
+    pool: RunPool | None = None,
 ) -> Iterator:
     """``work.facts_of`` (file facts by default) of every pending file, in order, on a pool
     when there is enough of them (or ``pool`` is already running). A pool starts on the
@@ -436,7 +406,7 @@ def _compute(
     if (pool.started and len(texts) >= 2) or (
         len(texts) >= min_files and size >= min_bytes and (os.cpu_count() or 1) > 1
     ):
-        results = _pooled(pool, work, texts)
+        results = pooled(pool, work, texts, lambda item: len(item[1]))
     else:
         # Here the command's own thread already has room to recurse (cli._Analysis).
         results = map(work.facts_of, texts)
@@ -446,34 +416,8 @@ def _compute(
 def _on_own_pool(
     config: Config, workspace: Workspace, pending: list[str], show_progress, work
 ) -> Iterator:
-    with _Pool() as pool:
+    with RunPool() as pool:
         yield from _compute(config, workspace, pending, show_progress, work, pool)
-
-
-def _pooled(pool: _Pool, work: _Worker, texts: list[tuple[str, str]]) -> Iterator:
-    """``work`` of ``texts`` on ``pool``, all sent now, the results in the order of
-    ``texts``. Sent one by one (a few files), the biggest go first: a big file sent last
-    would keep one worker busy alone. In chunks, the sizes even out and the order is kept,
-    so the caller handles the first results while the workers compute the rest."""
-    step = max(1, len(texts) // 32)
-    order = list(range(len(texts)))
-    if step == 1:
-        order.sort(key=lambda index: -len(texts[index][1]))
-    chunks = [order[start : start + step] for start in range(0, len(texts), step)]
-    executor = pool.executor()
-    futures = [executor.submit(work, [texts[index] for index in chunk]) for chunk in chunks]
-    where = {
-        index: (number, place)
-        for number, chunk in enumerate(chunks)
-        for place, index in enumerate(chunk)
-    }
-
-    def results() -> Iterator:
-        for index in range(len(texts)):
-            number, place = where[index]
-            yield futures[number].result()[place]
-
-    return results()
 
 
 class _Worker:

@@ -80,18 +80,18 @@ def plan(files: dict[str, str], store: MemoryCache | None) -> tuple[object, ...]
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     counts = {"parses": 0, "compiles": 0}
     # The shim's own bindings are read from its tree (it is one file, not an importer).
-    real_parse, real_check = ImporterIndex._parse, edits_module.check_parses
+    real_parse, real_compile = ImporterIndex._parse, edits_module.compile_error
 
     def parse(self: ImporterIndex, path: str) -> ast.Module | None:
         counts["parses"] += path != SHIM
         return real_parse(self, path)
 
-    def check(path: str, text: str, verb: str) -> None:
+    def compile_error(item: tuple[str, str]) -> str | None:
         counts["compiles"] += 1
-        real_check(path, text, verb)
+        return real_compile(item)
 
     monkeypatch.setattr(ImporterIndex, "_parse", parse)
-    monkeypatch.setattr(edits_module, "check_parses", check)
+    monkeypatch.setattr(edits_module, "compile_error", compile_error)
     return counts
 
 

@@ -10,7 +10,7 @@ never a judgement of user input.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
 from compatlint.errors import SourceError
@@ -20,6 +20,10 @@ BOM = "\ufeff"
 
 #: A text's content hash.
 Digest = Callable[[str], str]
+
+#: Compiles many texts at once: ``(path, text)`` items in, each one's
+#: :func:`compile_error` out, in order.
+BatchCompiler = Callable[[list[tuple[str, str]]], Iterable["str | None"]]
 
 
 class CompiledTexts(Protocol):
@@ -51,35 +55,54 @@ class EditPlan:
                 yield path, old, text
 
     def edits(
-        self, verb: str, compiled: CompiledTexts | None = None, digest: Digest | None = None
+        self,
+        verb: str,
+        compiled: CompiledTexts | None = None,
+        digest: Digest | None = None,
+        compiler: BatchCompiler | None = None,
     ) -> dict[str, Edit]:
         """The whole-file edits, each with its file's mark back; every Python text must
         compile (``verb`` names the codemod in the error). ``compiled``: where the texts
         known to compile are kept between runs, by ``digest`` of the text — a text that
-        compiled once compiles again, and is not compiled twice."""
+        compiled once compiles again, and is not compiled twice. ``compiler`` compiles
+        many texts at once (a process pool, at the edge)."""
         edits: dict[str, Edit] = {}
+        unknown: list[tuple[str, str]] = []
         for path, old, new in self.changed():
             if new is not None and path.endswith(".py"):
-                if compiled is None or digest is None:
-                    check_parses(path, new, verb)
-                else:
-                    key, known = f"compiles:{path}", digest(new)
-                    if compiled.get(key, known) is None:
-                        check_parses(path, new, verb)
-                        compiled.put(key, known, True)
+                key = f"compiles:{path}"
+                if compiled is None or digest is None or compiled.get(key, digest(new)) is None:
+                    unknown.append((path, new))
             bom = BOM if path in self.boms else ""
             edits[path] = Edit(path, None if new is None else bom + new, bom + old)
+        if compiler is not None:
+            errors = list(compiler(unknown))
+        else:
+            errors = [compile_error(item) for item in unknown]
+        for (path, _), error in zip(unknown, errors, strict=True):
+            if error is not None:  # pragma: no cover - a bug in a rewrite, never user input
+                raise SourceError(f"{verb} produced invalid code ({error}); nothing written", path)
+        if compiled is not None and digest is not None:
+            for path, text in unknown:
+                compiled.put(f"compiles:{path}", digest(text), True)
         return edits
 
 
 def check_parses(path: str, text: str, verb: str) -> None:
     """A guard, not a feature: a codemod must never write code that does not compile."""
+    error = compile_error((path, text))
+    if error is not None:  # pragma: no cover - a bug in a rewrite, never user input
+        raise SourceError(f"{verb} produced invalid code ({error}); nothing written", path)
+
+
+def compile_error(item: tuple[str, str]) -> str | None:
+    """Why the ``(path, text)`` does not compile (None: it does)."""
+    path, text = item
     try:
         compile(text, path, "exec", dont_inherit=True)
-    except SyntaxError as exc:  # pragma: no cover - a bug in a rewrite, never user input
-        raise SourceError(
-            f"{verb} produced invalid code ({exc.msg}); nothing written", path
-        ) from None
+    except SyntaxError as exc:
+        return exc.msg
+    return None
 
 
 def diff_edits(edits: Mapping[str, Edit]) -> str:

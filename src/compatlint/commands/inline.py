@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from compatlint.cache import FactCache, content_hash
+from compatlint.codemods.edits import compile_error
 from compatlint.codemods.formatting import Formatter
 from compatlint.codemods.inline import first_party_roots, plan_inline
 from compatlint.codemods.sorting import ImportSorter
@@ -23,6 +24,8 @@ from compatlint.commands.common import (
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config, config_name
 from compatlint.formatters import project_formatter
+from compatlint.names.importer_facts import encoded_facts_of
+from compatlint.pool import RunPool, batch_on
 from compatlint.report.inline_text import plan_diff, render_text, summary_line
 from compatlint.ruff_sorter import RuffSorter, project_settings
 from compatlint.workspace import Workspace
@@ -89,16 +92,19 @@ def run_inline(
     sorter = sorter if sorter is not None else project_sorter(config, sources)
     formatter = project_formatter_for(config, sources) if mode != "check" else None
     cache = FactCache(config.root, IMPORTER_FACTS) if use_cache else None
-    plan = plan_inline(
-        config,
-        sources,
-        only or None,
-        shims=shims,
-        sorter=sorter,
-        formatter=formatter,
-        facts_cache=cache,
-        digest=text_hash,
-    )
+    with RunPool() as pool:
+        plan = plan_inline(
+            config,
+            sources,
+            only or None,
+            shims=shims,
+            sorter=sorter,
+            formatter=formatter,
+            facts_cache=cache,
+            digest=text_hash,
+            batch=batch_on(pool, encoded_facts_of, lambda item: len(item[1])),
+            compiler=batch_on(pool, compile_error, lambda item: len(item[1])),
+        )
     if cache is not None:
         cache.save()
     outcome = Outcome("", plan=plan, notices=workspace.warnings)

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from compatlint.deepstack import TOO_DEEP
+from compatlint.errors import SourceError
 from compatlint.names.bindings import (
     AllEntry,
     ImportedName,
@@ -28,7 +30,16 @@ from compatlint.names.bindings import (
 from compatlint.names.modules import package_of, resolve_relative
 from compatlint.names.quick import binding_facts
 
-__all__ = ["FromImport", "ImporterFacts", "RawImport", "decode_facts", "encode_facts", "read"]
+__all__ = [
+    "FromImport",
+    "ImporterFacts",
+    "RawImport",
+    "decode_facts",
+    "encode_facts",
+    "encoded_facts_of",
+    "parse_importer",
+    "read",
+]
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,25 @@ def read(tree: ast.Module, text: str, module: str | None, *, is_package: bool) -
         counts={name: found.counts[name] for name in sorted(bound)},
         body=tuple((statement.lineno, statement.end_lineno) for statement in tree.body),
     )
+
+
+def encoded_facts_of(item: tuple[str, str, str | None, bool]) -> list[Any] | None:
+    """The encoded facts of one ``(path, text, module, is_package)`` (None: the text does
+    not parse); a text the parser gives up on is a :class:`SourceError` naming ``path``."""
+    path, text, module, is_package = item
+    tree = parse_importer(text, path)
+    return None if tree is None else encode_facts(read(tree, text, module, is_package=is_package))
+
+
+def parse_importer(text: str, path: str) -> ast.Module | None:
+    """The ``ast`` of ``text`` (None: it does not parse); a text the parser gives up on is a
+    :class:`SourceError` naming ``path``, never "no importer"."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    except (RecursionError, MemoryError):
+        raise SourceError(TOO_DEEP, path) from None
 
 
 def _raw_imports(tree: ast.Module, package: str | None) -> tuple[RawImport, ...]:

@@ -18,10 +18,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from compatlint.deepstack import TOO_DEEP
-from compatlint.errors import SourceError
 from compatlint.names.bindings import ModuleBindings, read_bindings
-from compatlint.names.importer_facts import ImporterFacts, RawImport, decode_facts, encode_facts
+from compatlint.names.importer_facts import (
+    ImporterFacts,
+    RawImport,
+    decode_facts,
+    encode_facts,
+    parse_importer,
+)
 from compatlint.names.importer_facts import read as read_facts
 from compatlint.names.modules import module_name
 
@@ -103,6 +107,12 @@ class FactsCache(Protocol):
     def put(self, key: str, digest: str, value: Any) -> None: ...
 
 
+#: Reads the facts of many files at once: ``(path, text, module, is_package)`` items in,
+#: each one's :func:`~compatlint.names.importer_facts.encode_facts` (None: it does not
+#: parse) out, in order (:func:`~compatlint.names.importer_facts.encoded_facts_of` of each).
+BatchReader = Callable[[list[tuple[str, str, "str | None", bool]]], Iterable["list[Any] | None"]]
+
+
 class ImporterIndex:
     """Module names, bindings and importers of a project's Python files, parsed lazily."""
 
@@ -112,12 +122,15 @@ class ImporterIndex:
         src_roots: Iterable[str],
         cache: FactsCache | None = None,
         digest: Callable[[str], str] | None = None,
+        batch: BatchReader | None = None,
     ) -> None:
         """``cache``: where each file's facts are kept between runs, keyed by its path
-        and ``digest`` of its text (with its module name)."""
+        and ``digest`` of its text (with its module name). ``batch``: reads many files'
+        facts at once (a process pool, at the edge); see :meth:`prefetch`."""
         self.sources = sources
         self.cache = cache
         self.digest = digest
+        self.batch = batch
         self.paths: dict[str, str] = {}  # dotted module -> path
         self._module_of: dict[str, tuple[str | None, bool]] = {}
         roots = list(src_roots)
@@ -145,29 +158,60 @@ class ImporterIndex:
 
     def parsed(self, path: str) -> _Parsed | None:
         """The facts of ``path`` (None: not Python, or it does not parse)."""
-        if path not in self._parsed:
+        if path not in self._parsed and not self._from_cache(path):
             module, is_package = self._module_of.get(path, (None, False))
-            key = digest = None
-            if self.cache is not None and self.digest is not None:
-                key = f"importer:{path}"
-                digest = f"{self.digest(self.sources[path])}:{module}:{int(is_package)}"
-                cached = self.cache.get(key, digest)
-                if cached is not None:
-                    with contextlib.suppress(KeyError, TypeError, ValueError):
-                        facts = decode_facts(cached) if cached else None
-                        self._parsed[path] = _Parsed(module, facts) if facts else None
-                        return self._parsed[path]
             tree = self._parse(path)
             if tree is None:
-                self._parsed[path] = None
+                self._keep(path, None)
             else:
                 self._trees[path] = tree
                 facts = read_facts(tree, self.sources[path], module, is_package=is_package)
-                self._parsed[path] = _Parsed(module, facts)
-            if key is not None and digest is not None and self.cache is not None:
-                parsed = self._parsed[path]
-                self.cache.put(key, digest, encode_facts(parsed.facts) if parsed else [])
+                self._keep(path, facts)
         return self._parsed[path]
+
+    def prefetch(self, paths: Iterable[str]) -> None:
+        """Read the facts of ``paths`` not known yet all at once, through ``batch``."""
+        if self.batch is None:
+            return
+        todo = [
+            path
+            for path in dict.fromkeys(paths)
+            if path in self._module_of and path not in self._parsed and not self._from_cache(path)
+        ]
+        if not todo:
+            return
+        items = [(path, self.sources[path], *self._module_of[path]) for path in todo]
+        for path, encoded in zip(todo, self.batch(items), strict=True):
+            self._keep(path, decode_facts(encoded) if encoded is not None else None)
+
+    def _cache_key(self, path: str) -> tuple[str, str] | None:
+        if self.cache is None or self.digest is None:
+            return None
+        module, is_package = self._module_of.get(path, (None, False))
+        return f"importer:{path}", f"{self.digest(self.sources[path])}:{module}:{int(is_package)}"
+
+    def _from_cache(self, path: str) -> bool:
+        """Whether the facts of ``path`` were kept by an earlier run (now known here)."""
+        key = self._cache_key(path)
+        if key is None or self.cache is None:
+            return False
+        cached = self.cache.get(*key)
+        if cached is None:
+            return False
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            facts = decode_facts(cached) if cached else None
+            self._parsed[path] = _Parsed(self._module_of[path][0], facts) if facts else None
+            return True
+        return False
+
+    def _keep(self, path: str, facts: ImporterFacts | None) -> None:
+        """``facts`` of ``path`` (None: it does not parse), here and in the cache."""
+        self._parsed[path] = (
+            _Parsed(self._module_of.get(path, (None, False))[0], facts) if facts else None
+        )
+        key = self._cache_key(path)
+        if key is not None and self.cache is not None:
+            self.cache.put(*key, encode_facts(facts) if facts else [])
 
     def tree(self, path: str) -> ast.Module | None:
         """The ``ast`` of ``path`` (parsed again when its facts came from the cache)."""
@@ -194,12 +238,7 @@ class ImporterIndex:
         return self._bindings_only[path]
 
     def _parse(self, path: str) -> ast.Module | None:
-        try:
-            return ast.parse(self.sources[path])
-        except (SyntaxError, ValueError):
-            return None
-        except (RecursionError, MemoryError):  # the parser gave up: never "no importer"
-            raise SourceError(TOO_DEEP, path) from None
+        return parse_importer(self.sources[path], path)
 
     def _read(self, path: str, tree: ast.Module) -> ModuleBindings:
         module, is_package = self._module_of.get(path, (None, False))
@@ -235,7 +274,9 @@ class ImporterIndex:
         while changed:
             changed = False
             names = {alias_name for _, alias_name in found}
-            for path in self.mentioning(names, {source for source, _ in found}):
+            paths = self.mentioning(names, {source for source, _ in found})
+            self.prefetch(paths)
+            for path in paths:
                 parsed = self.parsed(path)
                 if parsed is None or parsed.module is None:
                     continue

@@ -34,7 +34,7 @@ from libcst.metadata import GlobalScope
 
 from compatlint.analysis.shim import is_trivial
 from compatlint.codemods.config_edit import remove_shim_entry
-from compatlint.codemods.edits import EditPlan
+from compatlint.codemods.edits import BatchCompiler, EditPlan
 from compatlint.codemods.formatting import Formatter, format_files
 from compatlint.codemods.inline.conflicts import Reason, conflicts
 from compatlint.codemods.inline.importers import Importer, ModuleImport, scan_importers
@@ -43,7 +43,7 @@ from compatlint.codemods.inline.rewrite import FilePlan, NewName, rewrite_import
 from compatlint.codemods.inline.shim_facts import ShimFacts, shim_facts, shim_without
 from compatlint.codemods.sorting import BlockEdit, ImportSorter
 from compatlint.config import Config, config_name
-from compatlint.names.importers import FactsCache, ImporterIndex
+from compatlint.names.importers import BatchReader, FactsCache, ImporterIndex
 from compatlint.names.modules import module_name
 
 __all__ = ["first_party_roots", "plan_inline"]
@@ -59,6 +59,8 @@ def plan_inline(
     formatter: Formatter | None = None,
     facts_cache: FactsCache | None = None,
     digest: Callable[[str], str] | None = None,
+    batch: BatchReader | None = None,
+    compiler: BatchCompiler | None = None,
 ) -> InlinePlan:
     """Plan the inlining of every trivial re-export of the configured shims.
 
@@ -68,11 +70,14 @@ def plan_inline(
     importer's edit touched (see :mod:`compatlint.ruff_sorter`); without one, the new lines
     stay where the shim imports were; ``formatter`` formats the lines an edit touched (see
     :mod:`compatlint.codemods.formatting`); ``facts_cache`` keeps each importer's facts
-    between runs, keyed by ``digest`` of its text. Nothing is read or written here.
+    between runs, keyed by ``digest`` of its text; ``batch`` reads many importers' facts
+    at once (see :meth:`~compatlint.names.importers.ImporterIndex.prefetch`), ``compiler``
+    compiles the edited texts at once. Nothing is read or written here.
     """
     planner = _Planner(config, sources, only, sorter)
     planner.formatter = formatter
-    planner.facts_cache, planner.digest = facts_cache, digest
+    planner.facts_cache, planner.digest, planner.batch = facts_cache, digest, batch
+    planner.compiler = compiler
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.inline_shim(shim)
@@ -107,6 +112,8 @@ class _Planner:
         self.formatter: Formatter | None = None
         self.facts_cache: FactsCache | None = None
         self.digest: Callable[[str], str] | None = None
+        self.batch: BatchReader | None = None
+        self.compiler: BatchCompiler | None = None
         self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
         self.seen_names: set[str] = set()
 
@@ -124,7 +131,7 @@ class _Planner:
         self.seen_names |= set(facts.candidates) | set(facts.kept)
         selected = {name for name in facts.candidates if self.only is None or name in self.only}
         live = {path: text for path, text in self.texts.items() if text is not None}
-        index = ImporterIndex(live, self.config.src, self.facts_cache, self.digest)
+        index = ImporterIndex(live, self.config.src, self.facts_cache, self.digest, self.batch)
         bindings = index.bindings_of_module(shim_module)
         shim_names = bindings.defined_names if bindings is not None else ()
         scanned = scan_importers(index, self.config.src, shim, facts, shim_names)
@@ -267,7 +274,9 @@ class _Planner:
 
     def finish(self) -> InlinePlan:
         format_files(self.files, self.formatter)
-        self.plan.edits.update(self.files.edits("inline", self.facts_cache, self.digest))
+        self.plan.edits.update(
+            self.files.edits("inline", self.facts_cache, self.digest, self.compiler)
+        )
         if self.only is not None:
             self.plan.unknown_only = sorted(self.only - self.seen_names)
         self.plan.manual.sort(key=lambda item: (item.path, item.line, item.name))
