@@ -3,6 +3,9 @@ the clean-up that trusts it removes exactly what resolving ``after``'s scopes re
 
 from __future__ import annotations
 
+from ast import dump as ast_dump
+from ast import parse as ast_parse
+
 import libcst as cst
 import pytest
 from helpers import examples
@@ -14,7 +17,7 @@ from compatlint.codemods import imports_cleanup
 from compatlint.codemods.callsites import shim_uses
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.locate import NodeIndex, parse_module
-from compatlint.codemods.scope_view import same_scopes_for
+from compatlint.codemods.scope_view import same_scopes_for, syntax_tree
 
 NAMES = ("foo", "bar", "Any")
 
@@ -270,3 +273,21 @@ def test_the_clean_up_does_not_ask_for_the_new_tree_when_no_use_can_be_lost() ->
     quiet = BASE.replace("LIMIT = 3", "LIMIT = 4")
     assert cleanup(BASE, quiet, "m.py", after=index) == (quiet, [], [])
     assert not asked
+
+
+def test_an_index_resolving_scopes_with_positions_reads_what_one_resolving_later_reads() -> None:
+    text = "def ensure():\n    pass\n\n\nensure()\nvalue = ensure\n"
+    read = []
+    for scopes in (True, False):
+        wrapper = MetadataWrapper(parse_module(text), unsafe_skip_copy=True)
+        index = NodeIndex(wrapper, text, scopes=scopes)
+        definition = index.module.body[0]
+        assert isinstance(definition, cst.FunctionDef)
+        uses = shim_uses(index, definition)
+        read.append((uses.blocked, uses.value_uses, [index.line_of(c) for c in uses.bare_calls]))
+    assert read == [(None, [6], [5])] * 2
+
+
+def test_syntax_trees_are_shared_for_the_same_text() -> None:
+    assert syntax_tree(BASE) is syntax_tree(BASE)
+    assert ast_dump(syntax_tree(BASE)) == ast_dump(ast_parse(BASE))

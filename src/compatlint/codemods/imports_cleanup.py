@@ -19,7 +19,7 @@ from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
 from compatlint.codemods.blocks import BlockEditor, EditActions
 from compatlint.codemods.locate import NodeIndex, parse_module
-from compatlint.codemods.scope_view import same_scopes_for
+from compatlint.codemods.scope_view import same_scopes_for, syntax_tree
 from compatlint.names.bindings import read_bindings
 
 _EMPTY = cst.Module(body=[])
@@ -117,7 +117,7 @@ def _imports(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
 
 def _exported(text: str) -> set[str]:
     try:
-        entries = read_bindings(ast.parse(text)).all_entries
+        entries = read_bindings(syntax_tree(text)).all_entries
     except SyntaxError:  # pragma: no cover - prune only produces code that parses
         return set()
     return {entry.name for entry in entries or ()}
@@ -226,7 +226,7 @@ def _no_use_lost(
 def _import_roots(text: str) -> set[str]:
     """The first part of every name an import of ``text`` binds (``__future__`` aside)."""
     try:
-        tree = ast.parse(text)
+        tree = syntax_tree(text)
     except SyntaxError:  # pragma: no cover - prune only produces code that parses
         return set()
     roots: set[str] = set()
@@ -242,7 +242,7 @@ def _stale_exports(original: str, current: str) -> list[tuple[str, int, int]]:
     """``__all__`` entries (name, line, column) naming what ``original`` bound and
     ``current`` no longer does."""
     try:
-        before_tree, after_tree = ast.parse(original), ast.parse(current)
+        before_tree, after_tree = syntax_tree(original), syntax_tree(current)
     except SyntaxError:  # pragma: no cover - prune only produces code that parses
         return []
     after = read_bindings(after_tree)

@@ -54,7 +54,7 @@ from compatlint.codemods.removals import (
     RemovalContext,
     Unhandled,
 )
-from compatlint.codemods.scope_view import same_scopes_for
+from compatlint.codemods.scope_view import same_scopes_for, syntax_tree
 from compatlint.codemods.sorting import Anchor, BlockEdit, ImportSorter
 from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
@@ -65,6 +65,7 @@ from compatlint.sitekinds import needs_tag, site_fate
 from compatlint.versions import Floors
 
 _MAX_PASSES = 4
+_SCOPED = frozenset({SiteKind.TAGGED_DEFINITION, SiteKind.SENTINEL})
 _FOLLOW_UP_RULES = {Fate.UNTAGGED: "CL101", Fate.VAGUE: "CL103"}
 _FOLLOW_UP_REASONS = {
     Fate.VAGUE: "vague tag: {reason}; never pruned",
@@ -144,7 +145,7 @@ def _definitions_of(text: str, name: str) -> int:
     """How many ``def`` and ``class`` statements of ``text`` (which ``ast`` reads: asked
     after :func:`same_scopes_for` read it) are named ``name``."""
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-    tree = ast.parse(text)
+    tree = syntax_tree(text)
     return sum(1 for node in ast.walk(tree) if isinstance(node, kinds) and node.name == name)
 
 
@@ -336,7 +337,9 @@ class _Planner:
     ) -> tuple[RemovalContext, list[tuple[Site, object]], list[tuple[Site, FollowUp]], list[Site]]:
         """The actions of one pass on ``text``, leaving the ``held`` sites alone; last, the
         tagged definitions kept for what their uses are."""
-        index = self.trees.index(shim, text)
+        # A tagged definition's uses and a sentinel's bindings are read from the scopes.
+        scoped = any(site.kind in _SCOPED for site in expired)
+        index = self.trees.index(shim, text, scopes=scoped)
         ctx = RemovalContext(index, self.floors, self.config.primary)
         ctx.expired_handlers = {
             (site.line, site.column)

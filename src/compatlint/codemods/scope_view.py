@@ -33,10 +33,11 @@ asks libcst.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Collection, Iterator
 
-__all__ = ["same_scopes_for"]
+__all__ = ["same_scopes_for", "syntax_tree"]
 
 _BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 #: Fields under which libcst may read a string as a type annotation.
@@ -67,13 +68,20 @@ def same_scopes_for(before: str, after: str, names: Collection[str]) -> bool:
         if not text.isascii() or any(word in text for word in _REFUSED_WORDS):
             return False
         try:
-            tree = ast.parse(text)
+            tree = syntax_tree(text)
         except (SyntaxError, ValueError):
             return False
         if _hint_string_spells(tree, wanted):
             return False
         views.append(_view(tree.body, wanted, _LINE_BREAK.split(text)))
     return views[0] == views[1]
+
+
+@functools.lru_cache(maxsize=4)
+def syntax_tree(text: str) -> ast.Module:
+    """``ast.parse(text)``, kept for the last few texts: a codemod step asks several
+    questions of the same two texts. The tree is shared: never change it."""
+    return ast.parse(text)
 
 
 def _view(statements: list[ast.AST], names: frozenset[str], lines: list[str]) -> View:
