@@ -23,8 +23,11 @@ from compatlint.workspace import Workspace
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sglang-backend"
 
 
-def _fresh_index(self: locate.Trees, path: str, text: str) -> locate.NodeIndex:
-    """Every step parses (and copies) its own tree, as the planner did before the reuse."""
+def _fresh_index(
+    self: locate.Trees, path: str, text: str, *, scopes: bool = False
+) -> locate.NodeIndex:
+    """Every step parses (and copies) its own tree, as the planner did before the reuse,
+    and resolves its scopes only when a step asks for them."""
     return locate.NodeIndex(MetadataWrapper(locate.parse_module(text, path)), text)
 
 

@@ -10,7 +10,7 @@ versions by their scope, their module and the imported name; uses come from libc
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -19,6 +19,7 @@ from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
 from compatlint.codemods.blocks import BlockEditor, EditActions
 from compatlint.codemods.locate import NodeIndex, parse_module
+from compatlint.codemods.scope_view import same_scopes_for, syntax_tree
 from compatlint.names.bindings import read_bindings
 
 _EMPTY = cst.Module(body=[])
@@ -116,7 +117,7 @@ def _imports(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:
 
 def _exported(text: str) -> set[str]:
     try:
-        entries = read_bindings(ast.parse(text)).all_entries
+        entries = read_bindings(syntax_tree(text)).all_entries
     except SyntaxError:  # pragma: no cover - prune only produces code that parses
         return set()
     return {entry.name for entry in entries or ()}
@@ -129,7 +130,7 @@ def cleanup(
     keep: Collection[str] = (),
     *,
     before: MetadataWrapper | None = None,
-    after: NodeIndex | None = None,
+    after: NodeIndex | Callable[[], NodeIndex] | None = None,
 ) -> tuple[str, list[str], list[str]]:
     """``current`` without the imports that lost their last use since ``original`` and
     without the ``__all__`` entries of names ``original`` bound and ``current`` does not.
@@ -137,24 +138,32 @@ def cleanup(
     ``keep`` are module-level names other modules import from this one (the importer
     index knows them): their imports are never unused, whatever this file does.
     ``before`` is ``original`` parsed already (by ``locate.parse_module``), if at hand;
-    ``after`` is the index of ``current`` likewise (neither tree is changed).
-    Returns the new text, the imports removed and the ``__all__`` names removed.
+    ``after`` is the index of ``current`` likewise, or how to get it (neither tree is
+    changed): it is not asked for when no import can have lost a use and no ``__all__``
+    entry went stale. Returns the new text, the imports removed and the ``__all__``
+    names removed.
     """
     if original == current:
         return current, [], []
     before_used: dict[tuple[tuple[str, ...], str, str], bool] = {}
     if before is None:
         before = MetadataWrapper(parse_module(original, path), unsafe_skip_copy=True)
-    for use in _import_uses(before):
+    before_uses = list(_import_uses(before))
+    for use in before_uses:
         before_used[use.key] = before_used.get(use.key, False) or use.used
+    exported = _exported(current)
+    stale = _stale_exports(original, current)
+    if not stale and _no_use_lost(original, current, before_uses, before_used, exported):
+        return current, [], []
     if after is None:
         after = NodeIndex(MetadataWrapper(parse_module(current, path)), current)
+    elif callable(after):
+        after = after()
     index, wrapper = after, after.wrapper
-    exported = _exported(current)
     actions = EditActions()
     removed_imports: list[str] = []
     for use in _import_uses(wrapper):
-        bound = use.alias.evaluated_alias or get_full_name_for_node(use.alias.name) or ""
+        bound = _bound(use.alias)
         if use.used or not before_used.get(use.key, False):
             continue
         if bound.split(".")[0] in exported or bound in exported:
@@ -164,7 +173,6 @@ def cleanup(
         actions.remove_aliases.add(use.alias)
         removed_imports.append(f"{bound} (line {index.line_of(use.alias)})")
 
-    stale = _stale_exports(original, current)
     removed_exports: list[str] = []
     for name, line, column in stale:
         value = index.at(line, column, cst.SimpleString)
@@ -184,11 +192,57 @@ def cleanup(
     return new_module.code, removed_imports, removed_exports
 
 
+def _bound(alias: cst.ImportAlias) -> str:
+    """The name an import alias binds (``a.b`` for ``import a.b``)."""
+    return alias.evaluated_alias or get_full_name_for_node(alias.name) or ""
+
+
+def _no_use_lost(
+    original: str,
+    current: str,
+    before_uses: Sequence[_ImportUse],
+    before_used: Mapping[tuple[tuple[str, ...], str, str], bool],
+    exported: Collection[str],
+) -> bool:
+    """Whether no import of ``current`` the clean-up could remove lost a use, known without
+    resolving the scopes of ``current``.
+
+    An import goes when it has no use now, an import of the same key had one before, and
+    nothing protects it; one whose bound name starts with an ``__all__`` entry never goes,
+    so only the other names count. When libcst binds and accesses those names alike in
+    both texts (:func:`~compatlint.codemods.scope_view.same_scopes_for`), each import of
+    ``current`` has one in ``original`` with the same key and the same use, so it goes
+    only if an import of its key had a use before while it had none: when no key of
+    these names mixes used and unused imports before, none goes."""
+    names = _import_roots(current) - set(exported)
+    if not names:
+        return True
+    for use in before_uses:
+        if _bound(use.alias).split(".")[0] in names and use.used != before_used[use.key]:
+            return False
+    return same_scopes_for(original, current, names)
+
+
+def _import_roots(text: str) -> set[str]:
+    """The first part of every name an import of ``text`` binds (``__future__`` aside)."""
+    try:
+        tree = syntax_tree(text)
+    except SyntaxError:  # pragma: no cover - prune only produces code that parses
+        return set()
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.level or node.module != "__future__"):
+            roots.update(alias.asname or alias.name for alias in node.names if alias.name != "*")
+    return roots
+
+
 def _stale_exports(original: str, current: str) -> list[tuple[str, int, int]]:
     """``__all__`` entries (name, line, column) naming what ``original`` bound and
     ``current`` no longer does."""
     try:
-        before_tree, after_tree = ast.parse(original), ast.parse(current)
+        before_tree, after_tree = syntax_tree(original), syntax_tree(current)
     except SyntaxError:  # pragma: no cover - prune only produces code that parses
         return []
     after = read_bindings(after_tree)

@@ -54,6 +54,7 @@ from compatlint.codemods.removals import (
     RemovalContext,
     Unhandled,
 )
+from compatlint.codemods.scope_view import same_scopes_for, syntax_tree
 from compatlint.codemods.sorting import Anchor, BlockEdit, ImportSorter
 from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
@@ -64,6 +65,7 @@ from compatlint.sitekinds import needs_tag, site_fate
 from compatlint.versions import Floors
 
 _MAX_PASSES = 4
+_SCOPED = frozenset({SiteKind.TAGGED_DEFINITION, SiteKind.SENTINEL})
 _FOLLOW_UP_RULES = {Fate.UNTAGGED: "CL101", Fate.VAGUE: "CL103"}
 _FOLLOW_UP_REASONS = {
     Fate.VAGUE: "vague tag: {reason}; never pruned",
@@ -108,6 +110,45 @@ def _follow_up_reason(site: Site, fate: Fate, governing: str) -> str | None:
     )
 
 
+def _settled(text: str, expired: list[Site], result: _ShimResult) -> bool:
+    """Whether a pass on ``text`` would change nothing and report nothing new: every expired
+    site is a tagged definition the last pass kept for what its uses are (and listed), and
+    those uses read the same in ``text``.
+
+    Such a definition is kept again, whatever the reason: its decision reads only whether
+    its name is bound once in its scope, whether each use is a bare call, the project's
+    uses (the same files in every pass) and the site's undecided reason, and libcst
+    resolves the name alike in both texts (:func:`same_scopes_for`); a definition it cannot
+    locate or that is not at module level is kept too. A pass that keeps all its sites
+    records no action, so its text and report are the last pass's. One ``def`` or
+    ``class`` of the name in each text makes the definitions judged the same one.
+    """
+    if any(site.kind is not SiteKind.TAGGED_DEFINITION for site in expired):
+        return False
+    names = [site.names[0] for site in expired]
+    if len(set(names)) != len(names):
+        return False
+    for site in expired:
+        key = _signature(site)
+        last = result.kept_for_uses.get(key)
+        if last is None or key not in result.unhandled or last[0].undecided != site.undecided:
+            return False
+        name = site.names[0]
+        if not same_scopes_for(last[1], text, (name,)):
+            return False
+        if _definitions_of(last[1], name) != 1 or _definitions_of(text, name) != 1:
+            return False
+    return True
+
+
+def _definitions_of(text: str, name: str) -> int:
+    """How many ``def`` and ``class`` statements of ``text`` (which ``ast`` reads: asked
+    after :func:`same_scopes_for` read it) are named ``name``."""
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    tree = syntax_tree(text)
+    return sum(1 for node in ast.walk(tree) if isinstance(node, kinds) and node.name == name)
+
+
 @dataclass
 class _ShimResult:
     text: str
@@ -116,6 +157,8 @@ class _ShimResult:
     notes: dict[tuple[object, ...], FollowUp] = field(default_factory=dict)
     removed_definitions: dict[str, int] = field(default_factory=dict)
     passes: int = 0
+    #: The tagged definitions the last pass kept for what their uses are, with its text.
+    kept_for_uses: dict[tuple[object, ...], tuple[Site, str]] = field(default_factory=dict)
 
 
 class _Planner:
@@ -141,9 +184,17 @@ class _Planner:
         # A shim's texts recur (a pass that changes nothing, the clean-up): read once.
         self.trees = Trees()
         self._models: dict[tuple[str, str], ShimModel] = {}
+        self._suppressed: dict[str, Mapping[int, frozenset[str]]] = {}
 
     def fate(self, site: Site) -> Fate:
         return site_fate(site, self.floors, self.config.primary)
+
+    def suppressed(self, text: str) -> Mapping[int, frozenset[str]]:
+        """:func:`suppressed_lines` of ``text``, read once (the first pass reads the shim's
+        first text, and so does the report)."""
+        if text not in self._suppressed:
+            self._suppressed[text] = suppressed_lines(text)
+        return self._suppressed[text]
 
     def model(self, path: str, text: str) -> ShimModel:
         key = (path, text)
@@ -170,9 +221,13 @@ class _Planner:
         final_text = source = self.sources[shim]
         if result.text != source:
             before = self.trees.index(shim, source).wrapper
-            after = self.trees.index(shim, result.text)
             final_text, _, _ = cleanup(
-                source, result.text, shim, keep=imported, before=before, after=after
+                source,
+                result.text,
+                shim,
+                keep=imported,
+                before=before,
+                after=lambda: self.trees.index(shim, result.text),
             )
         self.texts[shim] = final_text
         self._edit_call_sites(scanner, result)
@@ -183,7 +238,7 @@ class _Planner:
         final_model = self.model(shim, final_text)
         remaining = Counter(_signature(site) for site in final_model.sites)
         tagged_remaining = Counter(_tag_key(site) for site in final_model.sites)
-        suppressed = suppressed_lines(original)
+        suppressed = self.suppressed(original)
         for site in first_model.sites:
             fate = self.fate(site)
             governing = self.floors.governing_words(site.tag, site.upstream, self.config.primary)
@@ -220,7 +275,7 @@ class _Planner:
         an importer needs is held back (and the pass planned again without it)."""
         text = result.text
         model = self.model(shim, text)
-        suppressed = suppressed_lines(text)
+        suppressed = self.suppressed(text)
         expired: list[Site] = []
         live: list[Site] = []
         for site in model.sites:
@@ -228,12 +283,12 @@ class _Planner:
                 expired.append(site)
             else:
                 live.append(site)
-        if not expired:
+        if not expired or _settled(text, expired, result):
             return False
         held: dict[tuple[object, ...], str] = {}
         tree: ast.Module | None = None  # read only when a removal loses an imported name
         for _ in range(len(expired) + 1):
-            ctx, done, unhandled = self._plan_pass(shim, scanner, text, live, expired, held)
+            ctx, done, unhandled, judged = self._plan_pass(shim, scanner, text, live, expired, held)
             if ctx.actions.is_empty():
                 new_text = text
                 break
@@ -259,6 +314,9 @@ class _Planner:
         if new_text == text:
             return False
         check_parses(shim, new_text, "prune")
+        names = [site.names[0] for site in expired if site.kind is SiteKind.TAGGED_DEFINITION]
+        distinct = len(set(names)) == len(names)  # else one name's decision serves two sites
+        result.kept_for_uses = {_signature(site): (site, text) for site in judged if distinct}
         result.passes += 1
         for site, action in sorted(done, key=lambda pair: (pair[0].line, pair[0].column)):
             description = action() if callable(action) else str(action)
@@ -276,9 +334,12 @@ class _Planner:
         live: list[Site],
         expired: list[Site],
         held: Mapping[tuple[object, ...], str],
-    ) -> tuple[RemovalContext, list[tuple[Site, object]], list[tuple[Site, FollowUp]]]:
-        """The actions of one pass on ``text``, leaving the ``held`` sites alone."""
-        index = self.trees.index(shim, text)
+    ) -> tuple[RemovalContext, list[tuple[Site, object]], list[tuple[Site, FollowUp]], list[Site]]:
+        """The actions of one pass on ``text``, leaving the ``held`` sites alone; last, the
+        tagged definitions kept for what their uses are."""
+        # A tagged definition's uses and a sentinel's bindings are read from the scopes.
+        scoped = any(site.kind in _SCOPED for site in expired)
+        index = self.trees.index(shim, text, scopes=scoped)
         ctx = RemovalContext(index, self.floors, self.config.primary)
         ctx.expired_handlers = {
             (site.line, site.column)
@@ -287,9 +348,18 @@ class _Planner:
         }
         for site in live:
             ctx.protect(site)
+        judged: list[Site] = []
         for site in expired:
-            if site.kind is SiteKind.TAGGED_DEFINITION:
-                ctx.definitions[site.names[0]] = self._decide(shim, scanner, index, site)
+            if site.kind is not SiteKind.TAGGED_DEFINITION:
+                continue
+            node = index.at(site.line, site.column, cst.FunctionDef, cst.ClassDef)
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+                decision = self._decide(shim, scanner, index, site, node)
+                if decision.blocked:
+                    judged.append(site)
+            else:
+                decision = DefinitionDecision("its definition could not be located")
+            ctx.definitions[site.names[0]] = decision
         done: list[tuple[Site, object]] = []
         unhandled: list[tuple[Site, FollowUp]] = []
         for site in sorted(expired, key=lambda s: (ORDER.index(s.kind), s.line, s.column)):
@@ -301,17 +371,19 @@ class _Planner:
                 ctx.protect(site)
                 unhandled.append((site, FollowUp.of(site, f"not pruned: {exc}")))
         ctx.finalize()
-        return ctx, done, unhandled
+        return ctx, done, unhandled, judged
 
     def _decide(
-        self, shim: str, scanner: CallSiteScanner, index: NodeIndex, site: Site
+        self,
+        shim: str,
+        scanner: CallSiteScanner,
+        index: NodeIndex,
+        site: Site,
+        node: cst.FunctionDef | cst.ClassDef,
     ) -> DefinitionDecision:
-        """Whether a tagged definition may go: every use, in the shim and in the project,
-        must be a bare call."""
+        """Whether a tagged definition (``node``) may go: every use, in the shim and in the
+        project, must be a bare call."""
         name = site.names[0]
-        node = index.at(site.line, site.column, cst.FunctionDef, cst.ClassDef)
-        if not isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            return DefinitionDecision("its definition could not be located")
         local = shim_uses(index, node)
         if local.blocked:
             return DefinitionDecision(local.blocked)
