@@ -124,6 +124,19 @@ def test_a_root_under_a_walked_one_is_not_walked_again(
     assert not [path for path in scans if Path(path).name == "pkg"]
 
 
+def test_roots_of_one_listing_nested_in_each_other_are_walked_once(
+    workspace: Workspace, scans: list[str]
+) -> None:
+    (workspace.root / "pkg" / "sub").mkdir()
+    (workspace.root / "pkg" / "sub" / "m.py").write_text("x = 1\n")
+    each = {root: workspace.python_files([root]) for root in (".", "pkg", "pkg/sub")}
+    scans.clear()
+    listed = workspace.python_files(["pkg", ".", "pkg/sub"])
+    assert listed == sorted({path for paths in each.values() for path in paths})
+    assert "pkg/sub/m.py" in listed and "other/y.py" in listed
+    assert len(scans) == len(set(scans))  # no directory listed twice
+
+
 def _stat(size: int, mtime: int, ctime: int, inode: int = 7, device: int = 3) -> object:
     fields = {
         "st_size": size,

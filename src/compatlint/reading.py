@@ -135,16 +135,18 @@ def read_regular(
 
 
 def _read_all(descriptor: int, size: int, cap: int | None) -> bytes:
-    """Everything left to read from ``descriptor`` (at most ``cap`` bytes): one read for a
-    file of the ``size`` its ``stat`` gave, more if it grew since."""
+    """Everything left to read from ``descriptor``, a regular file (at most ``cap``
+    bytes): one read for a file of the ``size`` its ``stat`` gave, more if it grew since.
+    A read of a regular file that returns less than it asked for has reached the end."""
     chunks: list[bytes] = []
     total = 0
     want = size + 1
     while cap is None or total < cap:
-        chunk = os.read(descriptor, want if cap is None else min(want, cap - total))
-        if not chunk:
-            break
+        asked = want if cap is None else min(want, cap - total)
+        chunk = os.read(descriptor, asked)
         chunks.append(chunk)
         total += len(chunk)
+        if len(chunk) < asked:
+            break
         want = 1 << 16
     return b"".join(chunks)

@@ -144,19 +144,23 @@ class Workspace:
         if not reuse:
             self._walked.clear()
         found: set[str] = set()
+        directories: list[str] = []
         for root in roots if roots is not None else self.config.src:
             path = self.root / root
             if not os.path.lexists(path):
                 raise SourceError("no such file or directory", root)
             if path.is_dir():
-                base = str(path.resolve())
-                if base not in self._walked:
-                    self._walked[base] = list(self._walk(base))
-                found.update(self._walked[base])
+                directories.append(str(path.resolve()))
                 continue
             rel = self._file_relative(path)
             if rel.endswith(".py") and not self.excluded(rel) and self._readable(rel):
                 found.add(rel)
+        # The deepest first: a walk that meets a directory walked already takes its files
+        # (``src/pkg`` then ``src`` is one walk of ``src``).
+        for base in sorted(directories, key=lambda base: -base.count(os.sep)):
+            if base not in self._walked:
+                self._walked[base] = list(self._walk(base))
+            found.update(self._walked[base])
         return sorted(found)
 
     def _file_relative(self, path: Path) -> str:
