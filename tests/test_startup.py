@@ -87,3 +87,42 @@ def test_mocks_check_with_nothing_to_add_does_not_import_libcst(tmp_path: Path) 
         [sys.executable, "-m", "compatlint.cli", "mocks", "--allow-dirty"], cwd=root, check=True
     )
     assert "libcst" not in _modules_after(["mocks", "--check", "--allow-dirty"], root)
+
+
+def _example_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "example"
+    shutil.copytree(EXAMPLE, root)
+    return root
+
+
+def test_the_script_ends_with_the_run_s_exit_code_and_all_its_output(tmp_path: Path) -> None:
+    """``python -m compatlint`` ends without Python's shutdown (see ``cli.run``): the
+    findings are all printed, the exit code is the run's, and a usage error is still 2."""
+    root = _example_copy(tmp_path)
+    ran = subprocess.run(
+        [sys.executable, "-m", "compatlint", "check"], cwd=root, capture_output=True, text=True
+    )
+    assert ran.returncode == 1
+    assert ran.stdout.count("\n") > 5 and ran.stdout.rstrip().splitlines()[-1].startswith("Found")
+    usage = subprocess.run(
+        [sys.executable, "-m", "compatlint", "check", "--no-such-flag"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert usage.returncode == 2 and "no-such-flag" in usage.stderr
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    root = _example_copy(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "compatlint", "check", "--format", "json"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the run writes anything
+    error = process.stderr.read().decode()
+    assert process.wait(timeout=120) in (1, 120)
+    assert "Traceback" not in error and "Exception ignored" not in error

@@ -1,6 +1,6 @@
 """``python -m compatlint``: the same command line as the ``compatlint`` script."""
 
-from compatlint.cli import main
+from compatlint.cli import run
 
 if __name__ == "__main__":
-    main(prog_name="compatlint")
+    run()
