@@ -20,6 +20,7 @@ from compatlint.cache import content_hash
 from compatlint.cli import main
 from compatlint.codemods import edits as edits_module
 from compatlint.codemods.inline import plan_inline
+from compatlint.codemods.inline import planner as planner_module
 from compatlint.names.importer_facts import decode_facts, encode_facts, read
 from compatlint.names.importers import ImporterIndex
 
@@ -78,7 +79,7 @@ def plan(files: dict[str, str], store: MemoryCache | None) -> tuple[object, ...]
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    counts = {"parses": 0, "compiles": 0}
+    counts = {"parses": 0, "compiles": 0, "shims": 0}
     # The shim's own bindings are read from its tree (it is one file, not an importer).
     real_parse, real_compile = ImporterIndex._parse, edits_module.compile_error
 
@@ -90,7 +91,14 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         counts["compiles"] += 1
         return real_compile(item)
 
+    real_shim_facts = planner_module.shim_facts
+
+    def shim_facts(*args: Any) -> object:
+        counts["shims"] += 1
+        return real_shim_facts(*args)
+
     monkeypatch.setattr(ImporterIndex, "_parse", parse)
+    monkeypatch.setattr(planner_module, "shim_facts", shim_facts)
     monkeypatch.setattr(edits_module, "compile_error", compile_error)
     return counts
 
@@ -101,10 +109,10 @@ def test_a_warm_run_plans_what_a_fresh_one_does_without_parsing_or_compiling(
     fresh = plan(FILES, None)
     store = MemoryCache()
     assert plan(FILES, store) == fresh
-    assert counted["parses"] > 0 and counted["compiles"] > 0
-    counted.update(parses=0, compiles=0)
+    assert counted["parses"] > 0 and counted["compiles"] > 0 and counted["shims"] > 0
+    counted.update(parses=0, compiles=0, shims=0)
     assert plan(FILES, store) == fresh
-    assert counted == {"parses": 0, "compiles": 0}
+    assert counted == {"parses": 0, "compiles": 0, "shims": 0}
     assert fresh[0], "the project has something to inline"
 
 
@@ -176,3 +184,15 @@ def test_inline_diff_twice_shows_the_same_and_no_cache_writes_none(tmp_path: Pat
     assert first.output == second.output == uncached.output
     assert first.exit_code == second.exit_code == 1
     assert list((tmp_path / ".compatlint_cache").glob("*importers.jsonl"))
+
+
+def test_the_shim_is_read_again_when_the_config_changes_what_its_tags_may_name(
+    counted: dict[str, int],
+) -> None:
+    store = MemoryCache()
+    plan(FILES, store)
+    config = make_config({"upstream": ["sglang", "vllm"]})
+    counted.update(shims=0)
+    warm = plan_inline(config, FILES, facts_cache=store, digest=digest)
+    assert counted["shims"] == 1
+    assert warm.to_json() == plan_inline(config, FILES).to_json()

@@ -24,7 +24,9 @@ Which files import what, and which expressions are uses, is the name model's ans
 from __future__ import annotations
 
 import ast
+import contextlib
 import io
+import json
 import re
 import tokenize
 from collections import defaultdict
@@ -40,7 +42,14 @@ from compatlint.codemods.inline.conflicts import Reason, conflicts
 from compatlint.codemods.inline.importers import Importer, ModuleImport, scan_importers
 from compatlint.codemods.inline.plan import ImporterEdit, InlinedName, InlinePlan, ManualItem
 from compatlint.codemods.inline.rewrite import FilePlan, NewName, rewrite_importer
-from compatlint.codemods.inline.shim_facts import ShimFacts, shim_facts, shim_without
+from compatlint.codemods.inline.shim_facts import (
+    ShimFacts,
+    decode_shim_facts,
+    encode_shim_facts,
+    facts_inputs,
+    shim_facts,
+    shim_without,
+)
 from compatlint.codemods.sorting import BlockEdit, ImportSorter
 from compatlint.config import Config, config_name
 from compatlint.names.importers import BatchReader, FactsCache, ImporterIndex
@@ -127,7 +136,7 @@ class _Planner:
                 ManualItem(shim, 1, "", "the shim is not under a src root: importers unknown")
             )
             return
-        facts = shim_facts(self.config, shim, text, shim_module)
+        facts = self._shim_facts(shim, text, shim_module)
         self.seen_names |= set(facts.candidates) | set(facts.kept)
         selected = {name for name in facts.candidates if self.only is None or name in self.only}
         live = {path: text for path, text in self.texts.items() if text is not None}
@@ -150,7 +159,7 @@ class _Planner:
                 alone[importer.path] = reasons
         needed = self._needed(scanned, alone, facts, used)
         removable = used - needed
-        new_shim = shim_without(facts, removable)
+        new_shim = self._shim_without(facts, removable)
         remaining = _remaining_references(scanned, alone, used)
         delete = not remaining and not facts.suppressed and is_trivial(ast.parse(new_shim))
         if delete:
@@ -185,6 +194,38 @@ class _Planner:
                 self.plan.manual.append(
                     ManualItem(path, line, "", f"{reason}; the trivial shim is kept")
                 )
+
+    def _shim_facts(self, shim: str, text: str, shim_module: str) -> ShimFacts:
+        """:func:`shim_facts`, kept in the facts cache by the shim's text (and the part of the
+        config they depend on)."""
+        if self.facts_cache is None or self.digest is None:
+            return shim_facts(self.config, shim, text, shim_module)
+        key = f"shim:{shim}"
+        digest = f"{self.digest(text)}:{shim_module}:{self.digest(facts_inputs(self.config))}"
+        cached = self.facts_cache.get(key, digest)
+        if cached is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                return decode_shim_facts(shim, shim_module, text, cached)
+        facts = shim_facts(self.config, shim, text, shim_module)
+        self.facts_cache.put(key, digest, encode_shim_facts(facts))
+        return facts
+
+    def _shim_without(self, facts: ShimFacts, names: Collection[str]) -> str:
+        """:func:`shim_without`, kept in the facts cache by the shim's text and ``names``."""
+        if not names:
+            return facts.text
+        if self.facts_cache is None or self.digest is None:
+            return shim_without(facts, names)
+        key = f"shim-without:{facts.path}"
+        digest = f"{self.digest(facts.text)}:{self.digest(json.dumps(sorted(names)))}"
+        cached = self.facts_cache.get(key, digest)
+        if isinstance(cached, str):
+            return cached
+        if facts.file is None:  # read back from the cache: the tree is needed now
+            facts = shim_facts(self.config, facts.path, facts.text, facts.module)
+        new_shim = shim_without(facts, names)
+        self.facts_cache.put(key, digest, new_shim)
+        return new_shim
 
     def _stores(
         self, scanned: Sequence[Importer], facts: ShimFacts, selected: Collection[str]

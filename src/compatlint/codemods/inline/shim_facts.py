@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -19,7 +21,16 @@ from compatlint.errors import SourceError
 from compatlint.model import SiteKind
 from compatlint.names.uses import ResolvedFile, bindings_of
 
-__all__ = ["ReExport", "ShimFacts", "parse", "shim_facts", "shim_without"]
+__all__ = [
+    "ReExport",
+    "ShimFacts",
+    "decode_shim_facts",
+    "encode_shim_facts",
+    "facts_inputs",
+    "parse",
+    "shim_facts",
+    "shim_without",
+]
 
 _TRIVIAL_RULE = "CL108"
 _SUPPRESSED = f"suppressed (# compatlint: ignore[{_TRIVIAL_RULE}]): kept in the shim"
@@ -39,7 +50,9 @@ class ReExport:
 class ShimFacts:
     """The shim's trivial re-exports (``candidates``, with their import aliases) and the
     re-exports it keeps (``kept``, with the reason). ``suppressed``: a
-    ``# compatlint: ignore[CL108]`` keeps a name (or the whole shim), so the shim stays."""
+    ``# compatlint: ignore[CL108]`` keeps a name (or the whole shim), so the shim stays.
+    ``file`` and ``aliases`` are the shim's tree and its candidates' import aliases (None
+    and empty for facts read back from a cache: :func:`shim_without` parses then)."""
 
     path: str
     module: str
@@ -103,6 +116,30 @@ def shim_facts(config: Config, path: str, text: str, shim_module: str) -> ShimFa
                     continue
                 facts.candidates[bound] = ReExport(bound, module, original, where)
                 facts.aliases[bound] = alias
+    return facts
+
+
+def facts_inputs(config: Config) -> str:
+    """What of ``config`` the facts of a shim depend on besides its text (the upstreams and
+    the tracks its tags may name), in a stable spelling: part of their cache key."""
+    return json.dumps([list(config.upstreams), sorted(config.floors.tracks)])
+
+
+def encode_shim_facts(facts: ShimFacts) -> list[Any]:
+    """``facts`` as plain lists (:func:`decode_shim_facts` reads them back)."""
+    candidates = [[e.name, e.module, e.original, e.line] for e in facts.candidates.values()]
+    kept = [[k.shim, k.line, k.name, k.reason] for k in facts.kept.values()]
+    return [candidates, kept, facts.suppressed]
+
+
+def decode_shim_facts(path: str, module: str, text: str, encoded: list[Any]) -> ShimFacts:
+    """The facts :func:`encode_shim_facts` wrote, of the shim ``path`` holding ``text``."""
+    candidates, kept, suppressed = encoded
+    facts = ShimFacts(path, module, text, suppressed=bool(suppressed))
+    for name, source, original, line in candidates:
+        facts.candidates[name] = ReExport(name, source, original, line)
+    for shim, line, name, reason in kept:
+        facts.kept[name] = KeptName(shim, line, name, reason)
     return facts
 
 
