@@ -25,6 +25,7 @@ from typing import Any
 from compatlint import ruff_mirror
 from compatlint.codemods.formatting import FormatEdit, Formatter
 from compatlint.errors import CompatlintError
+from compatlint.ruff_answers import RuffAnswers
 from compatlint.ruff_sorter import RuffSettings, find_ruff, load_toml, project_settings, table
 
 _WORKERS = 4
@@ -52,6 +53,12 @@ def _each(edits: Sequence[FormatEdit], one: Any) -> list[str]:
         return list(pool.map(one, edits))
 
 
+def _text(kept: Any) -> str:
+    if not isinstance(kept, str):
+        raise TypeError("not a text")
+    return kept
+
+
 @dataclass
 class RuffFormatter:
     """A :class:`~compatlint.codemods.formatting.Formatter` that runs ``ruff format``."""
@@ -59,6 +66,8 @@ class RuffFormatter:
     root: Path
     settings: RuffSettings = field(default_factory=RuffSettings)
     binary: str | None = None
+    #: Answers of earlier runs (see :mod:`compatlint.ruff_answers`), if kept.
+    answers: RuffAnswers | None = None
 
     def describe(self) -> dict[str, Any]:
         return {"formatter": "ruff", "settings": self.settings.source}
@@ -79,15 +88,23 @@ class RuffFormatter:
         that changes is formatted on its touched lines only (``--range``), through stdin
         — formatting it whole may change lines the edit did not touch (blank lines before
         a definition, say), which formatting the range leaves."""
-        formatted = self._format_all(binary, {edit.path: edit.before for edit in edits})
+        formatted = self._format_all(binary, {edit.path: edit.before for edit in edits}, "before")
         wanted = {e.path: e.after for e in edits if formatted[e.path] == e.before}
-        whole = self._format_all(binary, wanted) if wanted else {}
+        whole = self._format_all(binary, wanted, "after") if wanted else {}
         ranged = [e for e in edits if e.path in whole and whole[e.path] != e.after]
         done = dict(zip(ranged, _each(ranged, lambda e: self._range(binary, e)), strict=True))
         return [done.get(edit, edit.after) for edit in edits]
 
-    def _format_all(self, binary: str, texts: Mapping[str, str]) -> dict[str, str]:
-        """Each of ``texts`` formatted whole, from one ruff process on a mirror."""
+    def _format_all(self, binary: str, texts: Mapping[str, str], side: str) -> dict[str, str]:
+        """Each of ``texts`` formatted whole, from one ruff process on a mirror (for the
+        texts without a kept answer; ``side``: before or after the edit, each kept apart)."""
+        if self.answers is None:
+            return self._ask_all(binary, texts)
+        return self.answers.memoized(
+            f"format-{side}", texts, lambda unknown: self._ask_all(binary, unknown), str, _text
+        )
+
+    def _ask_all(self, binary: str, texts: Mapping[str, str]) -> dict[str, str]:
         with ruff_mirror.mirror(self.root, texts, self.settings.config_file) as mirror:
             command = [
                 binary,

@@ -28,6 +28,7 @@ from typing import Any
 from compatlint import ruff_mirror
 from compatlint.codemods.sorting import BlockEdit, Finding, Replacement, resort
 from compatlint.errors import CompatlintError
+from compatlint.ruff_answers import RuffAnswers
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -185,6 +186,25 @@ def project_settings(
     return RuffSettings(None, tuple(first_party_item))
 
 
+def encode_findings(found: Sequence[Finding]) -> list[Any]:
+    """``found`` as plain lists (:func:`decode_findings` reads them back)."""
+    return [
+        [
+            f.first_row,
+            f.last_row,
+            [[r.row, r.column, r.end_row, r.end_column, r.content] for r in f.replacements],
+        ]
+        for f in found
+    ]
+
+
+def decode_findings(encoded: list[Any]) -> list[Finding]:
+    return [
+        Finding(first, last, tuple(Replacement(*replacement) for replacement in replacements))
+        for first, last, replacements in encoded
+    ]
+
+
 def findings(output: str) -> list[Finding]:
     """The I001 findings in ruff's JSON output."""
     return [finding for found in findings_by_file(output).values() for finding in found]
@@ -222,6 +242,8 @@ class RuffSorter:
     root: Path
     settings: RuffSettings = field(default_factory=RuffSettings)
     binary: str | None = None
+    #: Answers of earlier runs (see :mod:`compatlint.ruff_answers`), if kept.
+    answers: RuffAnswers | None = None
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -244,15 +266,31 @@ class RuffSorter:
     def _sort_mirrored(self, binary: str, edits: Sequence[BlockEdit]) -> list[str]:
         """:meth:`sort` with one ruff process for all the texts after the edits and one for
         the texts before them that matter (see :meth:`_sort_each`)."""
-        afters = self._check_mirrored(binary, {edit.path: edit.after for edit in edits})
+        afters = self._check_mirrored(binary, {edit.path: edit.after for edit in edits}, "after")
         wanted = {e.path: e.before for e in edits if _touches(e, afters.get(e.path, ()))}
-        befores = self._check_mirrored(binary, wanted) if wanted else {}
+        befores = self._check_mirrored(binary, wanted, "before") if wanted else {}
         return [
             resort(edit, befores.get(edit.path, ()), afters.get(edit.path, ())) for edit in edits
         ]
 
-    def _check_mirrored(self, binary: str, texts: Mapping[str, str]) -> dict[str, list[Finding]]:
-        """The findings in each of ``texts`` (by path), from one ruff process on a mirror."""
+    def _check_mirrored(
+        self, binary: str, texts: Mapping[str, str], side: str
+    ) -> dict[str, list[Finding]]:
+        """The findings in each of ``texts`` (by path), from one ruff process on a mirror
+        (for the texts without a kept answer; ``side``: before or after the edit, each
+        kept apart)."""
+        if self.answers is None:
+            return self._ask_mirrored(binary, texts)
+        return self.answers.memoized(
+            f"isort-{side}",
+            texts,
+            lambda unknown: self._ask_mirrored(binary, unknown),
+            encode_findings,
+            decode_findings,
+            absent=[],
+        )
+
+    def _ask_mirrored(self, binary: str, texts: Mapping[str, str]) -> dict[str, list[Finding]]:
         with ruff_mirror.mirror(self.root, texts, self.settings.config_file) as mirror:
             command = [
                 binary,

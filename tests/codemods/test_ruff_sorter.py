@@ -180,9 +180,9 @@ def test_the_text_before_is_checked_only_where_an_edited_block_is_unsorted_after
     if mirrored:
         real_all = RuffSorter._check_mirrored
 
-        def spy_all(self: RuffSorter, binary: str, texts: dict[str, str]) -> object:
+        def spy_all(self: RuffSorter, binary: str, texts: dict[str, str], side: str) -> object:
             checked.extend(texts.values())
-            return real_all(self, binary, texts)
+            return real_all(self, binary, texts, side)
 
         monkeypatch.setattr(RuffSorter, "_check_mirrored", spy_all)
     else:

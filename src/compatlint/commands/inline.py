@@ -23,11 +23,12 @@ from compatlint.commands.common import (
 )
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config, config_name
-from compatlint.formatters import project_formatter
+from compatlint.formatters import RuffFormatter, project_formatter
 from compatlint.names.importer_facts import encoded_facts_of
 from compatlint.pool import RunPool, batch_on
 from compatlint.report.inline_text import plan_diff, render_text, summary_line
-from compatlint.ruff_sorter import RuffSorter, project_settings
+from compatlint.ruff_answers import RuffAnswers, fingerprint
+from compatlint.ruff_sorter import RuffSorter, find_ruff, project_settings
 from compatlint.workspace import Workspace
 
 # -- settings and sources -------------------------------------------------------------------
@@ -53,6 +54,29 @@ def importer_paths(workspace: Workspace) -> list[str]:
     if config.mocks is not None:
         roots += [root for root in config.mocks.collect if root not in roots]
     return workspace.python_files(roots)
+
+
+def keep_ruff_answers(
+    config: Config,
+    sources: Mapping[str, str],
+    cache: FactCache,
+    sorter: ImportSorter | None,
+    formatter: Formatter | None,
+) -> None:
+    """Let ruff's sorter and formatter keep their answers in ``cache`` between runs (see
+    :mod:`compatlint.ruff_answers`)."""
+    for tool in (sorter, formatter):
+        if isinstance(tool, (RuffSorter, RuffFormatter)):
+            binary = tool.binary or find_ruff()
+            settings = tool.settings
+            inputs = fingerprint(
+                config.root,
+                binary,
+                [settings.source, *settings.arguments()],
+                settings.config_file,
+                sorted(path for path in sources if path.endswith(".py")),
+            )
+            tool.answers = RuffAnswers(cache, inputs, text_hash)
 
 
 def inline_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
@@ -92,6 +116,8 @@ def run_inline(
     sorter = sorter if sorter is not None else project_sorter(config, sources)
     formatter = project_formatter_for(config, sources) if mode != "check" else None
     cache = FactCache(config.root, IMPORTER_FACTS) if use_cache else None
+    if cache is not None:
+        keep_ruff_answers(config, sources, cache, sorter, formatter)
     with RunPool() as pool:
         plan = plan_inline(
             config,
