@@ -53,9 +53,9 @@ def _each(edits: Sequence[FormatEdit], one: Any) -> list[str]:
         return list(pool.map(one, edits))
 
 
-def _text(kept: Any) -> str:
-    if not isinstance(kept, str):
-        raise TypeError("not a text")
+def _flag(kept: Any) -> bool:
+    if not isinstance(kept, bool):
+        raise TypeError("not a flag")
     return kept
 
 
@@ -88,21 +88,26 @@ class RuffFormatter:
         that changes is formatted on its touched lines only (``--range``), through stdin
         — formatting it whole may change lines the edit did not touch (blank lines before
         a definition, say), which formatting the range leaves."""
-        formatted = self._format_all(binary, {edit.path: edit.before for edit in edits}, "before")
-        wanted = {e.path: e.after for e in edits if formatted[e.path] == e.before}
-        whole = self._format_all(binary, wanted, "after") if wanted else {}
-        ranged = [e for e in edits if e.path in whole and whole[e.path] != e.after]
+        befores = {edit.path: edit.before for edit in edits}
+        kept_as_is = self._formatted_as_is(binary, befores, "before")
+        wanted = {e.path: e.after for e in edits if kept_as_is[e.path]}
+        whole = self._formatted_as_is(binary, wanted, "after") if wanted else {}
+        ranged = [e for e in edits if e.path in whole and not whole[e.path]]
         done = dict(zip(ranged, _each(ranged, lambda e: self._range(binary, e)), strict=True))
         return [done.get(edit, edit.after) for edit in edits]
 
-    def _format_all(self, binary: str, texts: Mapping[str, str], side: str) -> dict[str, str]:
-        """Each of ``texts`` formatted whole, from one ruff process on a mirror (for the
-        texts without a kept answer; ``side``: before or after the edit, each kept apart)."""
+    def _formatted_as_is(self, binary: str, texts: Mapping[str, str], side: str) -> dict[str, bool]:
+        """Whether each of ``texts`` comes back from formatting it whole as it is, from one
+        ruff process on a mirror (for the texts without a kept answer; ``side``: before or
+        after the edit, each kept apart)."""
+
+        def ask(unknown: Mapping[str, str]) -> dict[str, bool]:
+            formatted = self._ask_all(binary, unknown)
+            return {path: formatted[path] == text for path, text in unknown.items()}
+
         if self.answers is None:
-            return self._ask_all(binary, texts)
-        return self.answers.memoized(
-            f"format-{side}", texts, lambda unknown: self._ask_all(binary, unknown), str, _text
-        )
+            return ask(texts)
+        return self.answers.memoized(f"format-{side}", texts, ask, bool, _flag)
 
     def _ask_all(self, binary: str, texts: Mapping[str, str]) -> dict[str, str]:
         with ruff_mirror.mirror(self.root, texts, self.settings.config_file) as mirror:
