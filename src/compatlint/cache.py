@@ -170,7 +170,9 @@ class FactCache:
             return None  # a corrupt entry: recomputed and rewritten by the caller
 
     def plain(self, key: str, digest: str) -> Any | None:
-        """The mapping recorded with :meth:`put_flags` for ``key`` and ``digest``."""
+        """The value recorded for ``key`` and ``digest`` as JSON reads it, not decoded: a
+        mapping recorded with :meth:`put_flags`, or plain data (lists, strings, numbers)
+        recorded with :meth:`put`, whose lists stay lists."""
         entry = self._entries.get(_encoded_key(key))
         if entry is None or entry[0] != digest:
             return None

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from compatlint.codemods.edits import BOM, EditPlan, check_parses, diff_edits
 from compatlint.errors import SourceError
+from compatlint.model import Edit
 
 texts = st.text(alphabet="ab =\n#", max_size=30)
 
@@ -61,3 +62,41 @@ def test_diff_strips_the_mark_and_says_when_a_newline_is_missing() -> None:
         "--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
         "--- a/b.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-y = 2\n\\ No newline at end of file\n"
     )
+
+
+def test_a_kept_diff_is_the_diff_and_a_changed_text_is_diffed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from compatlint.codemods import edits as edits_module
+
+    kept: dict[str, tuple[str, object]] = {}
+
+    class Kept:
+        def get(self, key: str, digest: str) -> object | None:
+            entry = kept.get(key)
+            return entry[1] if entry is not None and entry[0] == digest else None
+
+        def put(self, key: str, digest: str, value: object) -> None:
+            kept[key] = (digest, value)
+
+    diffed: list[str] = []
+    real = edits_module._file_diff
+
+    def counted(path: str, edit: Edit) -> str:
+        diffed.append(path)
+        return real(path, edit)
+
+    monkeypatch.setattr(edits_module, "_file_diff", counted)
+    edits = {
+        "a.py": Edit("a.py", "x = 2\n", "x = 1\n"),
+        "b.py": Edit("b.py", None, "gone = 1\n"),
+        "c.txt": Edit("c.txt", "no newline", "no newline either"),
+    }
+    fresh = diff_edits(edits)
+    assert diff_edits(edits, Kept(), str.upper) == fresh
+    diffed.clear()
+    assert diff_edits(edits, Kept(), str.upper) == fresh
+    assert diffed == []
+    changed = {**edits, "a.py": Edit("a.py", "x = 3\n", "x = 1\n")}
+    assert diff_edits(changed, Kept(), str.upper) == diff_edits(changed)
+    assert diffed[0] == "a.py" and "+x = 3" in diff_edits(changed, Kept(), str.upper)

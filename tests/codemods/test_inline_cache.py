@@ -59,6 +59,15 @@ class MemoryCache:
         except (KeyError, TypeError, ValueError):
             return None
 
+    def plain(self, key: str, digest: str) -> Any | None:
+        entry = self.entries.get(key)
+        if entry is None or entry[0] != digest:
+            return None
+        try:
+            return json.loads(entry[1])
+        except ValueError:
+            return None
+
     def put(self, key: str, digest: str, value: Any) -> None:
         self.entries[key] = (digest, json.dumps(cache_module.encode(value)))
 

@@ -105,16 +105,34 @@ def compile_error(item: tuple[str, str]) -> str | None:
     return None
 
 
-def diff_edits(edits: Mapping[str, Edit]) -> str:
-    """A ``git apply``-able diff of ``edits`` (path → edit; ``new_text=None`` deletes)."""
+def diff_edits(
+    edits: Mapping[str, Edit], kept: CompiledTexts | None = None, digest: Digest | None = None
+) -> str:
+    """A ``git apply``-able diff of ``edits`` (path → edit; ``new_text=None`` deletes).
+    ``kept``: where each file's diff is kept between runs, by ``digest`` of its texts."""
     chunks: list[str] = []
     for path, edit in sorted(edits.items()):
-        old = edit.old_text.removeprefix("\ufeff").splitlines(keepends=True)
-        new = (edit.new_text or "").removeprefix("\ufeff").splitlines(keepends=True)
-        target = f"b/{path}" if edit.new_text is not None else "/dev/null"
-        lines = list(difflib.unified_diff(old, new, f"a/{path}", target))
-        for line in lines:
-            if not line.endswith("\n"):
-                line += "\n\\ No newline at end of file\n"
-            chunks.append(line)
+        if kept is None or digest is None:
+            chunks.append(_file_diff(path, edit))
+            continue
+        key = f"diff:{path}"
+        new = "-" if edit.new_text is None else digest(edit.new_text)
+        known = f"{digest(edit.old_text)}:{new}"
+        chunk = kept.get(key, known)
+        if not isinstance(chunk, str):
+            chunk = _file_diff(path, edit)
+            kept.put(key, known, chunk)
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
+def _file_diff(path: str, edit: Edit) -> str:
+    old = edit.old_text.removeprefix("\ufeff").splitlines(keepends=True)
+    new = (edit.new_text or "").removeprefix("\ufeff").splitlines(keepends=True)
+    target = f"b/{path}" if edit.new_text is not None else "/dev/null"
+    chunks: list[str] = []
+    for line in difflib.unified_diff(old, new, f"a/{path}", target):
+        if not line.endswith("\n"):
+            line += "\n\\ No newline at end of file\n"
+        chunks.append(line)
     return "".join(chunks)

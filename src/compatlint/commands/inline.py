@@ -148,8 +148,10 @@ def run_inline(
         output_format=output_format,
         changed=plan.changed,
         payload=plan.to_json,
-        diff=lambda: plan_diff(plan),
+        diff=lambda: plan_diff(plan, cache, text_hash),
         text=lambda: render_text(plan, verb, color=color),
         summary=lambda: summary_line(plan, verb),
     )
+    if cache is not None:
+        cache.save()  # the diffs it learnt
     return outcome

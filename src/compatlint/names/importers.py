@@ -104,6 +104,11 @@ class FactsCache(Protocol):
 
     def get(self, key: str, digest: str) -> Any | None: ...
 
+    def plain(self, key: str, digest: str) -> Any | None:
+        """What :meth:`get` gives for plain data (lists, strings, numbers), as JSON reads
+        it (lists stay lists): no decoding of records."""
+        ...
+
     def put(self, key: str, digest: str, value: Any) -> None: ...
 
 
@@ -195,7 +200,7 @@ class ImporterIndex:
         key = self._cache_key(path)
         if key is None or self.cache is None:
             return False
-        cached = self.cache.get(*key)
+        cached = self.cache.plain(*key)
         if cached is None:
             return False
         with contextlib.suppress(KeyError, TypeError, ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from compatlint.codemods.edits import diff_edits
+from compatlint.codemods.edits import CompiledTexts, Digest, diff_edits
 from compatlint.report.console import print_reasons, text_console
 
 if TYPE_CHECKING:
@@ -13,9 +13,12 @@ if TYPE_CHECKING:
 __all__ = ["plan_diff", "render_text", "summary_line"]
 
 
-def plan_diff(plan: InlinePlan) -> str:
-    """A ``git apply``-able unified diff of the plan, deletions included."""
-    return diff_edits(plan.edits)
+def plan_diff(
+    plan: InlinePlan, kept: CompiledTexts | None = None, digest: Digest | None = None
+) -> str:
+    """A ``git apply``-able unified diff of the plan, deletions included (``kept``: see
+    :func:`~compatlint.codemods.edits.diff_edits`)."""
+    return diff_edits(plan.edits, kept, digest)
 
 
 def summary_line(plan: InlinePlan, verb: str) -> str:
