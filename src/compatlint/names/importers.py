@@ -15,7 +15,7 @@ import ast
 import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from compatlint.names.bindings import ModuleBindings, read_bindings
@@ -42,7 +42,7 @@ _PLAIN_STAR = re.compile(r"\bfrom[ \t]+([\w.]+)[ \t]+import[ \t]*\*")
 #: whose text it reads for the names (more: it searches for the names, then the parts).
 _SEARCHED_PARTS = 2
 
-__all__ = ["Alias", "ImportOf", "ImporterIndex", "RawImport", "reaches"]
+__all__ = ["Alias", "ImportOf", "ImporterIndex", "Learnt", "RawImport", "TextAnswers", "reaches"]
 
 #: A module-level name of a project module: (dotted module, name).
 Alias = tuple[str, str]
@@ -112,6 +112,37 @@ class FactsCache(Protocol):
     def put(self, key: str, digest: str, value: Any) -> None: ...
 
 
+class TextAnswers(Protocol):
+    """What earlier runs learnt of the texts of files unchanged since (at the edge, by
+    their stat signatures): None where nothing is known."""
+
+    def spells(self, path: str, needle: str) -> bool | None:
+        """Whether the text of ``path`` contains ``needle``."""
+        ...
+
+    def relative(self, path: str) -> bool | None:
+        """Whether the text of ``path`` may hold a relative import."""
+        ...
+
+    def stars(self, path: str) -> tuple[int, list[str]] | None:
+        """How many star imports the text of ``path`` spells, and the sources of its plain
+        one-line ones."""
+        ...
+
+    def keep(self, learnt: Mapping[str, Learnt]) -> None:
+        """Keep what a run read (:attr:`ImporterIndex.learnt`) for later runs."""
+        ...
+
+
+@dataclass
+class Learnt:
+    """What one run read in one file's text (for :class:`TextAnswers` of later runs)."""
+
+    spells: dict[str, bool] = field(default_factory=dict)
+    relative: bool | None = None
+    stars: tuple[int, list[str]] | None = None
+
+
 #: Reads the facts of many files at once: ``(path, text, module, is_package)`` items in,
 #: each one's :func:`~compatlint.names.importer_facts.encode_facts` (None: it does not
 #: parse) out, in order (:func:`~compatlint.names.importer_facts.encoded_facts_of` of each).
@@ -128,14 +159,19 @@ class ImporterIndex:
         cache: FactsCache | None = None,
         digest: Callable[[str], str] | None = None,
         batch: BatchReader | None = None,
+        known: TextAnswers | None = None,
     ) -> None:
         """``cache``: where each file's facts are kept between runs, keyed by its path
         and ``digest`` of its text (with its module name). ``batch``: reads many files'
-        facts at once (a process pool, at the edge); see :meth:`prefetch`."""
+        facts at once (a process pool, at the edge); see :meth:`prefetch`. ``known``:
+        what earlier runs learnt of unchanged texts; what this run reads is in
+        :attr:`learnt`."""
         self.sources = sources
         self.cache = cache
         self.digest = digest
         self.batch = batch
+        self.known = known
+        self.learnt: dict[str, Learnt] = {}
         self.paths: dict[str, str] = {}  # dotted module -> path
         self._module_of: dict[str, tuple[str | None, bool]] = {}
         roots = list(src_roots)
@@ -363,8 +399,7 @@ class ImporterIndex:
         def spells(path: str) -> bool:
             if any(path in paths for paths in known):
                 return True
-            text = self.sources[path]
-            return any(needle in text for needle in unknown)
+            return any(self._spells(path, needle) for needle in unknown)
 
         return spells
 
@@ -386,24 +421,47 @@ class ImporterIndex:
         upstream (common where it is imported everywhere) gives no project name, so a file
         whose every star import is a plain line naming another module is left out."""
         if path not in self._star_files:
-            text = self.sources[path]
-            stars = _ANY_STAR.findall(text) if "import" in text else []
-            sources = _PLAIN_STAR.findall(text) if stars else []
+            found = self.known.stars(path) if self.known is not None else None
+            if found is None:
+                text = self.sources[path]
+                stars = len(_ANY_STAR.findall(text)) if "import" in text else 0
+                found = (stars, _PLAIN_STAR.findall(text) if stars else [])
+            self._learn(path).stars = found
+            stars, sources = found
             self._star_files[path] = bool(stars) and (
-                len(sources) != len(stars)
+                len(sources) != stars
                 or any(
                     source.startswith(".") or source in self._project_modules for source in sources
                 )
             )
         return self._star_files[path]
 
+    def containing(self, needle: str) -> frozenset[str]:
+        """The Python files whose text contains ``needle`` (searched once per needle)."""
+        return self._containing(needle)
+
     def _containing(self, needle: str) -> frozenset[str]:
         """The Python files whose text contains ``needle`` (searched once per needle: a
         shim's names and modules are asked about again and again)."""
         if needle not in self._mentions:
-            paths = (path for path in self._module_of if needle in self.sources[path])
+            paths = (path for path in self._module_of if self._spells(path, needle))
             self._mentions[needle] = frozenset(paths)
         return self._mentions[needle]
+
+    def _spells(self, path: str, needle: str) -> bool:
+        """Whether the text of ``path`` contains ``needle`` (known from an earlier run, or
+        read and learnt)."""
+        answer = self.known.spells(path, needle) if self.known is not None else None
+        if answer is None:
+            answer = needle in self.sources[path]
+        self._learn(path).spells[needle] = answer
+        return answer
+
+    def _learn(self, path: str) -> Learnt:
+        learnt = self.learnt.get(path)
+        if learnt is None:
+            learnt = self.learnt[path] = Learnt()
+        return learnt
 
     def _containing_any(self, needles: Iterable[str]) -> set[str]:
         found: set[str] = set()
@@ -415,7 +473,10 @@ class ImporterIndex:
         """Whether ``path`` may hold a relative import (searched once per file: every
         name of a shim asks)."""
         if path not in self._relatives:
-            self._relatives[path] = _RELATIVE_IMPORT.search(self.sources[path]) is not None
+            answer = self.known.relative(path) if self.known is not None else None
+            if answer is None:
+                answer = _RELATIVE_IMPORT.search(self.sources[path]) is not None
+            self._relatives[path] = self._learn(path).relative = answer
         return self._relatives[path]
 
     # -- importers ------------------------------------------------------------------------

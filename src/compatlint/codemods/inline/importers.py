@@ -343,11 +343,11 @@ class _Scan:
 
     def unparsable(self) -> None:
         """Files that may import the shim but do not parse: they block, nothing more."""
-        leaf = self.module.rpartition(".")[2]
-        for path, text in self.index.sources.items():
+        spelled = self.index.containing(self.module.rpartition(".")[2])
+        for path in self.index.sources:
             if path == self.shim or not path.endswith(".py") or path in self.found:
                 continue
-            if leaf in text and self.index.parsed(path) is None:
+            if path in spelled and self.index.parsed(path) is None:
                 self.importer(path)
 
 

@@ -52,7 +52,7 @@ from compatlint.codemods.inline.shim_facts import (
 )
 from compatlint.codemods.sorting import BlockEdit, ImportSorter
 from compatlint.config import Config, config_name
-from compatlint.names.importers import BatchReader, FactsCache, ImporterIndex
+from compatlint.names.importers import BatchReader, FactsCache, ImporterIndex, TextAnswers
 from compatlint.names.modules import module_name
 
 __all__ = ["first_party_roots", "plan_inline"]
@@ -70,6 +70,7 @@ def plan_inline(
     digest: Callable[[str], str] | None = None,
     batch: BatchReader | None = None,
     compiler: BatchCompiler | None = None,
+    known: TextAnswers | None = None,
 ) -> InlinePlan:
     """Plan the inlining of every trivial re-export of the configured shims.
 
@@ -81,12 +82,14 @@ def plan_inline(
     :mod:`compatlint.codemods.formatting`); ``facts_cache`` keeps each importer's facts
     between runs, keyed by ``digest`` of its text; ``batch`` reads many importers' facts
     at once (see :meth:`~compatlint.names.importers.ImporterIndex.prefetch`), ``compiler``
-    compiles the edited texts at once. Nothing is read or written here.
+    compiles the edited texts at once; ``known`` is what earlier runs read in the texts of
+    files unchanged since (see :class:`~compatlint.names.importers.TextAnswers`), and
+    learns what this one reads. Nothing is read or written here.
     """
     planner = _Planner(config, sources, only, sorter)
     planner.formatter = formatter
     planner.facts_cache, planner.digest, planner.batch = facts_cache, digest, batch
-    planner.compiler = compiler
+    planner.compiler, planner.known = compiler, known
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.inline_shim(shim)
@@ -123,6 +126,7 @@ class _Planner:
         self.digest: Callable[[str], str] | None = None
         self.batch: BatchReader | None = None
         self.compiler: BatchCompiler | None = None
+        self.known: TextAnswers | None = None
         self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
         self.seen_names: set[str] = set()
 
@@ -140,10 +144,14 @@ class _Planner:
         self.seen_names |= set(facts.candidates) | set(facts.kept)
         selected = {name for name in facts.candidates if self.only is None or name in self.only}
         live = {path: text for path, text in self.texts.items() if text is not None}
-        index = ImporterIndex(live, self.config.src, self.facts_cache, self.digest, self.batch)
+        index = ImporterIndex(
+            live, self.config.src, self.facts_cache, self.digest, self.batch, self.known
+        )
         bindings = index.bindings_of_module(shim_module)
         shim_names = bindings.defined_names if bindings is not None else ()
         scanned = scan_importers(index, self.config.src, shim, facts, shim_names)
+        if self.known is not None:
+            self.known.keep(index.learnt)
         stores = self._stores(scanned, facts, selected)
         used = {n for n in selected if n not in stores and any(i.uses(n) for i in scanned)}
         for name, kept in facts.kept.items():
