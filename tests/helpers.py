@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -58,3 +59,11 @@ def git_commit_all(root: Path, message: str = "start") -> None:
             check=True,
             capture_output=True,
         )
+
+
+def write_committed(root: Path, files: Mapping[str, str]) -> None:
+    """Write ``files`` (path -> text, dedented) under ``root`` and commit them all."""
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    git_commit_all(root)

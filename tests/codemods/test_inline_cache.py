@@ -7,13 +7,12 @@ from __future__ import annotations
 import ast
 import json
 import sysconfig
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers import git_commit_all, make_config
+from helpers import make_config, write_committed
 
 from compatlint import cache as cache_module
 from compatlint.cache import content_hash
@@ -176,10 +175,7 @@ def _project(root: Path) -> None:
         "src/app/_compat.py": "from sglang.srt.a import A, B\n",
         "src/app/run.py": "from app._compat import A\nfrom app._compat import B\n\nprint(A, B)\n",
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    git_commit_all(root)
+    write_committed(root, files)
 
 
 def test_inline_diff_twice_shows_the_same_and_no_cache_writes_none(tmp_path: Path) -> None:

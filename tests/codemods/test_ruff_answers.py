@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from helpers import git_commit_all
+from helpers import write_committed
 
 from compatlint import ruff_mirror
 from compatlint.cache import content_hash
@@ -133,10 +132,7 @@ def _project(root: Path) -> None:
             for n in range(3)
         },
     }
-    for rel, text in files.items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    git_commit_all(root)
+    write_committed(root, files)
 
 
 def test_a_second_inline_asks_ruff_nothing_and_shows_the_same(
