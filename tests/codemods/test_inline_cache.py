@@ -201,3 +201,24 @@ def test_the_shim_is_read_again_when_the_config_changes_what_its_tags_may_name(
     warm = plan_inline(config, FILES, facts_cache=store, digest=digest)
     assert counted["shims"] == 1
     assert warm.to_json() == plan_inline(config, FILES).to_json()
+
+
+def test_a_module_asked_only_for_its_bindings_is_not_parsed_again(
+    counted: dict[str, int],
+) -> None:
+    files = {
+        "pkg/__init__.py": "from pkg import sub\n",
+        "pkg/sub/__init__.py": "from .inner import thing\n\nOTHER = 1\n",
+        "pkg/sub/inner.py": "thing = 1\n",
+    }
+    store = MemoryCache()
+    fresh = ImporterIndex(files, ["."]).bindings_of_module("pkg.sub")
+    counted.update(parses=0)
+    first = ImporterIndex(files, ["."], store, digest).bindings_of_module("pkg.sub")
+    assert counted["parses"] == 1
+    again = ImporterIndex(files, ["."], store, digest).bindings_of_module("pkg.sub")
+    assert fresh == first == again
+    assert counted["parses"] == 1
+    changed = {**files, "pkg/sub/__init__.py": "OTHER = 2\n"}
+    now = ImporterIndex(changed, ["."], store, digest).bindings_of_module("pkg.sub")
+    assert now is not None and "thing" not in now.names and counted["parses"] == 2

@@ -34,7 +34,9 @@ __all__ = [
     "FromImport",
     "ImporterFacts",
     "RawImport",
+    "decode_bindings",
     "decode_facts",
+    "encode_bindings",
     "encode_facts",
     "encoded_facts_of",
     "parse_importer",
@@ -152,24 +154,8 @@ def _raw_imports(tree: ast.Module, package: str | None) -> tuple[RawImport, ...]
 
 def encode_facts(facts: ImporterFacts) -> list[Any]:
     """A compact JSON-able form of ``facts`` (:func:`decode_facts` reads it back)."""
-    b = facts.bindings
-    from_imports = [
-        [local, [[item.module, item.name, item.line] for item in found]]
-        for local, found in b.from_imports.items()
-    ]
-    entries = b.all_entries
-    bindings = [
-        list(b.names.items()),
-        from_imports,
-        [[local, list(dotted)] for local, dotted in b.module_imports.items()],
-        [[star.module, star.line] for star in b.star_imports],
-        None if entries is None else [[e.name, e.line, e.column] for e in entries],
-        b.all_is_literal,
-        sorted(b.global_names),
-        b.writes_globals,
-    ]
     return [
-        bindings,
+        encode_bindings(facts.bindings),
         [[r.line, r.local, r.source, r.name] for r in facts.raw_imports],
         [
             [f.module, f.level, f.line, f.top, [list(n) for n in f.names]]
@@ -180,12 +166,32 @@ def encode_facts(facts: ImporterFacts) -> list[Any]:
     ]
 
 
+def encode_bindings(b: ModuleBindings) -> list[Any]:
+    """A compact JSON-able form of a module's bindings (:func:`decode_bindings` reads it
+    back)."""
+    from_imports = [
+        [local, [[item.module, item.name, item.line] for item in found]]
+        for local, found in b.from_imports.items()
+    ]
+    entries = b.all_entries
+    return [
+        list(b.names.items()),
+        from_imports,
+        [[local, list(dotted)] for local, dotted in b.module_imports.items()],
+        [[star.module, star.line] for star in b.star_imports],
+        None if entries is None else [[e.name, e.line, e.column] for e in entries],
+        b.all_is_literal,
+        sorted(b.global_names),
+        b.writes_globals,
+    ]
+
+
 def decode_facts(data: Sequence[Any]) -> ImporterFacts:
     """The facts :func:`encode_facts` wrote (lists may come back as tuples); raises
     ValueError, TypeError or KeyError on anything else."""
     bindings, raw, froms, counts, body = data
     return ImporterFacts(
-        bindings=_decode_bindings(bindings),
+        bindings=decode_bindings(bindings),
         raw_imports=tuple(
             RawImport(_number(line), _text(local), _text(source), name)
             for line, local, source, name in raw
@@ -196,7 +202,9 @@ def decode_facts(data: Sequence[Any]) -> ImporterFacts:
     )
 
 
-def _decode_bindings(data: Sequence[Any]) -> ModuleBindings:
+def decode_bindings(data: Sequence[Any]) -> ModuleBindings:
+    """The bindings :func:`encode_bindings` wrote; raises ValueError, TypeError or KeyError
+    on anything else."""
     names, from_imports, module_imports, stars, entries, literal, global_names, writes = data
     return ModuleBindings(
         names={_text(name): _number(line) for name, line in names},

@@ -22,7 +22,9 @@ from compatlint.names.bindings import ModuleBindings, read_bindings
 from compatlint.names.importer_facts import (
     ImporterFacts,
     RawImport,
+    decode_bindings,
     decode_facts,
+    encode_bindings,
     encode_facts,
     parse_importer,
 )
@@ -274,9 +276,24 @@ class ImporterIndex:
             parsed = self._parsed[path]
             return parsed.bindings if parsed else None
         if path not in self._bindings_only:
-            tree = self._parse(path)
-            self._bindings_only[path] = self._read(path, tree) if tree is not None else None
+            self._bindings_only[path] = self._bindings_of(path)
         return self._bindings_only[path]
+
+    def _bindings_of(self, path: str) -> ModuleBindings | None:
+        """The bindings of ``path`` alone, kept in the cache like its facts."""
+        key = self._cache_key(path)
+        if key is not None and self.cache is not None:
+            kept = self.cache.plain(f"bindings:{path}", key[1])
+            if kept is not None:
+                with contextlib.suppress(KeyError, TypeError, ValueError):
+                    return decode_bindings(kept) if kept else None
+        tree = self._parse(path)
+        bindings = self._read(path, tree) if tree is not None else None
+        if key is not None and self.cache is not None:
+            self.cache.put(
+                f"bindings:{path}", key[1], encode_bindings(bindings) if bindings else []
+            )
+        return bindings
 
     def _parse(self, path: str) -> ast.Module | None:
         return parse_importer(self.sources[path], path)
