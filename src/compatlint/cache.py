@@ -71,6 +71,16 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def text_hash(text: str) -> str:
+    """:func:`content_hash` of a text (as UTF-8; a lone surrogate kept as it is)."""
+    return content_hash(text.encode("utf-8", "surrogatepass"))
+
+
+#: The cache file of what the codemods learn of importers (beside check's; one per
+#: compatlint version): their facts, the bindings of the modules on their way, ...
+IMPORTER_FACTS = "importers"
+
+
 #: each record type's field names, in order (a cold run encodes a record per file)
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECORDS.values()

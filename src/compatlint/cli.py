@@ -448,6 +448,7 @@ def verify(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the deprecation table (Markdown) to this file.",
 )
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update .compatlint_cache/.")
 @_config_option
 def prune(
     paths: tuple[Path, ...],
@@ -458,6 +459,7 @@ def prune(
     output_format: str,
     make_commit: bool,
     worklog: Path | None,
+    no_cache: bool,
     config_file: Path | None,
 ) -> None:
     """Remove every fallback whose tag expired at the floors (PATHS: only these shims).
@@ -484,6 +486,7 @@ def prune(
         worklog=worklog,
         output_format=output_format,
         color=color,
+        use_cache=not no_cache,
     )
     _finish(outcome, color)
 

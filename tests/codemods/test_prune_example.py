@@ -33,8 +33,11 @@ def read(root: Path, rel: str) -> str:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
+    """The project's files (not compatlint's own cache, which ignores itself in git)."""
     return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".compatlint_cache" not in p.parts
     }
 
 

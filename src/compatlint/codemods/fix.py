@@ -11,7 +11,7 @@ they run one after the other on the texts the previous one produced;
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from compatlint.analysis.project import analyze_project
 from compatlint.codemods.formatting import Formatter
@@ -21,6 +21,7 @@ from compatlint.codemods.prune import plan_prune
 from compatlint.codemods.sorting import ImportSorter
 from compatlint.config import Config
 from compatlint.model import Edit
+from compatlint.names.importers import FactsCache
 
 FIXABLE = ("CL102", "CL108", "CL112", "CL202")
 
@@ -32,9 +33,12 @@ def plan_fixes(
     *,
     sorter: ImportSorter | None = None,
     formatter: Formatter | None = None,
+    facts_cache: FactsCache | None = None,
+    digest: Callable[[str], str] | None = None,
 ) -> dict[str, Edit]:
     """Whole-file edits that fix the findings with ``codes`` (path → edit); ``sorter``
-    and ``formatter`` tidy what prune and inline touch, as those commands do."""
+    and ``formatter`` tidy what prune and inline touch, as those commands do, and
+    ``facts_cache`` keeps what they read of each file (keyed by ``digest`` of its text)."""
     current: dict[str, str | None] = dict(sources)
 
     def take(edits: Mapping[str, Edit]) -> None:
@@ -49,11 +53,26 @@ def plan_fixes(
         pruned = config if "CL102" in codes else dataclasses.replace(config, shims=())
         gates = "CL112" in codes
         plan = plan_prune(
-            pruned, live(), config.floors, sorter=sorter, formatter=formatter, gates=gates
+            pruned,
+            live(),
+            config.floors,
+            sorter=sorter,
+            formatter=formatter,
+            gates=gates,
+            facts_cache=facts_cache,
+            digest=digest,
         )
         take(plan.edits)
     if "CL108" in codes:
-        take(plan_inline(config, live(), sorter=sorter, formatter=formatter).edits)
+        inlined = plan_inline(
+            config,
+            live(),
+            sorter=sorter,
+            formatter=formatter,
+            facts_cache=facts_cache,
+            digest=digest,
+        )
+        take(inlined.edits)
     if "CL202" in codes and config.mocks is not None and config.mocks.file in current:
         texts = live()
         project = analyze_project(config, texts)

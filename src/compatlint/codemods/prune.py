@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 from collections import Counter
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -59,7 +59,7 @@ from compatlint.codemods.sorting import Anchor, BlockEdit, ImportSorter
 from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
 from compatlint.model import Fate, Site, SiteKind
-from compatlint.names.importers import ImporterIndex, ImportOf, LazyImports
+from compatlint.names.importers import FactsCache, ImporterIndex, ImportOf, LazyImports
 from compatlint.names.modules import module_name
 from compatlint.sitekinds import needs_tag, site_fate
 from compatlint.versions import Floors
@@ -185,6 +185,12 @@ class _Planner:
         self.trees = Trees()
         self._models: dict[tuple[str, str], ShimModel] = {}
         self._suppressed: dict[str, Mapping[int, frozenset[str]]] = {}
+        self.facts_cache: FactsCache | None = None
+        self.digest: Callable[[str], str] | None = None
+
+    def _index(self) -> ImporterIndex:
+        """An importer index of the current texts (sharing the facts cache, if any)."""
+        return ImporterIndex(self.texts, self.config.src, self.facts_cache, self.digest)
 
     def fate(self, site: Site) -> Fate:
         return site_fate(site, self.floors, self.config.primary)
@@ -207,7 +213,7 @@ class _Planner:
     def prune_shim(self, shim: str) -> None:
         # Start from the current texts: another shim's prune may have edited this one.
         original = self.texts[shim]
-        importers = ImporterIndex(self.texts, self.config.src)
+        importers = self._index()
         shim_module = importers.module_of(shim)
         imported = LazyImports(
             lambda: importers.imported_names(shim_module, exclude=shim) if shim_module else {}
@@ -444,7 +450,7 @@ class _Planner:
         importers: ImporterIndex | None = None
         flags = FlagScan()
         if only is None:  # flags fold across modules: a run on all of src only
-            flags = find_flags(self.texts, ImporterIndex(self.texts, self.config.src), env, needles)
+            flags = find_flags(self.texts, self._index(), env, needles)
             self.plan.follow_ups += flags.refused
             config_file = self.config.config_path.name
             for name in flags.unmatched(self.config.keep):
@@ -466,7 +472,7 @@ class _Planner:
             if folds.text == text:
                 continue
             # Imports only a folded gate read go, unless another module imports them here.
-            importers = importers or ImporterIndex(self.texts, self.config.src)
+            importers = importers or self._index()
             keep = LazyImports(lambda i=importers, m=module, p=path: i.imported_names(m, exclude=p))
             self.texts[path], _, _ = cleanup(text, folds.text, path, keep=keep)
         if flags.definitions:
@@ -545,6 +551,8 @@ def plan_prune(
     sorter: ImportSorter | None = None,
     formatter: Formatter | None = None,
     gates: bool = True,
+    facts_cache: FactsCache | None = None,
+    digest: Callable[[str], str] | None = None,
 ) -> PrunePlan:
     """Plan the removal of every fallback expired at ``floors`` (default: the config's).
 
@@ -555,9 +563,11 @@ def plan_prune(
     sorts the import blocks that unwrapped imports joined and ``formatter`` formats the
     lines prune touched (see :mod:`compatlint.codemods.formatting`); without them, the
     text is left as the edit made it. ``gates=False`` folds no version gate (``check
-    --fix`` of CL102 alone). Nothing is read or written here.
+    --fix`` of CL102 alone). ``facts_cache`` keeps what the importer index reads of each
+    file between runs, keyed by ``digest`` of its text. Nothing is read or written here.
     """
     planner = _Planner(config, sources, floors or config.floors, sorter, formatter)
+    planner.facts_cache, planner.digest = facts_cache, digest
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.prune_shim(shim)

@@ -86,7 +86,7 @@ def run_check(
     if fix or show_diff:
         from compatlint.commands.fix import apply_fixes
 
-        fixed = apply_fixes(workspace, diagnostics, write=not show_diff)
+        fixed = apply_fixes(workspace, diagnostics, write=not show_diff, use_cache=use_cache)
         warnings = workspace.warnings
         if show_diff:
             exit_code = EXIT_FINDINGS if fixed.edits else EXIT_CLEAN

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from compatlint.cache import IMPORTER_FACTS, FactCache, text_hash
 from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.fix import FIXABLE, plan_fixes
 from compatlint.commands.common import project_sources
@@ -33,9 +34,14 @@ class FixResult:
 
 
 def apply_fixes(
-    workspace: Workspace, diagnostics: Iterable[Diagnostic], *, write: bool
+    workspace: Workspace,
+    diagnostics: Iterable[Diagnostic],
+    *,
+    write: bool,
+    use_cache: bool = True,
 ) -> FixResult:
-    """Plan the fixes of ``diagnostics`` and, when ``write``, apply them all-or-nothing.
+    """Plan the fixes of ``diagnostics`` and, when ``write``, apply them all-or-nothing
+    (``use_cache``: keep what the codemods read of each file, as ``prune`` does).
 
     Like ``ruff --fix`` — and unlike ``prune`` — this does not refuse files with
     uncommitted changes: it runs as a pre-commit hook, on files that are staged.
@@ -49,7 +55,18 @@ def apply_fixes(
     tidy = bool(codes & {"CL102", "CL108", "CL112"})  # prune and inline tidy what they touch
     sorter = project_sorter(workspace.config, sources) if tidy else None
     formatter = project_formatter_for(workspace.config, sources) if tidy else None
-    edits = plan_fixes(workspace.config, sources, codes, sorter=sorter, formatter=formatter)
+    cache = FactCache(workspace.config.root, IMPORTER_FACTS) if use_cache else None
+    edits = plan_fixes(
+        workspace.config,
+        sources,
+        codes,
+        sorter=sorter,
+        formatter=formatter,
+        facts_cache=cache,
+        digest=text_hash,
+    )
+    if cache is not None:
+        cache.save()
     if write and edits:
         workspace.apply(edits.values())
     return FixResult(edits, codes)

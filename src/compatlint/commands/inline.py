@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from compatlint.cache import FactCache, content_hash
+from compatlint.cache import IMPORTER_FACTS, FactCache, text_hash
 from compatlint.codemods.edits import compile_error
 from compatlint.codemods.formatting import Formatter
 from compatlint.codemods.inline import first_party_roots, plan_inline
@@ -87,13 +87,6 @@ def inline_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
 
 
 # -- the command ----------------------------------------------------------------------------
-
-#: The cache file of importers' facts (beside check's, one per compatlint version).
-IMPORTER_FACTS = "importers"
-
-
-def text_hash(text: str) -> str:
-    return content_hash(text.encode("utf-8", "surrogatepass"))
 
 
 def run_inline(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from compatlint.cache import IMPORTER_FACTS, FactCache, text_hash
 from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.formatting import Formatter
 from compatlint.codemods.prune import plan_prune
@@ -55,8 +56,10 @@ def run_prune(
     worklog: Path | None = None,
     output_format: str = "text",
     color: bool = False,
+    use_cache: bool = True,
 ) -> Outcome:
-    """Prune the shims under ``paths`` (default: all) at ``config.floors``."""
+    """Prune the shims under ``paths`` (default: all) at ``config.floors``. ``use_cache``:
+    keep what the importer index reads of each file in ``.compatlint_cache/``."""
     check_mode(mode)
     workspace = Workspace(config)
     shims = selected_shims(workspace, paths)
@@ -71,9 +74,19 @@ def run_prune(
 
         sorter = project_sorter(config, sources)
         formatter = project_formatter_for(config, sources)
+    cache = FactCache(config.root, IMPORTER_FACTS) if use_cache else None
     plan = plan_prune(
-        config, sources, config.floors, shims=shims, sorter=sorter, formatter=formatter
+        config,
+        sources,
+        config.floors,
+        shims=shims,
+        sorter=sorter,
+        formatter=formatter,
+        facts_cache=cache,
+        digest=text_hash,
     )
+    if cache is not None:
+        cache.save()
     outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):
         outcome.messages.append(unreadable_warning("call sites", unreadable))
