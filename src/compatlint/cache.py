@@ -261,8 +261,3 @@ def _atomic_write(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-
-
-def analysis_digest(config_digest: str, extra: Mapping[str, str] | None = None) -> str:
-    payload = json.dumps({"config": config_digest, **(extra or {})}, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]

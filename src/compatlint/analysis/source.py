@@ -147,10 +147,6 @@ class Comments:
     _trailing: dict[int, CommentBlock] = field(default_factory=dict)
     blank_lines: set[int] = field(default_factory=set)
 
-    def block_ending_at(self, line: int) -> CommentBlock | None:
-        """The own-line comment block whose last line is ``line``."""
-        return self._block_ending.get(line)
-
     def block_above(self, line: int, *, after: int = 0) -> CommentBlock | None:
         """The comment block directly above ``line`` (blank lines may separate them).
 
