@@ -26,6 +26,7 @@ from compatlint.floor_sources import (
     dependency_names,
     floor_sources,
 )
+from compatlint.report.floors import floor_block
 from compatlint.versions import FloorNames, Floors, VersionError, parse_floor_options
 
 V = Version
@@ -180,7 +181,7 @@ def test_the_report_block_and_json() -> None:
         requires_python=">=3.10",
         dependencies=["numpy>=1.24,<2"],
     )
-    assert sources.lines() == [
+    assert floor_block(sources) == [
         "Floors",
         "  sglang     >=0.5.10   config",
         "  python     >=3.10     requires-python: >=3.10",
@@ -194,7 +195,7 @@ def test_the_report_block_and_json() -> None:
         "note": None,
     }
     assert "track:xpu" in sources.to_json()
-    assert floor_sources(configured=Floors()).lines() == ["Floors: none"]
+    assert floor_block(floor_sources(configured=Floors())) == ["Floors: none"]
 
 
 def test_the_windows_decide_gates_up_to_the_top() -> None:

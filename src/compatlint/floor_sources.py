@@ -240,13 +240,6 @@ class FloorSources:
     def to_json(self) -> dict[str, dict[str, str | bool | None]]:
         return {_json_key(e): e.to_json() for e in self.entries}
 
-    def lines(self) -> list[str]:
-        """The "Floors" block of a text report (:func:`compatlint.report.floors.floor_block`,
-        which also shows the pins)."""
-        from compatlint.report.floors import floor_block
-
-        return floor_block(self)
-
 
 def _json_key(entry: FloorSource) -> str:
     return f"track:{entry.name}" if entry.is_track else entry.name

@@ -88,15 +88,17 @@ def fingerprint(
     arguments: Iterable[str],
     config_file: Path | None,
     python_files: Iterable[str],
+    configured_sources: Iterable[str] = (),
 ) -> str:
-    """What ruff reads besides a text and its path (see the module's docstring)."""
+    """What ruff reads besides a text and its path (see the module's docstring);
+    ``configured_sources``: the ``src`` directories ruff's configuration names."""
     parts: list[Any] = [binary, list(arguments), sorted(python_files)]
     try:
         info = os.stat(binary)
         parts.append([info.st_size, info.st_mtime_ns])
     except OSError:
         parts.append(None)
-    sources: list[str] = list(_DEFAULT_SOURCES)
+    sources: list[str] = [*_DEFAULT_SOURCES, *configured_sources]
     bases = [root]
     if config_file is not None:
         try:
@@ -104,7 +106,6 @@ def fingerprint(
         except OSError:
             data = b""
         parts.append(hashlib.blake2b(data, digest_size=16).hexdigest())
-        sources += _configured_sources(config_file)
         bases.append(config_file.parent)
     if any(mark in source for source in sources for mark in "*?["):
         parts.append(os.urandom(16).hex())  # a pattern: which directories, unknown here
@@ -117,16 +118,3 @@ def fingerprint(
                 parts.append([source, None])
     text = json.dumps(parts, sort_keys=True)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def _configured_sources(config_file: Path) -> list[str]:
-    """The ``src`` directories a ruff configuration names (top level or ``[tool.ruff]``)."""
-    from compatlint.ruff_sorter import load_toml, table
-
-    data = load_toml(config_file) or {}
-    found: list[str] = []
-    for candidate in (data, table(data, "tool", "ruff")):
-        value = candidate.get("src") if candidate else None
-        if isinstance(value, list):
-            found += [item for item in value if isinstance(item, str)]
-    return found

@@ -23,12 +23,14 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from compatlint import ruff_mirror
 from compatlint.codemods.sorting import BlockEdit, Finding, Replacement, resort
 from compatlint.errors import CompatlintError
-from compatlint.ruff_answers import RuffAnswers
+
+if TYPE_CHECKING:
+    from compatlint.ruff_answers import RuffAnswers
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -101,6 +103,19 @@ class RuffSettings:
             return False
         data = load_toml(self.config_file) or {}
         return all("extend" not in (found or {}) for found in (data, table(data, "tool", "ruff")))
+
+    def source_dirs(self) -> list[str]:
+        """The ``src`` directories the configuration file names (top level or
+        ``[tool.ruff]``), where ruff looks for first-party modules."""
+        if self.config_file is None:
+            return []
+        data = load_toml(self.config_file) or {}
+        found: list[str] = []
+        for candidate in (data, table(data, "tool", "ruff")):
+            value = candidate.get("src") if candidate else None
+            if isinstance(value, list):
+                found += [item for item in value if isinstance(item, str)]
+        return found
 
     def mirrored(self, root: Path, mirror: Path) -> Path | None:
         """Where the configuration file is in ``mirror`` (a mirror of ``root``)."""

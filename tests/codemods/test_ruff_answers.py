@@ -16,6 +16,7 @@ from compatlint import ruff_mirror
 from compatlint.cache import content_hash
 from compatlint.cli import main
 from compatlint.ruff_answers import RuffAnswers, fingerprint
+from compatlint.ruff_sorter import RuffSettings
 
 
 class Store:
@@ -87,7 +88,9 @@ def layout(tmp_path: Path) -> Path:
 
 
 def _print(root: Path, files: list[str], arguments: tuple[str, ...] = ("--x",)) -> str:
-    return fingerprint(root, str(root / "ruff"), arguments, root / "ruff.toml", files)
+    config = root / "ruff.toml"
+    sources = RuffSettings(config_file=config).source_dirs()
+    return fingerprint(root, str(root / "ruff"), arguments, config, files, sources)
 
 
 def test_the_fingerprint_changes_with_what_ruff_reads_besides_the_text(layout: Path) -> None:
@@ -110,7 +113,8 @@ def test_the_fingerprint_changes_with_what_ruff_reads_besides_the_text(layout: P
 
 
 def test_a_src_pattern_keeps_nothing(layout: Path) -> None:
-    (layout / "ruff.toml").write_text('src = ["libs/*"]\n')
+    (layout / "ruff.toml").write_text('[tool.ruff]\nsrc = ["libs/*"]\n')
+    assert RuffSettings(config_file=layout / "ruff.toml").source_dirs() == ["libs/*"]
     assert _print(layout, []) != _print(layout, [])
 
 

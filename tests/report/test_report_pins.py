@@ -13,6 +13,7 @@ from packaging.version import Version
 
 from compatlint.cli import main
 from compatlint.floor_sources import FloorSource, FloorSources, PinSource
+from compatlint.report.floors import floor_block
 from compatlint.report.sites import render_sites
 from compatlint.versions import Floors
 
@@ -47,7 +48,7 @@ def test_each_pin_stands_under_its_floor_and_a_pin_without_one_after() -> None:
 
 def test_without_pins_the_block_is_as_before() -> None:
     text = render_sites([], "text", floors=Floors(), sources=SOURCES)
-    assert text.split("\n\n")[0].splitlines() == ["Floors", *SOURCES.lines()[1:]]
+    assert text.split("\n\n")[0].splitlines() == ["Floors", *floor_block(SOURCES)[1:]]
 
 
 def test_json_lists_the_pins() -> None:

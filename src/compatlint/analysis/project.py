@@ -8,7 +8,7 @@ no rule can fire in it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,7 +29,7 @@ from compatlint.analysis.shapes import root_of
 from compatlint.analysis.shim import ShimModel, analyze_shim
 from compatlint.analysis.source import ALL_CODES, parse_python, read_comments, suppressions
 from compatlint.config import Config
-from compatlint.model import Diagnostic, Tag
+from compatlint.model import Diagnostic, ImportFact, Tag
 from compatlint.names.modules import module_name
 from compatlint.tags import TagGrammar
 
@@ -236,6 +236,17 @@ def suppresses(codes: Collection[str], code: str) -> bool:
     ``mocks`` leave a site alone exactly when ``check`` would not report it.
     """
     return ALL_CODES in codes or code in codes
+
+
+def stub_imports(facts: FileFacts, roots: Collection[str]) -> Iterator[ImportFact]:
+    """The imports of a file the stub list must cover: unconditional, of an upstream, and
+    not under a ``# compatlint: ignore[CL202]`` (``check`` does not report those)."""
+    for fact in facts.imports:
+        if not fact.unconditional or root_of(fact.module) not in roots:
+            continue
+        if suppresses(facts.suppressed_codes(fact.line), "CL202"):
+            continue
+        yield fact
 
 
 def is_suppressed(project: ProjectFacts, diagnostic: Diagnostic) -> bool:

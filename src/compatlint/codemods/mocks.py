@@ -9,17 +9,13 @@ entries follow the list's own style; the file is never imported or run.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from compatlint.analysis.imports import FileFacts
 from compatlint.analysis.mocklist import MockEntry, required_modules
-from compatlint.analysis.project import ProjectFacts, suppresses
+from compatlint.analysis.project import ProjectFacts, stub_imports
 from compatlint.analysis.shapes import root_of
-from compatlint.model import Edit, ImportFact
-
-_UNMOCKED_RULE = "CL202"
+from compatlint.model import Edit
 
 
 @dataclass(frozen=True)
@@ -43,17 +39,6 @@ class MocksPlan:
             "added": list(self.added),
             "stale": [{"module": e.module, "line": e.line} for e in self.stale],
         }
-
-
-def stub_imports(facts: FileFacts, roots: Collection[str]) -> Iterator[ImportFact]:
-    """The imports of a file the stub list must cover: unconditional, of an upstream, and
-    not under a ``# compatlint: ignore[CL202]`` (``check`` does not report those)."""
-    for fact in facts.imports:
-        if not fact.unconditional or root_of(fact.module) not in roots:
-            continue
-        if suppresses(facts.suppressed_codes(fact.line), _UNMOCKED_RULE):
-            continue
-        yield fact
 
 
 def required_stubs(project: ProjectFacts) -> set[str]:

@@ -15,9 +15,8 @@ from collections.abc import Iterable, Mapping
 import libcst as cst
 
 from compatlint.analysis.mocklist import required_modules, under
-from compatlint.analysis.project import facts_for_file
+from compatlint.analysis.project import facts_for_file, stub_imports
 from compatlint.analysis.shapes import root_of
-from compatlint.codemods.mocks import stub_imports
 from compatlint.codemods.sequences import insert_item
 from compatlint.config import Config
 from compatlint.errors import ConfigError

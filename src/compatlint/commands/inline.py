@@ -76,6 +76,7 @@ def keep_ruff_answers(
                 [settings.source, *settings.arguments()],
                 settings.config_file,
                 sorted(path for path in sources if path.endswith(".py")),
+                settings.source_dirs(),
             )
             tool.answers = RuffAnswers(cache, inputs, text_hash)
 
