@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from compatlint.cache import IMPORTER_FACTS, FactCache
 from compatlint.errors import SourceError
 from compatlint.model import Edit
 from compatlint.transaction import Write
@@ -60,6 +62,16 @@ def project_sources(workspace: Workspace) -> tuple[dict[str, str], list[str]]:
     """The context files and every Python file under the root (any may call a tagged
     definition)."""
     return read_sources(workspace, workspace.context_files(), workspace.python_files(["."]))
+
+
+@contextmanager
+def importer_cache(root: Path, use_cache: bool) -> Iterator[FactCache | None]:
+    """The cache of what the codemods read of importers (None without ``use_cache``),
+    saved when the planning in the ``with`` block is done."""
+    cache = FactCache(root, IMPORTER_FACTS) if use_cache else None
+    yield cache
+    if cache is not None:
+        cache.save()
 
 
 def unreadable_warning(searched_for: str, unreadable: Sequence[str]) -> str:

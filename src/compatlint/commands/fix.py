@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from compatlint.cache import IMPORTER_FACTS, FactCache, text_hash
+from compatlint.cache import text_hash
 from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.fix import FIXABLE, plan_fixes
-from compatlint.commands.common import project_sources
+from compatlint.commands.common import importer_cache, project_sources
 from compatlint.commands.inline import project_formatter_for, project_sorter
 from compatlint.config import config_name
 from compatlint.model import Diagnostic, Edit
@@ -55,18 +55,16 @@ def apply_fixes(
     tidy = bool(codes & {"CL102", "CL108", "CL112"})  # prune and inline tidy what they touch
     sorter = project_sorter(workspace.config, sources) if tidy else None
     formatter = project_formatter_for(workspace.config, sources) if tidy else None
-    cache = FactCache(workspace.config.root, IMPORTER_FACTS) if use_cache else None
-    edits = plan_fixes(
-        workspace.config,
-        sources,
-        codes,
-        sorter=sorter,
-        formatter=formatter,
-        facts_cache=cache,
-        digest=text_hash,
-    )
-    if cache is not None:
-        cache.save()
+    with importer_cache(workspace.config.root, use_cache) as cache:
+        edits = plan_fixes(
+            workspace.config,
+            sources,
+            codes,
+            sorter=sorter,
+            formatter=formatter,
+            facts_cache=cache,
+            digest=text_hash,
+        )
     if write and edits:
         workspace.apply(edits.values())
     return FixResult(edits, codes)

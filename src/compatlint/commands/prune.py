@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from compatlint.cache import IMPORTER_FACTS, FactCache, text_hash
+from compatlint.cache import text_hash
 from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.formatting import Formatter
 from compatlint.codemods.prune import plan_prune
 from compatlint.codemods.sorting import ImportSorter
 from compatlint.commands.common import (
     check_mode,
+    importer_cache,
     project_sources,
     selected_shims,
     unreadable_warning,
@@ -74,19 +75,17 @@ def run_prune(
 
         sorter = project_sorter(config, sources)
         formatter = project_formatter_for(config, sources)
-    cache = FactCache(config.root, IMPORTER_FACTS) if use_cache else None
-    plan = plan_prune(
-        config,
-        sources,
-        config.floors,
-        shims=shims,
-        sorter=sorter,
-        formatter=formatter,
-        facts_cache=cache,
-        digest=text_hash,
-    )
-    if cache is not None:
-        cache.save()
+    with importer_cache(config.root, use_cache) as cache:
+        plan = plan_prune(
+            config,
+            sources,
+            config.floors,
+            shims=shims,
+            sorter=sorter,
+            formatter=formatter,
+            facts_cache=cache,
+            digest=text_hash,
+        )
     outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):
         outcome.messages.append(unreadable_warning("call sites", unreadable))
