@@ -193,6 +193,7 @@ class ImporterIndex:
         self._star_files: dict[str, bool] = {}
         self._star_paths: frozenset[str] | None = None
         self._bindings_only: dict[str, ModuleBindings | None] = {}
+        self._digests: dict[str, str] = {}
 
     # -- modules ---------------------------------------------------------------------------
 
@@ -230,8 +231,11 @@ class ImporterIndex:
     def _cache_key(self, path: str) -> tuple[str, str] | None:
         if self.cache is None or self.digest is None:
             return None
-        module, is_package = self._module_of.get(path, (None, False))
-        return f"importer:{path}", f"{self.digest(self.sources[path])}:{module}:{int(is_package)}"
+        if path not in self._digests:  # asked on a miss and again when the facts are kept
+            module, is_package = self._module_of.get(path, (None, False))
+            text_digest = self.digest(self.sources[path])
+            self._digests[path] = f"{text_digest}:{module}:{int(is_package)}"
+        return f"importer:{path}", self._digests[path]
 
     def _from_cache(self, path: str) -> bool:
         """Whether the facts of ``path`` were kept by an earlier run (now known here)."""
