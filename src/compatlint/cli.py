@@ -14,6 +14,17 @@ from pathlib import Path
 import click
 
 from compatlint import __version__
+from compatlint.cli_options import (
+    codemod_options,
+    config_option,
+    floor_option,
+    floor_overrides,
+    format_option,
+    load_project_config,
+    mode_of,
+    pin_option,
+    pin_overrides,
+)
 from compatlint.errors import CompatlintError
 
 EXIT_CLEAN = 0
@@ -112,156 +123,12 @@ def run() -> None:
     os._exit(status)
 
 
-def _config_option(function):
-    return click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="pyproject.toml to use (default: the nearest one with [tool.compatlint]).",
-    )(function)
-
-
-def _floor_option(function):
-    return click.option(
-        "--floor",
-        "floors",
-        multiple=True,
-        metavar="[NAME=]VERSION",
-        help="Minimum supported version: 0.5.11 (default upstream), xpu=0.5.19 (a track), "
-        "scipy=1.11 (an upstream or a dependency), python=3.10. Repeatable; overrides the "
-        "config, which overrides the project's metadata.",
-    )(function)
-
-
-def _pin_option(function):
-    return click.option(
-        "--pin",
-        "pins",
-        multiple=True,
-        metavar="[NAME=]VERSION",
-        help="Newest supported version, the window's top: 0.5.16 (default upstream), "
-        "xpu=0.5.19 (a track). Repeatable; overrides the config's pin, which overrides an "
-        "exact pin (==) in the project's dependencies.",
-    )(function)
-
-
-def _pin_overrides(config, pins: tuple[str, ...]):
-    """The ``--pin`` values, read as ``--floor`` values are (same names, same errors)."""
-    tracks = set(config.floors.tracks) | set(config.pins.tracks)
-    return _version_options(config, pins, tracks, config.pin_names, "--pin")
-
-
-def _format_option(*formats: str):
-    """``--format``, one of ``formats``; text by default."""
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(list(formats)),
-        default="text",
-        show_default=True,
-    )
-
-
-def _load_config(config_file: Path | None, floors: tuple[str, ...] = ()):
-    from compatlint.config import find_config, load_config
-
-    path = config_file if config_file is not None else find_config(Path.cwd())
-    config = load_config(path)
-    return config.with_floors(_floor_overrides(config, floors))
-
-
-def _floor_overrides(config, floors: tuple[str, ...]):
-    """The ``--floor`` values as floors; a name that is not a configured upstream, ``python``,
-    a dependency of the project or a known track, or two versions for one name, is a usage
-    error."""
-    return _version_options(config, floors, set(config.floors.tracks), config.floor_names)
-
-
-def _version_options(config, values: tuple[str, ...], tracks: set[str], names_for, option=None):
-    """``--floor`` or ``--pin`` values (``name=version`` or a bare version), by the names
-    ``names_for(tracks)`` knows; the tracks the tags name join only when a name is unknown."""
-    from compatlint.versions import VersionError, floor_option_names, parse_floor_options
-
-    names = names_for(tracks)
-    unknown = [
-        name
-        for name in floor_option_names(values, config.primary)
-        if name and names.upstream(name) is None and not names.is_track(name)
-    ]
-    if unknown:
-        tracks |= _tracks_named_in_tags(config)
-    extra = {} if option is None else {"option": option}
-    try:
-        return parse_floor_options(
-            values,
-            config.upstreams,
-            config.primary,
-            tracks=tracks,
-            dependencies=names.dependencies,
-            **extra,
-        )
-    except VersionError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def _tracks_named_in_tags(config) -> set[str]:
-    """The tracks the shims' tags name without configuration ("separately pinned XPU").
-
-    Read only when a ``--floor`` name is not configured; a shim that cannot be read or
-    parsed names none here (the command itself reports it).
-    """
-    from compatlint.analysis.project import grammar_for, shim_model
-    from compatlint.workspace import Workspace
-
-    workspace, grammar = Workspace(config), grammar_for(config)
-    named: set[str] = set()
-    for shim in config.shims:
-        try:
-            model = shim_model(config, shim, workspace.read(shim), grammar)
-        except (CompatlintError, OSError, RecursionError):
-            continue
-        named |= {tag.track for tag in model.tags if tag.track is not None}
-    return named
-
-
 def _use_color(stream) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
     return hasattr(stream, "isatty") and stream.isatty()
-
-
-def _codemod_options(verb: str):
-    """--diff, --check, --allow-dirty and --format text|json, shared by the codemods."""
-
-    def decorate(function):
-        options = [
-            click.option(
-                "--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing."
-            ),
-            click.option(
-                "--check",
-                "check_only",
-                is_flag=True,
-                help=f"Write nothing; exit 1 if {verb} would change anything.",
-            ),
-            click.option(
-                "--allow-dirty", is_flag=True, help="Write files with uncommitted changes too."
-            ),
-            _format_option("text", "json"),
-        ]
-        for option in reversed(options):
-            function = option(function)
-        return function
-
-    return decorate
-
-
-def _mode(show_diff: bool, check_only: bool) -> str:
-    if show_diff and check_only:
-        raise click.UsageError("--diff and --check are mutually exclusive")
-    return "diff" if show_diff else "check" if check_only else "write"
 
 
 def _text_color(output_format: str) -> bool:
@@ -294,11 +161,11 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_floor_option
-@_pin_option
+@floor_option
+@pin_option
 @click.option("--select", multiple=True, help="Rule codes or prefixes to run (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to skip (comma-separated).")
-@_format_option("text", "json", "github", "sarif")
+@format_option("text", "json", "github", "sarif")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option(
     "--fix",
@@ -319,7 +186,7 @@ def _split_codes(values: tuple[str, ...]) -> list[str]:
     show_default=True,
     help="github format: annotate at most this many findings (0: no limit).",
 )
-@_config_option
+@config_option
 def check(
     paths: tuple[Path, ...],
     floors: tuple[str, ...],
@@ -340,8 +207,8 @@ def check(
     from compatlint.commands.check import run_check
 
     def load():
-        config = _load_config(config_file, floors)
-        return config.with_pins(_pin_overrides(config, pins))
+        config = load_project_config(config_file, floors)
+        return config.with_pins(pin_overrides(config, pins))
 
     outcome = run_check(
         load(),
@@ -361,18 +228,18 @@ def check(
 
 
 @main.command()
-@_floor_option
-@_pin_option
-@_format_option("text", "json", "markdown")
-@_config_option
+@floor_option
+@pin_option
+@format_option("text", "json", "markdown")
+@config_option
 def report(
     floors: tuple[str, ...], pins: tuple[str, ...], output_format: str, config_file: Path | None
 ) -> None:
     """List every site of every shim: kind, covers, removal, track and fate at the floors."""
     from compatlint.commands.report import run_report
 
-    config = _load_config(config_file, floors)
-    config = config.with_pins(_pin_overrides(config, pins))
+    config = load_project_config(config_file, floors)
+    config = config.with_pins(pin_overrides(config, pins))
     outcome = run_report(config, output_format=output_format, color=_text_color(output_format))
     _finish(outcome)
 
@@ -404,14 +271,14 @@ def rule(code: str | None) -> None:
     help="An upstream version as files: a wheel, an sdist, an unpacked tree or a checkout. "
     "Give at least two (typically N-1 and N).",
 )
-@_floor_option
-@_format_option("text", "json", "markdown")
+@floor_option
+@format_option("text", "json", "markdown")
 @click.option("--suggest-tags", is_flag=True, help="Print the tag the evidence supports.")
 @click.option("--write", is_flag=True, help="Insert the suggested tags (implies --suggest-tags).")
 @click.option(
     "--allow-dirty", is_flag=True, help="With --write: write files with uncommitted changes too."
 )
-@_config_option
+@config_option
 def verify(
     upstreams: tuple[str, ...],
     floors: tuple[str, ...],
@@ -424,7 +291,7 @@ def verify(
     """Check the shim's import paths against the upstream's files. Exit 1 on findings."""
     from compatlint.commands.verify import run_verify
 
-    config = _load_config(config_file, floors)
+    config = load_project_config(config_file, floors)
     color = _text_color(output_format)
     outcome = run_verify(
         config,
@@ -440,8 +307,8 @@ def verify(
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_floor_option
-@_codemod_options("prune")
+@floor_option
+@codemod_options("prune")
 @click.option("--commit", "make_commit", is_flag=True, help="Commit the files prune touched.")
 @click.option(
     "--worklog",
@@ -449,7 +316,7 @@ def verify(
     help="Write the deprecation table (Markdown) to this file.",
 )
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update .compatlint_cache/.")
-@_config_option
+@config_option
 def prune(
     paths: tuple[Path, ...],
     floors: tuple[str, ...],
@@ -468,13 +335,13 @@ def prune(
     """
     if not floors:
         raise click.UsageError("--floor is required: the new minimum supported version")
-    mode = _mode(show_diff, check_only)
+    mode = mode_of(show_diff, check_only)
     if make_commit and mode != "write":
         raise click.UsageError("--commit writes; it cannot be combined with --diff or --check")
     from compatlint.commands.prune import run_prune
 
-    config = _load_config(config_file, floors)
-    overrides = _floor_overrides(config, floors)
+    config = load_project_config(config_file, floors)
+    overrides = floor_overrides(config, floors)
     color = _text_color(output_format)
     outcome = run_prune(
         config,
@@ -492,9 +359,9 @@ def prune(
 
 
 @main.command()
-@_codemod_options("mocks")
+@codemod_options("mocks")
 @click.option("--stale", is_flag=True, help="Also report entries nothing imports any more.")
-@_config_option
+@config_option
 def mocks(
     show_diff: bool,
     check_only: bool,
@@ -506,8 +373,8 @@ def mocks(
     """Add the modules the test stub list is missing (rule CL202), in its own style."""
     from compatlint.commands.mocks import run_mocks
 
-    mode = _mode(show_diff, check_only)
-    config = _load_config(config_file)
+    mode = mode_of(show_diff, check_only)
+    config = load_project_config(config_file)
     outcome = run_mocks(
         config, mode=mode, stale=stale, allow_dirty=allow_dirty, output_format=output_format
     )
@@ -516,7 +383,7 @@ def mocks(
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@_codemod_options("inline")
+@codemod_options("inline")
 @click.option(
     "--only",
     "only",
@@ -525,7 +392,7 @@ def mocks(
     help="Inline only this re-exported name (repeatable).",
 )
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update .compatlint_cache/.")
-@_config_option
+@config_option
 def inline(
     paths: tuple[Path, ...],
     show_diff: bool,
@@ -542,10 +409,10 @@ def inline(
     instead; the shim loses the name, and a shim left trivial is deleted. Writes in
     place; --diff and --check exit 1 when inline would change anything.
     """
-    mode = _mode(show_diff, check_only)
+    mode = mode_of(show_diff, check_only)
     from compatlint.commands.inline import run_inline
 
-    config = _load_config(config_file)
+    config = load_project_config(config_file)
     color = _text_color(output_format)
     outcome = run_inline(
         config,
