@@ -20,7 +20,7 @@ from compatlint.analysis.collection_closure import (
 )
 from compatlint.cli import main
 from compatlint.codemods.mocks import plan_mocks
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.engine import gather_facts
 from compatlint.workspace import Workspace
 

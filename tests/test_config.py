@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from compatlint.config import find_config, load_config
+from compatlint.config_file import find_config, load_config
 from compatlint.errors import ConfigError
 
 GOOD = """\

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.errors import ConfigError
 from compatlint.predicates import Predicate, lower_bound
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from compatlint import engine
 from compatlint.analysis.source import nesting_guard, parse_python
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.deepstack import RECURSION_LIMIT, TOO_DEEP, run_deep
 from compatlint.errors import SourceError
 from tests.badinput.harness import write_project

@@ -17,7 +17,7 @@ import compatlint.cache as cache_module
 import compatlint.engine as engine
 from compatlint.analysis.project import analyze_project
 from compatlint.cache import CACHE_DIR, FactCache, decode, encode
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.engine import gather_facts
 from compatlint.errors import SourceError
 from compatlint.workspace import Workspace

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from packaging.requirements import Requirement
 from packaging.version import Version
 
-from compatlint import config as config_module
+from compatlint import config_file as config_module
 from compatlint.analysis.version_gates import GateEnv, evaluate_gate
 from compatlint.analysis.version_subjects import module_context
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.errors import ConfigError
 from compatlint.floor_sources import (
     ACROSS_MARKERS,

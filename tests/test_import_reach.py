@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from compatlint import engine
 from compatlint.analysis.import_reach import TargetReach, import_words, module_word
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.engine import gather_facts
 from compatlint.workspace import Workspace
 

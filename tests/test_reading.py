@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compatlint.config import find_config, load_config, read_tool_table, toml_error
+from compatlint.config_file import find_config, load_config, read_tool_table, toml_error
 from compatlint.errors import ConfigError, SourceError
 from compatlint.reading import (
     UnreadableFile,

@@ -16,7 +16,8 @@ from compatlint.analysis.project import analyze_project
 from compatlint.cache import decode, encode
 from compatlint.checker import run_rules
 from compatlint.cli import main
-from compatlint.config import load_config, parse_config
+from compatlint.config import parse_config
+from compatlint.config_file import load_config
 from compatlint.engine import gather_facts
 from compatlint.rules import (
     DeadVersionGate,
@@ -300,7 +301,7 @@ def test_a_floor_from_the_dependencies_decides_gates_in_check_and_prune(tmp_path
     check reports the numpy gate dead and prune folds it, like a configured floor."""
     from compatlint.analysis.gate_verdicts import gate_env
     from compatlint.codemods.prune import plan_prune
-    from compatlint.config import load_config
+    from compatlint.config_file import load_config
 
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\nversion = "0"\ndependencies = ["numpy>=1.24"]\n\n'

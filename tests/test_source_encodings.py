@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compatlint.analysis.source import declared_encoding, decode_source, text_encoding
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.errors import SourceError, WorkspaceError
 from compatlint.model import Edit
 from compatlint.workspace import Workspace

@@ -77,7 +77,7 @@ def format_option(*formats: str):
 
 
 def load_project_config(config_file: Path | None, floors: tuple[str, ...] = ()):
-    from compatlint.config import find_config, load_config
+    from compatlint.config_file import find_config, load_config
 
     path = config_file if config_file is not None else find_config(Path.cwd())
     config = load_config(path)

@@ -1,4 +1,5 @@
-"""Load and validate ``[tool.compatlint]`` from a project's pyproject.toml.
+"""Validate ``[tool.compatlint]`` (and what it takes from ``[project]``): pure, no file
+system access; :mod:`compatlint.config_file` finds and reads the file.
 
 Every problem is a :class:`ConfigError` that names the file, the line of the key when it
 can be found, and the key itself, so the CLI can print one line and exit 2.
@@ -8,9 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,20 +30,10 @@ from compatlint.predicates import Predicate, lower_bound, read_predicates
 from compatlint.reading import (
     DEFAULT_MAX_FILE_SIZE,
     MAX_FILE_SIZE_KEY,
-    UnreadableFile,
-    file_problem,
     parse_size,
-    read_regular,
 )
 from compatlint.spelling import did_you_mean, is_dotted_name
 from compatlint.versions import FloorNames, Floors, VersionError, parse_version
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
-PYPROJECT = "pyproject.toml"
 
 KNOWN_KEYS = (
     "upstream",
@@ -225,106 +214,28 @@ def config_name(config: Config) -> str:
         return config.config_path.name
 
 
-def find_config(start: Path) -> Path:
-    """The nearest pyproject.toml at or above ``start`` that has ``[tool.compatlint]``.
-
-    The table is looked for in the bytes, so a file that has one but is not valid UTF-8
-    is found (and then refused for its encoding), not passed over as "not found".
-    """
-    start = start.resolve()
-    for directory in (start, *start.parents):
-        candidate = directory / PYPROJECT
-        if candidate.is_file():
-            try:
-                data = read_regular(candidate, DEFAULT_MAX_FILE_SIZE)
-            except UnreadableFile:
-                continue
-            if _TOOL_TABLE.search(data):
-                return candidate
-    raise ConfigError(
-        f"no pyproject.toml with [tool.compatlint] found in {start} or any parent directory"
-    )
-
-
-_TOOL_TABLE = re.compile(rb"^\s*\[\s*tool\s*\.\s*compatlint\b", re.MULTILINE)
-_TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$")
-
-
-def toml_error(exc: ValueError, text: str) -> tuple[str, int | None]:
-    """The message of a TOML decoding error without its position, and its line.
-
-    ``lineno`` exists only from Python 3.14; before, the line is read from the message's
-    "(at line N, column M)" (or "(at end of document)": the last line).
-    """
-    shown = str(exc)
-    match = _TOML_POSITION.search(shown)
-    message = shown[: match.start()] if match else shown
-    line = getattr(exc, "lineno", None)
-    if line is None and match is not None:
-        line = int(match.group(1)) if match.group(1) else text.count("\n") + 1
-    return message, line
-
-
-def read_tool_table(path: Path) -> tuple[dict[str, Any], str]:
-    """The raw ``[tool.compatlint]`` table of ``path`` and the file's text."""
-    table, _, text, _ = read_pyproject(path)
-    return table, text
-
-
-def read_pyproject(
-    path: Path,
-) -> tuple[dict[str, Any], dict[str, Any], str, Mapping[str, Any]]:
-    """The raw ``[tool.compatlint]`` and ``[project]`` tables of ``path`` (parsed once), the
-    file's text and ``[tool.pytest.ini_options]`` (where test collection starts)."""
-    shown = str(path)
-    try:
-        data = read_regular(path, DEFAULT_MAX_FILE_SIZE)
-    except UnreadableFile as exc:
-        if exc.reason == "no such file":
-            raise ConfigError("config file not found", shown) from None
-        reason = exc.reason.removeprefix("cannot read: ")
-        raise ConfigError(f"cannot read config file: {reason}", shown) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ConfigError("config file is not valid UTF-8 (TOML must be)", shown, line) from None
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message, line = toml_error(exc, text)
-        raise ConfigError(f"invalid TOML: {message}", shown, line) from None
-    tool = document.get("tool")
-    table = tool.get("compatlint") if isinstance(tool, dict) else None
-    if not isinstance(table, dict):
-        raise ConfigError("no [tool.compatlint] table", shown)
-    project = document.get("project")
-    pytest = tool.get("pytest") if isinstance(tool, dict) else None
-    options = pytest.get("ini_options") if isinstance(pytest, dict) else None
-    return (
-        table,
-        project if isinstance(project, dict) else {},
-        text,
-        options if isinstance(options, dict) else {},
-    )
-
-
-def load_config(path: Path) -> Config:
-    """Read, validate and check the paths of the configuration in ``path``."""
-    table, project, text, pytest = read_pyproject(path)
+def config_from_tables(
+    table: Mapping[str, Any],
+    project: Mapping[str, Any],
+    pytest: Mapping[str, Any],
+    *,
+    root: Path,
+    config_path: Path,
+    text: str = "",
+) -> Config:
+    """:func:`parse_config` of ``[tool.compatlint]``, with what it takes from ``[project]``
+    (``requires-python``, the dependencies) and ``[tool.pytest.ini_options]``."""
     requires_python = project.get("requires-python")
-    config = parse_config(
+    return parse_config(
         table,
-        root=path.parent.resolve(),
-        config_path=path,
+        root=root,
+        config_path=config_path,
         text=text,
         requires_python=requires_python if isinstance(requires_python, str) else None,
         dependencies=_strings(project.get("dependencies")),
         optional_dependencies=_extras(project.get("optional-dependencies")),
         pytest=pytest,
     )
-    _check_paths_exist(config, text)
-    return config
 
 
 def parse_config(
@@ -342,7 +253,7 @@ def parse_config(
     and ``dependencies`` are the project's ``[project]`` keys: the default floors of
     ``python`` and of each dependency, and the names a floor may be set for; ``pytest``
     is ``[tool.pytest.ini_options]``, where test collection starts."""
-    reader = _TableReader(str(config_path), text)
+    reader = TableReader(str(config_path), text)
     for key in table:
         if key not in KNOWN_KEYS:
             reader.fail(key, f"unknown key {key!r}{did_you_mean(key, KNOWN_KEYS)}")
@@ -452,7 +363,7 @@ def _extras(value: Any) -> tuple[str, ...]:
 
 
 def _read_pins(
-    reader: _TableReader, table: Mapping[str, Any], names: FloorNames, primary: str
+    reader: TableReader, table: Mapping[str, Any], names: FloorNames, primary: str
 ) -> Floors:
     """``pin = "0.5.16"`` (the primary upstream) or ``pin = {sglang = "0.5.16", xpu = ...}``:
     the newest release each upstream or track supports, the top of its window."""
@@ -474,7 +385,7 @@ def _read_pins(
     return Floors(primary=primary, upstreams=ups, tracks=tracks)
 
 
-def _read_verify(reader: _TableReader, raw: Any) -> dict[str, str]:
+def _read_verify(reader: TableReader, raw: Any) -> dict[str, str]:
     """``[tool.compatlint.verify]``: ``types`` maps a name to an upstream class path."""
     if not isinstance(raw, dict):
         reader.fail("verify", "'verify' must be a table with the key types")
@@ -513,7 +424,7 @@ def _floor_names(
     return FloorNames.of(upstreams, tracks, [*dependency_names(dependencies), *fixed])
 
 
-def _read_floors(reader: _TableReader, table: Mapping[str, Any], names: FloorNames) -> Floors:
+def _read_floors(reader: TableReader, table: Mapping[str, Any], names: FloorNames) -> Floors:
     upstreams = names.upstreams
     ups = {}
     floor = table.get("floor")
@@ -536,38 +447,7 @@ def _read_floors(reader: _TableReader, table: Mapping[str, Any], names: FloorNam
     return Floors(primary=upstreams[0], upstreams=ups, tracks=tracks)
 
 
-_NOT_A_FILE = ("is a directory", "not a regular file")
-
-
-def _check_paths_exist(config: Config, text: str) -> None:
-    """Every configured path lies under the root and exists; a shim, the stub list and
-    a policy doc are regular files (a pipe or a device would hang or never end)."""
-    reader = _TableReader(str(config.config_path), text)
-    checks: list[tuple[str, str, bool]] = [("shim", p, True) for p in config.shims]
-    checks += [("src", p, False) for p in config.src]
-    checks += [("policy-docs", p, True) for p in config.policy_docs]
-    if config.mocks is not None:
-        checks.append(("file", config.mocks.file, True))
-        checks += [("collect", p, False) for p in config.mocks.collect]
-    for key, rel, regular in checks:
-        if _outside(config.root, rel):
-            reader.fail(key, f"{key!r} names {rel!r}, which is outside the project root")
-        if not (config.root / rel).exists():
-            reader.fail(key, f"{key!r} names {rel!r}, which does not exist")
-        problem = file_problem(config.root / rel, None) if regular else None
-        if problem in _NOT_A_FILE:
-            what = problem if problem.startswith("is ") else f"is {problem}"
-            reader.fail(key, f"{key!r} names {rel!r}, which {what}")
-
-
-def _outside(root: Path, rel: str) -> bool:
-    """Whether ``rel`` leads out of ``root`` by its text (``..``, an absolute path);
-    a link inside the root that points elsewhere is the user's choice."""
-    joined = Path(os.path.normpath(root / rel))
-    return not joined.is_relative_to(root)
-
-
-class _TableReader:
+class TableReader:
     """Type checks with errors that point at the key's line in the config file."""
 
     def __init__(self, shown: str, text: str) -> None:

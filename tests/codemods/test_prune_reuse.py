@@ -16,7 +16,8 @@ from compatlint.analysis.project import shim_model
 from compatlint.codemods import locate
 from compatlint.codemods.prune import _Planner, plan_prune
 from compatlint.commands.common import project_sources
-from compatlint.config import Config, load_config
+from compatlint.config import Config
+from compatlint.config_file import load_config
 from compatlint.versions import parse_floor_options
 from compatlint.workspace import Workspace
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from compatlint.commands.prune import run_prune
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.versions import parse_floor_options
 
 COMMON = {

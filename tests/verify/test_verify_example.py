@@ -17,7 +17,7 @@ from verify_fakes import with_init_files, write_tree
 
 from compatlint.analysis.project import analyze_project
 from compatlint.cli import main
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.verify.findings import verify_project
 from compatlint.verify.sources import UpstreamTree
 from compatlint.workspace import Workspace

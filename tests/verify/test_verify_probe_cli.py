@@ -13,7 +13,7 @@ from oracle.oracle import Imports, import_all
 from verify_fakes import write_tree
 
 from compatlint.cli import main
-from compatlint.config import load_config
+from compatlint.config_file import load_config
 from compatlint.errors import ConfigError
 
 PYPROJECT = """\

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from compatlint.config import find_config, read_tool_table
+from compatlint.config_file import find_config, read_tool_table
 from compatlint.errors import CompatlintError, ConfigError, WorkspaceError
 from compatlint.runner.config import WalkConfig, parse_walk_config
 from compatlint.runner.gpus import count_gpus
