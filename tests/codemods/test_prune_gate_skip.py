@@ -6,13 +6,22 @@ nothing."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 
-from helpers import make_config
+import pytest
+from helpers import examples, make_config
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from packaging.version import Version
 
+from compatlint.analysis.gate_windows import Window
+from compatlint.analysis.version_gates import GateEnv, GateResult
+from compatlint.analysis.version_subjects import module_context
+from compatlint.codemods.gate_scan import scan_gates
 from compatlint.codemods.plan import PrunePlan
 from compatlint.codemods.prune import plan_prune
+from compatlint.predicates import Predicate
 
 PREDICATES = {"pkg.utils.at_least": {"upstream": "sglang", "op": ">=", "version-arg": 0}}
 MOCKS = {"file": "tests/stub_modules.py", "name": "STUB_MODULES", "collect": ["tests"]}
@@ -199,3 +208,167 @@ def test_modules_without_a_decided_gate_are_left_as_they_are() -> None:
     for path in ("pkg/quiet.py", "pkg/utils.py", "pkg/__init__.py"):
         assert plan.new_text(path, FILES[path]) == FILES[path]
         assert not [site for site in plan.removed if site.path == path]
+
+
+# -- the statements the scan skips ------------------------------------------------------
+
+AT_LEAST = Predicate("pkg.utils.at_least", upstream="sglang", op=">=")
+OWN_PREDICATE = Predicate("pkg.mod.own_check", upstream="sglang", op=">=")
+SCAN_ENV = GateEnv(
+    {
+        "python": Window("python", Version("3.10")),
+        "numpy": Window("numpy", Version("1.24")),
+        "sglang": Window("sglang", Version("0.5.10")),
+    },
+    {AT_LEAST.name: AT_LEAST, OWN_PREDICATE.name: OWN_PREDICATE},
+)
+DECIDED = GateResult(True, ("python",), "always", True)
+FLAGS = {"pkg.mod.flag": DECIDED, "pkg.util.compat.py310": DECIDED}
+#: Bindings a gate may read through, and some that look like one and are not.
+PRELUDES = [
+    "import sys",
+    "import sys as _s",
+    "from sys import version_info as vi",
+    "import numpy as np",
+    "from numpy import __version__ as nv",
+    "import numpy.linalg",
+    "import pytest",
+    "from pytest import mark",
+    "from pkg.utils import at_least",
+    "from pkg.util import compat",
+    "from pkg.util.compat import py310",
+    "import platform",
+    "import importlib.metadata",
+    "from packaging.version import Version",
+    "V = sys.version_info[:2]",
+    "NV = Version(np.__version__)",
+    "own = sys.version_info >= (3, 8)",
+    "flag = len([]) == 0",
+    "def own_check(version):\n    return True",
+    "def helper():\n    return 1",
+    "import os",
+    "version = '1.0'",
+]
+#: Conditions: gates decided or not, with a floor or without, and lookalikes.
+TESTS = [
+    "sys.version_info >= (3, 8)",
+    "sys.version_info >= (3, 12)",
+    "_s.version_info < (3, 9)",
+    "vi[:2] >= (3, 9)",
+    "np.__version__ >= '1.2'",
+    "numpy.linalg.__version__ < '1.0'",
+    "nv < '1.0'",
+    "NV >= Version('1.0')",
+    "V >= (3, 9)",
+    "own",
+    "not own",
+    "py310",
+    "compat.py310",
+    "flag",
+    "at_least('0.5.0')",
+    "at_least('0.6')",
+    "own_check('0.5.1')",
+    "platform.python_version() >= '3.9'",
+    "importlib.metadata.version('sglang') >= '0.5'",
+    "helper.__version__ > '1'",
+    "\uff53\uff59\uff53.version_info >= (3, 9)",  # `sys` to the parser (NFKC)
+    "os.sep == '/'",
+    "version > '0.9'",
+    "x > 1",
+    "helper()",
+]
+#: Where a condition stands: every root the scan reads, and places it never folds.
+SHAPES = [
+    "if {t}:\n    y = 1\nelif {t}:\n    y = 2\nelse:\n    y = 3\n",
+    "y = 1 if {t} else 2\n",
+    "assert {t}, 'old'\n",
+    "ys = [z for z in range(3) if {t}]\n",
+    "ys = sorted([], reverse={t})\n",
+    "def f(a={t}, *, b={t}):\n    return a\n",
+    "@pytest.mark.skipif({t}, reason='old')\ndef test_it():\n    pass\n",
+    "@mark.xfail(condition={t}, reason='old')\nclass TestIt:\n    pass\n",
+    "pytestmark = [pytest.mark.skipif({t}, reason='r')]\n",
+    "class K:\n    def m(self):\n        if {t}:\n            return 1\n        return 2\n",
+    "g = lambda: 1 if {t} else 2\n",
+    "while {t}:\n    break\n",
+    "# caf\u00e9\ny = {t}\n",
+    "if \\\n        {t}:\n    y = 4\n",
+]
+
+
+@st.composite
+def conditions_of(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.sampled_from(TESTS), min_size=1, max_size=3))
+    joined = f" {draw(st.sampled_from(['and', 'or']))} ".join(parts)
+    if draw(st.booleans()):  # over three lines
+        joined = f"(\n    {joined}\n)"
+    return joined
+
+
+@st.composite
+def scanned_modules(draw: st.DrawFn) -> str:
+    """Most preludes, then statements testing conditions, with any line ending."""
+    kept = draw(st.lists(st.integers(0, 3), min_size=len(PRELUDES), max_size=len(PRELUDES)))
+    prelude = [line for line, keep in zip(PRELUDES, kept, strict=True) if keep]
+    count = draw(st.integers(1, 5))
+    body = [
+        draw(st.sampled_from(SHAPES)).replace("{t}", draw(conditions_of())) for _ in range(count)
+    ]
+    text = "\n".join([*prelude, "", *body])
+    return text.replace("\n", draw(st.sampled_from(["\n", "\r\n", "\r", "\n\x0c"])))
+
+
+def _scan(text: str, *, with_flags: bool, whole: bool) -> tuple[object, ...]:
+    tree = ast.parse(text)
+    context = module_context(tree, "pkg.mod")
+    if with_flags:
+        context = dataclasses.replace(context, flags=FLAGS)
+    scan = scan_gates(tree, text, context, SCAN_ENV, whole=whole)
+    roots = [dataclasses.astuple(root) for root in scan.roots]
+    return roots, scan.listed, scan.pytestmark_read
+
+
+#: Each reaches a gate by one road only: a constant reading a version, a flag of the
+#: module's own, a predicate of its own, a name spelled in other characters, a decorator
+#: above the line of its ``def``, a name imported as ``__version__``.
+ROADS = [
+    "import sys\nV = sys.version_info[:2]\n\nif V >= (3, 9):\n    y = 1\n",
+    "flag = len([]) == 0\n\nif flag:\n    y = 1\n",
+    "def own_check(version):\n    return True\n\nif own_check('0.5.1'):\n    y = 1\n",
+    "import sys\n\nif \uff53\uff59\uff53.version_info >= (3, 9):\n    y = 1\n",
+    "import sys\nimport pytest\n\n@pytest.mark.skipif(\n    sys.version_info < (3, 8),\n)"
+    "\ndef test_it():\n    pass\n",
+    "from numpy import __version__ as nv\n\nif nv < '1.0':\n    y = 1\n",
+]
+#: ``pytestmark`` read twice, on lines a lone carriage return ends.
+MARKED = (
+    "import sys\rimport pytest\r\rpytestmark = [pytest.mark.skipif(sys.version_info < (3, 8))]\r"
+)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(scanned_modules(), st.booleans())
+@example(ROADS[0], False)
+@example(ROADS[1], True)
+@example(ROADS[2], False)
+@example(ROADS[3], False)
+@example(ROADS[4], False)
+@example(ROADS[5], False)
+@example(MARKED + "pytestmark += []\r", False)
+@example(MARKED.replace("\r", "\n") + "\n\ndef f():\n    return pytestmark\n", False)
+def test_skipping_statements_without_a_gate_word_scans_what_the_whole_walk_scans(
+    text: str, with_flags: bool
+) -> None:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return
+    skipping = _scan(text, with_flags=with_flags, whole=False)
+    assert skipping == _scan(text, with_flags=with_flags, whole=True)
+
+
+@pytest.mark.parametrize("road", ROADS)
+def test_each_road_to_a_gate_is_found(road: str) -> None:
+    """The examples above compare scans that find something."""
+    roots, _, _ = _scan(road, with_flags=True, whole=False)
+    assert roots
