@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from collections import Counter
 
 import pytest
 from helpers import examples, make_config
@@ -18,6 +19,8 @@ from packaging.version import Version
 from compatlint.analysis.gate_windows import Window
 from compatlint.analysis.version_gates import GateEnv, GateResult
 from compatlint.analysis.version_subjects import module_context
+from compatlint.codemods import gate_folds
+from compatlint.codemods.gate_folds import ModuleReadings
 from compatlint.codemods.gate_scan import scan_gates
 from compatlint.codemods.plan import PrunePlan
 from compatlint.codemods.prune import plan_prune
@@ -372,3 +375,46 @@ def test_each_road_to_a_gate_is_found(road: str) -> None:
     """The examples above compare scans that find something."""
     roots, _, _ = _scan(road, with_flags=True, whole=False)
     assert roots
+
+
+# -- each module read once ----------------------------------------------------------------
+
+
+def test_the_flag_scan_and_the_folds_read_each_module_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A module that holds a needle and no gate is parsed once, and its context built
+    once, by the flag scan and the folds together (the importer index's tree serves
+    both)."""
+    parses: Counter[str] = Counter()
+    contexts: Counter[str | None] = Counter()
+    parse, build = ast.parse, gate_folds.module_context
+
+    def counting_parse(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        parses.update(path for path, text in FILES.items() if source == text)
+        return parse(source, *args, **kwargs)
+
+    def counting_build(tree, module=None, **kwargs):  # type: ignore[no-untyped-def]
+        contexts[module] += 1
+        return build(tree, module, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", counting_parse)
+    monkeypatch.setattr(gate_folds, "module_context", counting_build)
+    plan = _plan(FILES)
+    assert [(r.path, r.line, *r.names, r.action) for r in plan.removed] == REMOVED
+    assert parses["pkg/quiet.py"] == 1
+    assert set(contexts.values()) == {1}
+    assert set(contexts) >= {"pkg.quiet", "pkg.util.compat", "pkg.mixed", "tests.test_marks"}
+
+
+def test_readings_follow_the_text() -> None:
+    """A new text of a path is parsed again, and its contexts built again."""
+    readings = ModuleReadings()
+    first, second = "import sys\nA = 1\n", "import os\nA = 1\n"
+    tree = readings.tree("pkg/a.py", first)
+    assert tree is not None and readings.tree("pkg/a.py", first) is tree
+    context = readings.context("pkg/a.py", first, tree, "pkg.a", False)
+    assert readings.context("pkg/a.py", first, tree, "pkg.a", False) is context
+    assert context.imports == {"sys": "sys"}
+    again = readings.tree("pkg/a.py", second)
+    assert again is not None and again is not tree
+    assert readings.context("pkg/a.py", second, again, "pkg.a", False).imports == {"os": "os"}
+    assert readings.tree("pkg/b.py", "def (") is None
