@@ -32,14 +32,18 @@ from compatlint.analysis.gate_windows import (
 )
 from compatlint.analysis.version_subjects import (
     PYTHON,
+    SUBJECT_SOURCES,
+    VERSION_ATTRIBUTE,
     VERSION_CLASSES,
     ModuleContext,
     Subject,
     distribution_upstream,
     flag_name,
+    names_reaching,
     qualify,
     read_literal,
     read_subject,
+    version_constants,
 )
 from compatlint.predicates import Predicate
 from compatlint.versions import Floors
@@ -130,6 +134,24 @@ def evaluate_gate(expr: ast.expr, context: ModuleContext, env: GateEnv) -> GateR
     if isinstance(expr, (ast.Name, ast.Attribute)) and context.flags:
         return _flag(expr, context)
     return NOT_A_GATE
+
+
+def gate_words(context: ModuleContext, env: GateEnv) -> frozenset[str]:
+    """The words of which an expression of the module must spell one for
+    :func:`evaluate_gate` to read anything in it: for any other it answers
+    :data:`NOT_A_GATE`.
+
+    Every gate reads a name of the module: one that qualifies (:func:`qualify`) to where
+    a version is read (:data:`~compatlint.analysis.version_subjects.SUBJECT_SOURCES`, a
+    subject ``known`` from another module), to a predicate or to a flag, or to a package
+    above one (an attribute chain only lengthens it); a constant that reads a version; a
+    flag of the module's own; or any name followed by ``__version__``."""
+    bases = [*SUBJECT_SOURCES, *context.known, *env.predicates, *context.flags]
+    words = set(names_reaching(context, bases)) | version_constants(context)
+    if context.module:
+        words.update(n for n in context.constants if f"{context.module}.{n}" in context.flags)
+    words.add(VERSION_ATTRIBUTE)
+    return frozenset(words)
 
 
 def _flag(expr: ast.Name | ast.Attribute, context: ModuleContext) -> GateResult:
@@ -333,5 +355,6 @@ __all__ = [
     "PresenceRewrite",
     "TupleShape",
     "evaluate_gate",
+    "gate_words",
     "windows_from",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from packaging.version import InvalidVersion, Version
@@ -81,6 +81,13 @@ class ModuleContext:
     #: flags decided at the floors, by qualified name, this module's included (a
     #: ``GateResult`` each; the caller decides which flags may fold)
     flags: Mapping[str, object] = field(default_factory=dict)
+
+    def functions_qualified(self) -> dict[str, str]:
+        """The module's functions by local name, qualified (as :func:`qualify` reads a
+        function's name: only in a named module)."""
+        if not self.module:
+            return {}
+        return {name: f"{self.module}.{name}" for name in self.functions}
 
 
 def module_context(
@@ -472,6 +479,38 @@ def loose_parts(text: str) -> tuple[object, ...]:
     return tuple(parts)
 
 
+#: The qualified names :func:`read_subject` starts a version from, besides a name it
+#: reaches through an ``__version__`` and the subjects of ``known``: every other subject
+#: reads one of them (a constant, an attribute, a call or a slice of one).
+SUBJECT_SOURCES = frozenset(
+    {"sys.version_info", "sys.version", "platform.python_version", *DISTRIBUTION_VERSION}
+)
+VERSION_ATTRIBUTE = "__version__"
+#: The expressions :func:`read_subject` may read a version from; a constant holding
+#: anything else (a literal, a container, an operator) reads none.
+_SUBJECT_NODES = (ast.Name, ast.Attribute, ast.Subscript, ast.Call)
+
+
+def names_reaching(context: ModuleContext, qualified: Iterable[str]) -> frozenset[str]:
+    """The module's names through which an expression may :func:`qualify` to one of
+    ``qualified``: those whose own qualified name is one of them or a package above one
+    (an attribute chain only lengthens it), and those that name an ``__version__``."""
+    above = {q.rsplit(".", depth)[0] for q in qualified for depth in range(q.count(".") + 1)}
+    targets = {**context.functions_qualified(), **context.imports}  # imports come first
+    return frozenset(
+        local for local, target in targets.items() if target in above or VERSION_ATTRIBUTE in target
+    )
+
+
+def version_constants(context: ModuleContext) -> frozenset[str]:
+    """The module's constants that read a version (:func:`read_subject` of their name)."""
+    return frozenset(
+        name
+        for name, value in context.constants.items()
+        if isinstance(value, _SUBJECT_NODES) and read_subject(ast.Name(name), context) is not None
+    )
+
+
 def exported_subjects(context: ModuleContext) -> dict[str, Subject]:
     """The module's constants that read a version, by qualified name, for the contexts of
     the modules that import them (``from .compat import NP_VERSION``)."""
@@ -487,6 +526,8 @@ def exported_subjects(context: ModuleContext) -> dict[str, Subject]:
 
 __all__ = [
     "PYTHON",
+    "SUBJECT_SOURCES",
+    "VERSION_ATTRIBUTE",
     "ModuleContext",
     "Subject",
     "binding_counts",
@@ -495,8 +536,10 @@ __all__ = [
     "flag_name",
     "loose_parts",
     "module_context",
+    "names_reaching",
     "qualify",
     "read_literal",
     "read_subject",
     "upstream_of_module",
+    "version_constants",
 ]

@@ -33,13 +33,9 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from compatlint.analysis.gate_verdicts import decided_flags
 from compatlint.analysis.version_gates import GateEnv, GateResult
-from compatlint.analysis.version_subjects import (
-    ModuleContext,
-    exported_subjects,
-    module_context,
-)
+from compatlint.analysis.version_subjects import ModuleContext, exported_subjects
 from compatlint.codemods.blocks import BlockEditor, EditActions
-from compatlint.codemods.gate_folds import NeedleMemo
+from compatlint.codemods.gate_folds import ModuleReadings, NeedleMemo
 from compatlint.codemods.imports_cleanup import cleanup
 from compatlint.codemods.locate import parse_module
 from compatlint.codemods.plan import FollowUp, RemovedSite
@@ -91,16 +87,23 @@ def find_flags(
     importers: ImporterIndex,
     env: GateEnv,
     needles: Iterable[str] | NeedleMemo,
+    readings: ModuleReadings | None = None,
 ) -> FlagScan:
     """The decided flags of the modules whose text holds a gate needle, then of those that
     name one of their flags (a flag of flags), with their aliases and refusals. A
-    :class:`NeedleMemo` keeps what each file holds for the caller to ask again."""
+    :class:`NeedleMemo` keeps what each file holds for the caller to ask again, and
+    ``readings`` the trees and contexts read."""
     memo = needles if isinstance(needles, NeedleMemo) else NeedleMemo(needles)
-    contexts = _contexts(texts, importers, memo.holds)
+    readings = readings or ModuleReadings()
+    contexts = _contexts(texts, importers, memo.holds, readings)
     flags = decided_flags(contexts.values(), env)
     if flags:
         names = {q.rpartition(".")[2] for q in flags}
-        more = _contexts(texts, importers, lambda _, text: any(n in text for n in names))
+
+        def names_one(_: str, text: str) -> bool:
+            return any(name in text for name in names)
+
+        more = _contexts(texts, importers, names_one, readings)
         if more.keys() - contexts.keys():
             contexts.update(more)
             flags = decided_flags(_with_known(contexts).values(), env)
@@ -124,16 +127,18 @@ def find_flags(
     return scan
 
 
-def _contexts(texts, importers: ImporterIndex, wanted) -> dict[str, ModuleContext]:
+def _contexts(
+    texts, importers: ImporterIndex, wanted, readings: ModuleReadings
+) -> dict[str, ModuleContext]:
     found: dict[str, ModuleContext] = {}
     for path, text in texts.items():
         module = importers.module_of(path)
         if module is None or not wanted(path, text):
             continue
-        tree = importers.tree(path)
+        tree = readings.tree(path, text, lambda p=path: importers.tree(p))
         if tree is not None:
             is_package = path.endswith("__init__.py")
-            found[path] = module_context(tree, module, is_package=is_package)
+            found[path] = readings.context(path, text, tree, module, is_package)
     return _with_known(found)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -26,7 +26,7 @@ from compatlint.analysis.gate_facts import gate_needles as facts_needles
 from compatlint.analysis.gate_facts import gate_roots
 from compatlint.analysis.project import suppressed_lines, suppresses
 from compatlint.analysis.version_gates import GateEnv, GateResult
-from compatlint.analysis.version_subjects import Subject, module_context
+from compatlint.analysis.version_subjects import ModuleContext, Subject, module_context
 from compatlint.codemods.edits import check_parses
 from compatlint.codemods.gate_scan import Decide, GateRoot, Key, scan_gates
 from compatlint.codemods.gate_shapes import ShapeFolder
@@ -82,6 +82,47 @@ class NeedleMemo:
         return held
 
 
+class ModuleReadings:
+    """The ``ast`` of each text and its module contexts, read once while the text is the
+    same object: prune's flag scan reads the modules that hold a needle, and its folds
+    read them again."""
+
+    def __init__(self) -> None:
+        self._trees: dict[str, tuple[str, ast.Module | None]] = {}
+        self._contexts: dict[tuple[str, str | None, bool], ModuleContext] = {}
+
+    def tree(
+        self, path: str, text: str, parse: Callable[[], ast.Module | None] | None = None
+    ) -> ast.Module | None:
+        """The ``ast`` of ``text`` (the file at ``path``; None: it does not parse), by
+        ``parse`` if given (the importer index's reading of the same text)."""
+        known = self._trees.get(path)
+        if known is not None and known[0] is text:
+            return known[1]
+        tree = parse() if parse is not None else _parse(text)
+        self._trees[path] = (text, tree)
+        for key in [key for key in self._contexts if key[0] == path]:
+            del self._contexts[key]
+        return tree
+
+    def context(
+        self, path: str, text: str, tree: ast.Module, module: str | None, is_package: bool
+    ) -> ModuleContext:
+        """:func:`module_context` of ``tree`` (of ``text``, as :meth:`tree` gave it)."""
+        self.tree(path, text, lambda: tree)  # a new text forgets the old contexts
+        key = (path, module, is_package)
+        if key not in self._contexts:
+            self._contexts[key] = module_context(tree, module, is_package=is_package)
+        return self._contexts[key]
+
+
+def _parse(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
 @functools.lru_cache(maxsize=16)
 def _needle_plan(needles: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """``needles`` split into those looked for directly and those holding ``version``
@@ -111,15 +152,19 @@ def fold_gates(
     known: Mapping[str, Subject] | None = None,
     flags: Mapping[str, GateResult] | None = None,
     decide: Decide | None = None,
+    readings: ModuleReadings | None = None,
 ) -> GateFolds:
     """Fold the decided version gates of ``text`` (the module ``module`` at ``path``);
     ``flags``: the decided flags prune may fold, by qualified name (:mod:`.flag_folds`);
-    ``decide``: decides the other tests (verify's probes)."""
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError):
+    ``decide``: decides the other tests (verify's probes); ``readings``: the trees and
+    contexts read before in the run."""
+    readings = readings or ModuleReadings()
+    tree = readings.tree(path, text)
+    if tree is None:
         return GateFolds(text)
-    context = module_context(tree, module, is_package=is_package, known=known)
+    context = readings.context(path, text, tree, module, is_package)
+    if known:
+        context = dataclasses.replace(context, known=dict(known))
     if flags:
         context = dataclasses.replace(context, flags=flags)
     scan = scan_gates(tree, text, context, env, decide)
@@ -257,4 +302,13 @@ def _listed(path: str, listed: Iterable[tuple[int, str]]) -> list[FollowUp]:
     return [FollowUp(path, line, VERSION_GATE, reason) for line, reason in listed]
 
 
-__all__ = ["DEAD_GATE", "GateFolds", "fold_gates", "fold_roots", "gate_needles", "may_hold_gates"]
+__all__ = [
+    "DEAD_GATE",
+    "GateFolds",
+    "ModuleReadings",
+    "NeedleMemo",
+    "fold_gates",
+    "fold_roots",
+    "gate_needles",
+    "may_hold_gates",
+]

@@ -27,10 +27,12 @@ Besides tests, the scan finds pytest's ``skipif``/``xfail`` marks on a gate
 from __future__ import annotations
 
 import ast
+import bisect
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from compatlint.analysis.version_gates import GateEnv, GateResult, evaluate_gate
+from compatlint.analysis.version_gates import GateEnv, GateResult, evaluate_gate, gate_words
 from compatlint.analysis.version_subjects import ModuleContext
 from compatlint.codemods.gate_decorators import mark_name
 from compatlint.codemods.gate_roots import (
@@ -71,15 +73,64 @@ class GateScan:
 
 
 def scan_gates(
-    tree: ast.Module, text: str, context: ModuleContext, env: GateEnv, decide: Decide | None = None
+    tree: ast.Module,
+    text: str,
+    context: ModuleContext,
+    env: GateEnv,
+    decide: Decide | None = None,
+    *,
+    whole: bool = False,
 ) -> GateScan:
     """Every foldable version gate of ``tree`` (the module of ``context``); ``decide`` may
-    decide other tests too (``verify --write``: API probes the upstream's files decide)."""
-    scanner = _Scanner(tree, text, context, env, decide)
+    decide other tests too (``verify --write``: API probes the upstream's files decide).
+
+    A statement none of whose lines spells a word a gate must read (:func:`gate_words`)
+    is not walked: nothing in it is a gate, so nothing in it is folded or listed (a
+    pytest mark is only read when a condition of it is a gate). ``whole``: walk every
+    statement all the same (the tests compare the two)."""
+    lines = None
+    if not whole and decide is None:
+        lines = word_lines(text, gate_words(context, env))
+    scanner = _Scanner(tree, text, context, env, decide, lines)
     scanner.block(tree.body, [])
-    mentions = sum(isinstance(n, ast.Name) and n.id == PYTESTMARK for n in ast.walk(tree))
+    named = None if whole else word_lines(text, [PYTESTMARK])
+    mentions = sum(
+        isinstance(n, ast.Name) and n.id == PYTESTMARK
+        for statement in tree.body
+        if named is None or spans_any(statement, named)
+        for n in ast.walk(statement)
+    )
     scanner.scan.pytestmark_read = mentions > 1
     return scanner.scan
+
+
+def word_lines(text: str, words: Iterable[str]) -> list[int] | None:
+    """The numbers (sorted, from 1) of the lines of ``text`` that may hold a name among
+    ``words``: those spelling one, and those with a character outside ASCII (the parser
+    reads ``ｓｙｓ`` as ``sys``: it normalises names, NFKC). None when the lines cannot be
+    numbered as the parser numbers them (a lone carriage return ends a line there)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    pattern = "|".join([*(re.escape(word) for word in sorted(words)), r"[^\x00-\x7f]"])
+    found: list[int] = []
+    line, start = 1, 0
+    for match in re.finditer(pattern, text):
+        line += text.count("\n", start, match.start())
+        start = match.start()
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def spans_any(statement: ast.stmt, lines: Sequence[int]) -> bool:
+    """Whether ``statement`` (its decorators included) covers one of ``lines`` (sorted)."""
+    first = statement.lineno
+    for decorator in getattr(statement, "decorator_list", ()):
+        first = min(first, decorator.lineno)
+    at = bisect.bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= (statement.end_lineno or statement.lineno)
 
 
 def ends_flow(statements: Sequence[ast.stmt]) -> bool:
@@ -96,8 +147,11 @@ class _Scanner(ShapeScanning):
         context: ModuleContext,
         env: GateEnv,
         decide: Decide | None = None,
+        lines: Sequence[int] | None = None,
     ):
         self.decide = decide
+        #: the lines a gate may be on (None: any)
+        self.gate_lines = lines
         self.tree = tree
         self.lines = text.splitlines()
         self.context = context
@@ -108,7 +162,8 @@ class _Scanner(ShapeScanning):
 
     def block(self, statements: Sequence[ast.stmt], scopes: list[ast.AST]) -> None:
         for position, statement in enumerate(statements):
-            self.statement(statement, statements[position + 1 :], scopes)
+            if self.gate_lines is None or spans_any(statement, self.gate_lines):
+                self.statement(statement, statements[position + 1 :], scopes)
 
     def statement(self, node: ast.stmt, following: Sequence[ast.stmt], scopes) -> None:
         if isinstance(node, ast.If):
@@ -384,4 +439,13 @@ def _outer_parts(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) ->
     return [*parts, *defaults]
 
 
-__all__ = ["PYTESTMARK", "GateRoot", "GateScan", "Key", "ends_flow", "scan_gates"]
+__all__ = [
+    "PYTESTMARK",
+    "GateRoot",
+    "GateScan",
+    "Key",
+    "ends_flow",
+    "scan_gates",
+    "spans_any",
+    "word_lines",
+]

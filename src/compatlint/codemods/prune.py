@@ -36,6 +36,7 @@ from compatlint.codemods.edits import EditPlan, check_parses
 from compatlint.codemods.flag_folds import FlagScan, find_flags, remove_flags
 from compatlint.codemods.formatting import Formatter, format_files
 from compatlint.codemods.gate_folds import (
+    ModuleReadings,
     NeedleMemo,
     fold_gates,
     fold_roots,
@@ -446,11 +447,12 @@ class _Planner:
             return
         # The flag scan and the folds ask each file for the needles: searched once.
         needles = NeedleMemo(gate_needles(self.config.predicates))
+        readings = ModuleReadings()  # so are their trees and contexts
         roots = fold_roots(self.config)
         importers: ImporterIndex | None = None
         flags = FlagScan()
         if only is None:  # flags fold across modules: a run on all of src only
-            flags = find_flags(self.texts, self._index(), env, needles)
+            flags = find_flags(self.texts, self._index(), env, needles, readings)
             self.plan.follow_ups += flags.refused
             config_file = self.config.config_path.name
             for name in flags.unmatched(self.config.keep):
@@ -466,7 +468,9 @@ class _Planner:
             module, is_package = module_name(path, roots)
             if module is None:
                 continue
-            folds = fold_gates(path, text, env, module, is_package=is_package, flags=flags.flags)
+            folds = fold_gates(
+                path, text, env, module, is_package=is_package, flags=flags.flags, readings=readings
+            )
             self.plan.removed += folds.folded
             self.plan.follow_ups += folds.listed
             if folds.text == text:
