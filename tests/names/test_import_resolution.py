@@ -10,9 +10,20 @@ by a class (not the submodule file of the same name) and names bound twice.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
+from helpers import make_config
+
+from compatlint import pool as pool_module
+from compatlint.codemods.inline import plan_inline
+from compatlint.deepstack import TOO_DEEP, run_deep
+from compatlint.errors import SourceError
+from compatlint.names.importer_facts import encoded_bindings_of, encoded_facts_of
 from compatlint.names.importers import ImporterIndex
+from compatlint.pool import RunPool, batch_on
+from tests.badinput.test_deep_nesting import elif_chain
 
 SHIM = "pkg/_compat.py"
 MODULE = "pkg._compat"
@@ -148,3 +159,162 @@ def test_the_importers_found_through_those_resolutions() -> None:
         "ensure_patched": ("pkg/users/relative.py", 1, "compat", MODULE, None, False),
         "helper": ("app/middle.py", 1, "shims", MODULE, None, False),
     }
+
+
+# -- the same answers, the bindings read in batches ------------------------------------------
+
+
+class Reads:
+    """Batch readers run here, recording what each batch asked for."""
+
+    def __init__(self) -> None:
+        self.bindings: list[list[str]] = []
+
+    def facts(self, items: list[tuple[str, str, str | None, bool]]) -> list[Any]:
+        return [encoded_facts_of(item) for item in items]
+
+    def bindings_batch(self, items: list[tuple[str, str, str | None, bool]]) -> list[Any]:
+        self.bindings.append([path for path, *_ in items])
+        return [encoded_bindings_of(item) for item in items]
+
+
+def batched(files: dict[str, str], reads: Reads, **options: Any) -> ImporterIndex:
+    return ImporterIndex(
+        files, ["."], batch=reads.facts, bindings_batch=reads.bindings_batch, **options
+    )
+
+
+def one_by_one_reads(index: ImporterIndex, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths whose bindings ``index`` will read one by one (not in a batch)."""
+    found: list[str] = []
+    real = ImporterIndex._bindings_of
+
+    def bindings_of(self: ImporterIndex, path: str) -> Any:
+        if self is index:
+            found.append(path)
+        return real(self, path)
+
+    monkeypatch.setattr(ImporterIndex, "_bindings_of", bindings_of)
+    return found
+
+
+def test_the_batch_reads_give_the_one_by_one_answers() -> None:
+    reads = Reads()
+    assert resolution_answers(batched(PROJECT, reads)) == resolution_answers(
+        ImporterIndex(PROJECT, ["."])
+    )
+    assert reads.bindings, "the resolution read its bindings in batches"
+
+
+def test_the_resolution_of_importers_reads_no_module_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads = Reads()
+    index = batched(PROJECT, reads)
+    one_by_one = one_by_one_reads(index, monkeypatch)
+    index.importers(MODULE, "ensure_patched")
+    index.module_importers(MODULE)
+    assert one_by_one == []
+    # One batch per step of the longest chain (app.tools -> lib.shims -> pkg.compat ->
+    # pkg._compat), not one per module: a module is read once.
+    assert len(reads.bindings) <= 4
+    every = [path for batch in reads.bindings for path in batch]
+    assert len(every) == len(set(every))
+
+
+def test_a_long_chain_is_read_a_step_at_a_time() -> None:
+    files = {SHIM: PROJECT[SHIM], "pkg/__init__.py": PROJECT["pkg/__init__.py"]}
+    previous = "pkg"
+    for step in range(6):
+        files[f"p{step}/__init__.py"] = f"from {previous} import compat\n"
+        previous = f"p{step}"
+    files["user.py"] = f"from {previous} import compat\n"
+    reads = Reads()
+    index = batched(files, reads)
+    index.resolve_ahead(["user.py"])
+    assert reads.bindings == [[f"p{step}/__init__.py"] for step in range(5, -1, -1)] + [
+        ["pkg/__init__.py"]
+    ]
+    assert [index.bound_module_of(raw) for raw in index.raw_imports("user.py")] == [MODULE]
+    assert len(reads.bindings) == 7  # nothing read again
+
+
+def test_batch_read_bindings_are_kept_for_later_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    store = DictCache()
+    first = batched(PROJECT, Reads(), cache=store, digest=lambda text: str(len(text)))
+    answers = resolution_answers(first)
+    later = ImporterIndex(PROJECT, ["."], cache=store, digest=lambda text: str(len(text)))
+    parsed: list[str] = []
+    real = ImporterIndex._parse
+
+    def parse(self: ImporterIndex, path: str) -> Any:
+        parsed.append(path)
+        return real(self, path)
+
+    monkeypatch.setattr(ImporterIndex, "_parse", parse)
+    assert resolution_answers(later) == answers
+    assert parsed == [path for path in parsed if path in later._trees]  # trees asked, only
+
+
+def test_a_module_too_deep_for_the_parser_fails_as_it_does_one_by_one() -> None:
+    files = {
+        **PROJECT,
+        "deep/__init__.py": elif_chain(10_000),
+        "uses_deep.py": "from deep import pick\nfrom pkg import _compat\n\n_compat.helper()\n",
+    }
+
+    def failure(index: ImporterIndex) -> tuple[str | None, str]:
+        with pytest.raises(SourceError) as info:
+            run_deep(index.importers, MODULE, "helper")
+        return info.value.path, info.value.message
+
+    assert failure(ImporterIndex(files, ["."])) == ("deep/__init__.py", TOO_DEEP)
+    assert failure(batched(files, Reads())) == ("deep/__init__.py", TOO_DEEP)
+
+
+class DictCache:
+    """A facts cache in a dict, through JSON like the real one."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[str, str]] = {}
+
+    def get(self, key: str, digest: str) -> Any | None:
+        return self.plain(key, digest)
+
+    def plain(self, key: str, digest: str) -> Any | None:
+        entry = self.entries.get(key)
+        return json.loads(entry[1]) if entry is not None and entry[0] == digest else None
+
+    def put(self, key: str, digest: str, value: Any) -> None:
+        self.entries[key] = (digest, json.dumps(value))
+
+
+def test_the_plan_with_bindings_read_on_a_pool_is_the_plan_without(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pool_module, "POOL_MIN_ITEMS", 1)
+    monkeypatch.setattr(pool_module, "POOL_MIN_BYTES", 0)
+    monkeypatch.setattr(pool_module.os, "cpu_count", lambda: 2)
+    files = {path: text for path, text in PROJECT.items() if not path.startswith("other/")}
+    files[SHIM] = "from sglang.srt.utils import helper\n\n__all__ = ['helper']\n"
+
+    def plan(pool: RunPool | None) -> tuple[object, ...]:
+        options: dict[str, Any] = {}
+        if pool is not None:
+            options = {
+                "batch": batch_on(pool, encoded_facts_of, len_of_text),
+                "bindings_batch": batch_on(pool, encoded_bindings_of, len_of_text),
+            }
+        found = plan_inline(make_config(), files, **options)
+        edits = {path: (edit.old_text, edit.new_text) for path, edit in found.edits.items()}
+        return edits, found.manual, found.kept, found.to_json()
+
+    with RunPool() as pool:
+        pooled = plan(pool)
+        assert pool.started
+    assert pooled == plan(None)
+    assert pooled[0], "something was inlined"
+
+
+def len_of_text(item: tuple[str, str, str | None, bool]) -> int:
+    return len(item[1])
