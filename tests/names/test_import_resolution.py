@@ -318,3 +318,37 @@ def test_the_plan_with_bindings_read_on_a_pool_is_the_plan_without(
 
 def len_of_text(item: tuple[str, str, str | None, bool]) -> int:
     return len(item[1])
+
+
+# -- importers by name need no resolution ----------------------------------------------------
+
+
+def by_name(index: ImporterIndex, name: str) -> list[str]:
+    """The files of ``importers`` with a from-import of an alias (not a star import)."""
+    aliases = index.aliases(MODULE, name)
+    return [
+        path
+        for path, records in index.importers(MODULE, name, aliases).items()
+        if any(record.name is not None and not record.star for record in records)
+    ]
+
+
+def test_the_files_importing_by_name_are_those_of_importers_without_resolving(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = {
+        **PROJECT,
+        "pkg/__init__.py": "from . import _compat as compat\nfrom ._compat import helper\n",
+        "star.py": "from pkg._compat import *\n\nhelper()\n",
+        "through.py": "from pkg import helper\nfrom lib import shims\n",
+        "both.py": "from pkg._compat import ensure_patched\nfrom app import tools\n",
+    }
+    for name in ("ensure_patched", "helper"):
+        index = ImporterIndex(files, ["."])
+        one_by_one = one_by_one_reads(index, monkeypatch)
+        aliases = index.aliases(MODULE, name)
+        read_for_aliases = list(one_by_one)
+        found = index.importing_by_name(aliases)
+        assert one_by_one == read_for_aliases  # no module read to resolve an import
+        assert found == by_name(ImporterIndex(files, ["."]), name)
+    assert found == ["pkg/__init__.py", "through.py"]

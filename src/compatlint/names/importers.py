@@ -649,6 +649,21 @@ class ImporterIndex:
                 found[path] = imports
         return found
 
+    def importing_by_name(self, aliases: frozenset[Alias]) -> list[str]:
+        """The files that import an alias by name (``from <alias module> import <alias
+        name>``, no star): those of :meth:`importers` with such an import, in its order.
+        Whether an import binds a module is not asked, so no other module is read."""
+        paths = self.mentioning({name for _, name in aliases}, {module for module, _ in aliases})
+        self.prefetch(paths)
+        return [
+            path
+            for path in paths
+            if any(
+                raw.name is not None and raw.name != "*" and (raw.source, raw.name) in aliases
+                for raw in self.raw_imports(path)
+            )
+        ]
+
     def imported_names(self, module: str, exclude: str | None = None) -> dict[str, ImportOf]:
         """The names of ``module`` that some project file imports directly (from-import,
         star import, ``local.name`` on a binding of the module), with one such import
