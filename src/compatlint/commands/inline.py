@@ -24,7 +24,7 @@ from compatlint.commands.common import (
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config, config_name
 from compatlint.formatters import RuffFormatter, project_formatter
-from compatlint.names.importer_facts import encoded_facts_of
+from compatlint.names.importer_facts import encoded_bindings_of, encoded_facts_of
 from compatlint.pool import RunPool, batch_on
 from compatlint.report.inline_text import plan_diff, render_text, summary_line
 from compatlint.ruff_answers import RuffAnswers, fingerprint
@@ -126,6 +126,7 @@ def run_inline(
             batch=batch_on(pool, encoded_facts_of, lambda item: len(item[1])),
             compiler=batch_on(pool, compile_error, lambda item: len(item[1])),
             known=TextRecords(cache, workspace.signature) if cache is not None else None,
+            bindings_batch=batch_on(pool, encoded_bindings_of, lambda item: len(item[1])),
         )
     if cache is not None:
         cache.save()

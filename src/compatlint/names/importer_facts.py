@@ -38,9 +38,11 @@ __all__ = [
     "decode_facts",
     "encode_bindings",
     "encode_facts",
+    "encoded_bindings_of",
     "encoded_facts_of",
     "parse_importer",
     "read",
+    "read_module_bindings",
 ]
 
 
@@ -88,7 +90,7 @@ class ImporterFacts:
 def read(tree: ast.Module, text: str, module: str | None, *, is_package: bool) -> ImporterFacts:
     """The facts of ``tree`` (parsed from ``text``), the file of ``module``."""
     package = package_of(module, is_package)
-    bindings = read_bindings(tree, module, is_package=is_package, walrus=":=" in text)
+    bindings = read_module_bindings(tree, text, module, is_package=is_package)
     found = binding_facts(tree)
     tops = {id(statement): index for index, statement in enumerate(tree.body)}
     from_imports = tuple(
@@ -109,6 +111,25 @@ def read(tree: ast.Module, text: str, module: str | None, *, is_package: bool) -
         counts={name: found.counts[name] for name in sorted(bound)},
         body=tuple((statement.lineno, statement.end_lineno) for statement in tree.body),
     )
+
+
+def read_module_bindings(
+    tree: ast.Module, text: str, module: str | None, *, is_package: bool
+) -> ModuleBindings:
+    """The module-level bindings of ``tree`` (parsed from ``text``), the file of ``module``:
+    no ``:=`` in the text, no expression is walked for a walrus."""
+    return read_bindings(tree, module, is_package=is_package, walrus=":=" in text)
+
+
+def encoded_bindings_of(item: tuple[str, str, str | None, bool]) -> list[Any] | None:
+    """The encoded bindings of one ``(path, text, module, is_package)`` (None: the text
+    does not parse), as :func:`encode_bindings` writes them; a text the parser gives up on
+    is a :class:`SourceError` naming ``path``."""
+    path, text, module, is_package = item
+    tree = parse_importer(text, path)
+    if tree is None:
+        return None
+    return encode_bindings(read_module_bindings(tree, text, module, is_package=is_package))
 
 
 def encoded_facts_of(item: tuple[str, str, str | None, bool]) -> list[Any] | None:

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from compatlint.names.bindings import ModuleBindings, read_bindings
+from compatlint.errors import SourceError
+from compatlint.names.bindings import ModuleBindings
 from compatlint.names.importer_facts import (
     ImporterFacts,
     RawImport,
@@ -27,6 +28,7 @@ from compatlint.names.importer_facts import (
     encode_bindings,
     encode_facts,
     parse_importer,
+    read_module_bindings,
 )
 from compatlint.names.importer_facts import read as read_facts
 from compatlint.names.modules import module_name
@@ -39,6 +41,9 @@ _RELATIVE_IMPORT = re.compile(r"from(?<=\bfrom)[\s\\]*\.")
 # form whose source the text names; a file where they differ is parsed.
 _ANY_STAR = re.compile(r"import[\s\\]*\*")
 _PLAIN_STAR = re.compile(r"\bfrom[ \t]+([\w.]+)[ \t]+import[ \t]*\*")
+
+#: How deep :meth:`ImporterIndex.submodule` follows a chain of re-exporting modules.
+_MAX_CHAIN = 20
 
 #: Module parts ``mentioning`` searches the whole tree for, at most, to narrow the files
 #: whose text it reads for the names (more: it searches for the names, then the parts).
@@ -147,7 +152,8 @@ class Learnt:
 
 #: Reads the facts of many files at once: ``(path, text, module, is_package)`` items in,
 #: each one's :func:`~compatlint.names.importer_facts.encode_facts` (None: it does not
-#: parse) out, in order (:func:`~compatlint.names.importer_facts.encoded_facts_of` of each).
+#: parse) out, in order (:func:`~compatlint.names.importer_facts.encoded_facts_of` of each;
+#: for bindings alone, ``encode_bindings`` and ``encoded_bindings_of``).
 BatchReader = Callable[[list[tuple[str, str, "str | None", bool]]], Iterable["list[Any] | None"]]
 
 
@@ -162,16 +168,19 @@ class ImporterIndex:
         digest: Callable[[str], str] | None = None,
         batch: BatchReader | None = None,
         known: TextAnswers | None = None,
+        bindings_batch: BatchReader | None = None,
     ) -> None:
         """``cache``: where each file's facts are kept between runs, keyed by its path
         and ``digest`` of its text (with its module name). ``batch``: reads many files'
         facts at once (a process pool, at the edge); see :meth:`prefetch`. ``known``:
         what earlier runs learnt of unchanged texts; what this run reads is in
-        :attr:`learnt`."""
+        :attr:`learnt`. ``bindings_batch``: reads many modules' bindings at once, for
+        the modules import resolution asks about (see :meth:`resolve_ahead`)."""
         self.sources = sources
         self.cache = cache
         self.digest = digest
         self.batch = batch
+        self.bindings_batch = bindings_batch
         self.known = known
         self.learnt: dict[str, Learnt] = {}
         self.paths: dict[str, str] = {}  # dotted module -> path
@@ -285,33 +294,129 @@ class ImporterIndex:
 
     def _bindings_of(self, path: str) -> ModuleBindings | None:
         """The bindings of ``path`` alone, kept in the cache like its facts."""
+        known, bindings = self._kept_bindings(path)
+        if known:
+            return bindings
+        tree = self._parse(path)
+        bindings = self._read(path, tree) if tree is not None else None
+        self._keep_bindings(path, bindings)
+        return bindings
+
+    def _kept_bindings(self, path: str) -> tuple[bool, ModuleBindings | None]:
+        """Whether an earlier run kept the bindings of ``path``, and them (None: it does
+        not parse)."""
         key = self._cache_key(path)
         if key is not None and self.cache is not None:
             kept = self.cache.plain(f"bindings:{path}", key[1])
             if kept is not None:
                 with contextlib.suppress(KeyError, TypeError, ValueError):
-                    return decode_bindings(kept) if kept else None
-        tree = self._parse(path)
-        bindings = self._read(path, tree) if tree is not None else None
+                    return True, decode_bindings(kept) if kept else None
+        return False, None
+
+    def _keep_bindings(self, path: str, bindings: ModuleBindings | None) -> None:
+        key = self._cache_key(path)
         if key is not None and self.cache is not None:
             self.cache.put(
                 f"bindings:{path}", key[1], encode_bindings(bindings) if bindings else []
             )
-        return bindings
+
+    def _known_bindings(self, module: str) -> tuple[bool, ModuleBindings | None]:
+        """Whether the bindings of ``module`` are known without reading a file, and them."""
+        path = self.paths.get(module)
+        if path is None:
+            return True, None
+        if path in self._parsed:
+            parsed = self._parsed[path]
+            return True, parsed.bindings if parsed else None
+        if path in self._bindings_only:
+            return True, self._bindings_only[path]
+        return False, None
+
+    def prefetch_bindings(self, modules: Iterable[str]) -> None:
+        """Read the bindings of ``modules`` not known yet all at once, through
+        ``bindings_batch`` (the cache first), as :meth:`bindings_of_module` would one by
+        one. A text the parser gives up on is left to that one-by-one read: it fails there
+        if it is ever asked about, as it would without the batch."""
+        if self.bindings_batch is None:
+            return
+        todo: list[str] = []
+        for module in dict.fromkeys(modules):
+            if self._known_bindings(module)[0]:
+                continue
+            path = self.paths[module]
+            known, bindings = self._kept_bindings(path)
+            if known:
+                self._bindings_only[path] = bindings
+            else:
+                todo.append(path)
+        if not todo:
+            return
+        items = [(path, self.sources[path], *self._module_of[path]) for path in todo]
+        try:
+            encoded = list(self.bindings_batch(items))
+        except (SourceError, RecursionError):
+            return
+        for path, found in zip(todo, encoded, strict=True):
+            bindings = decode_bindings(found) if found is not None else None
+            self._bindings_only[path] = bindings
+            self._keep_bindings(path, bindings)
+
+    def resolve_ahead(self, paths: Iterable[str]) -> None:
+        """Read at once the bindings that resolving the from-imports of ``paths`` (see
+        :meth:`bound_module_of`) will ask for: one batch per step of the re-export chains
+        instead of one file at a time. The answers are those of the one-by-one reads."""
+        if self.bindings_batch is None:
+            return
+        paths = list(paths)
+        with contextlib.suppress(SourceError, RecursionError):
+            self.prefetch(paths)
+        asked: set[tuple[str, str]] = set()
+        for path in paths:
+            try:
+                raw_imports = self.raw_imports(path)
+            except (SourceError, RecursionError):
+                continue  # it fails when the resolution gets to it, as it would here
+            asked |= {
+                (raw.source, raw.name)
+                for raw in raw_imports
+                if raw.name is not None and raw.name != "*"
+            }
+        step = asked
+        for _ in range(_MAX_CHAIN):
+            if not step:
+                return
+            self.prefetch_bindings(sorted({module for module, _ in step}))
+            following = set()
+            for module, attribute in step:
+                found = self._re_export(module, attribute)
+                if found is not None and found not in asked:
+                    following.add(found)
+            asked |= following
+            step = following
+
+    def _re_export(self, module: str, attribute: str) -> tuple[str, str] | None:
+        """Where :meth:`submodule` goes on from ``module.attribute``, when it goes on and
+        the bindings of ``module`` are known already."""
+        known, bindings = self._known_bindings(module)
+        if not known or bindings is None or attribute not in bindings.names:
+            return None
+        froms = bindings.from_imports.get(attribute, ())
+        if len(froms) != 1 or bindings.module_imports.get(attribute) or froms[0].module is None:
+            return None
+        return froms[0].module, froms[0].name
 
     def _parse(self, path: str) -> ast.Module | None:
         return parse_importer(self.sources[path], path)
 
     def _read(self, path: str, tree: ast.Module) -> ModuleBindings:
         module, is_package = self._module_of.get(path, (None, False))
-        walrus = ":=" in self.sources[path]  # no ``:=`` token, no walrus to look for
-        return read_bindings(tree, module, is_package=is_package, walrus=walrus)
+        return read_module_bindings(tree, self.sources[path], module, is_package=is_package)
 
     def submodule(self, module: str, attribute: str, depth: int = 0) -> str | None:
         """The project module ``module.attribute`` names, if it is one: the module's own
         import binding of ``attribute`` when it has one, else the submodule file."""
         bindings = self.bindings_of_module(module)
-        if bindings is not None and attribute in bindings.names and depth < 20:
+        if bindings is not None and attribute in bindings.names and depth < _MAX_CHAIN:
             imports = bindings.module_imports.get(attribute, ())
             froms = bindings.from_imports.get(attribute, ())
             if len(imports) + len(froms) != 1:
@@ -523,7 +628,9 @@ class ImporterIndex:
         aliases = self.aliases(module, name) if aliases is None else aliases
         alias_modules = {source for source, _ in aliases}
         found: dict[str, list[ImportOf]] = {}
-        for path in self.mentioning({alias_name for _, alias_name in aliases}, alias_modules):
+        paths = self.mentioning({alias_name for _, alias_name in aliases}, alias_modules)
+        self.resolve_ahead(paths)
+        for path in paths:
             imports: list[ImportOf] = []
             for raw in self.raw_imports(path):
                 if raw.name == "*":
@@ -542,6 +649,21 @@ class ImporterIndex:
                 found[path] = imports
         return found
 
+    def importing_by_name(self, aliases: frozenset[Alias]) -> list[str]:
+        """The files that import an alias by name (``from <alias module> import <alias
+        name>``, no star): those of :meth:`importers` with such an import, in its order.
+        Whether an import binds a module is not asked, so no other module is read."""
+        paths = self.mentioning({name for _, name in aliases}, {module for module, _ in aliases})
+        self.prefetch(paths)
+        return [
+            path
+            for path in paths
+            if any(
+                raw.name is not None and raw.name != "*" and (raw.source, raw.name) in aliases
+                for raw in self.raw_imports(path)
+            )
+        ]
+
     def imported_names(self, module: str, exclude: str | None = None) -> dict[str, ImportOf]:
         """The names of ``module`` that some project file imports directly (from-import,
         star import, ``local.name`` on a binding of the module), with one such import
@@ -552,9 +674,9 @@ class ImporterIndex:
             return {}
         needles = {module.rpartition(".")[2], *self._module_rebindings(module)}
         found: dict[str, ImportOf] = {}
-        for path in self.mentioning(needles):
-            if path == exclude:
-                continue
+        paths = [path for path in self.mentioning(needles) if path != exclude]
+        self.resolve_ahead(paths)
+        for path in paths:
             module_locals: dict[str, tuple[str, int]] = {}
             for raw in self.raw_imports(path):
                 if raw.source == module and raw.name == "*":
@@ -578,7 +700,9 @@ class ImporterIndex:
         package rebinds it)."""
         needles = {module.rpartition(".")[2], *self._module_rebindings(module)}
         found: dict[str, list[ImportOf]] = {}
-        for path in self.mentioning(needles):
+        paths = self.mentioning(needles)
+        self.resolve_ahead(paths)
+        for path in paths:
             imports = []
             for raw in self.raw_imports(path):
                 bound = self.bound_module_of(raw)
@@ -595,9 +719,11 @@ class ImporterIndex:
         names: set[str] = set()
         needles = {module.rpartition(".")[2]}
         while True:
+            paths = self.mentioning(needles)
+            self.resolve_ahead(paths)
             found = {
                 raw.local.split(".")[0]
-                for path in self.mentioning(needles)
+                for path in paths
                 for raw in self.raw_imports(path)
                 if self.bound_module_of(raw) == module
             }

@@ -173,11 +173,7 @@ class _Scan:
     def wanted(self, name: str) -> tuple[frozenset[Alias], list[str]]:
         """The aliases of the shim's ``name``, and the files that import one by name."""
         aliases = self.index.aliases(self.module, name)
-        paths = [
-            path
-            for path, records in self.index.importers(self.module, name, aliases).items()
-            if path != self.shim and not all(r.name is None or r.star for r in records)
-        ]
+        paths = [path for path in self.index.importing_by_name(aliases) if path != self.shim]
         return aliases, paths
 
     def choose_heads(self, wanted: Mapping[str, tuple[frozenset[Alias], list[str]]]) -> None:

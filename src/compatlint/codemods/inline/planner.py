@@ -71,6 +71,7 @@ def plan_inline(
     batch: BatchReader | None = None,
     compiler: BatchCompiler | None = None,
     known: TextAnswers | None = None,
+    bindings_batch: BatchReader | None = None,
 ) -> InlinePlan:
     """Plan the inlining of every trivial re-export of the configured shims.
 
@@ -84,12 +85,16 @@ def plan_inline(
     at once (see :meth:`~compatlint.names.importers.ImporterIndex.prefetch`), ``compiler``
     compiles the edited texts at once; ``known`` is what earlier runs read in the texts of
     files unchanged since (see :class:`~compatlint.names.importers.TextAnswers`), and
-    learns what this one reads. Nothing is read or written here.
+    learns what this one reads; ``bindings_batch`` reads many modules' bindings at once,
+    to resolve the importers' from-imports (see
+    :meth:`~compatlint.names.importers.ImporterIndex.resolve_ahead`). Nothing is read or
+    written here.
     """
     planner = _Planner(config, sources, only, sorter)
     planner.formatter = formatter
     planner.facts_cache, planner.digest, planner.batch = facts_cache, digest, batch
     planner.compiler, planner.known = compiler, known
+    planner.bindings_batch = bindings_batch
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.inline_shim(shim)
@@ -125,6 +130,7 @@ class _Planner:
         self.facts_cache: FactsCache | None = None
         self.digest: Callable[[str], str] | None = None
         self.batch: BatchReader | None = None
+        self.bindings_batch: BatchReader | None = None
         self.compiler: BatchCompiler | None = None
         self.known: TextAnswers | None = None
         self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
@@ -145,7 +151,13 @@ class _Planner:
         selected = {name for name in facts.candidates if self.only is None or name in self.only}
         live = {path: text for path, text in self.texts.items() if text is not None}
         index = ImporterIndex(
-            live, self.config.src, self.facts_cache, self.digest, self.batch, self.known
+            live,
+            self.config.src,
+            self.facts_cache,
+            self.digest,
+            self.batch,
+            self.known,
+            self.bindings_batch,
         )
         bindings = index.bindings_of_module(shim_module)
         shim_names = bindings.defined_names if bindings is not None else ()
