@@ -201,7 +201,7 @@ def test_a_module_only_resolved_keeps_its_bindings_not_its_tree() -> None:
     """Resolving ``from . import _compat`` reads the package's bindings; on a big package
     keeping every ``__init__``'s tree cost more memory than the rest of the run."""
     sources = {
-        "pkg/__init__.py": "from pkg import _compat\n",
+        "pkg/__init__.py": "import os\n\nVERSION = os.environ.get('V')\n",
         "pkg/_compat.py": "def helper():\n    pass\n",
         "pkg/users/__init__.py": "",
         "pkg/users/mod.py": "from .. import _compat\n\n_compat.helper()\n",

@@ -21,10 +21,20 @@ __all__ = ["TextRecords"]
 class TextRecords:
     """:class:`~compatlint.names.importers.TextAnswers` kept in a facts cache."""
 
-    def __init__(self, cache: FactsCache, signature: Callable[[str], str | None]) -> None:
+    def __init__(
+        self,
+        cache: FactsCache,
+        signature: Callable[[str], str | None],
+        texts: Mapping[str, str],
+    ) -> None:
+        """``texts``: the texts as read from the files, whose answers these are."""
         self._cache = cache
         self._signature = signature
+        self._texts = texts
         self._records: dict[str, Learnt | None] = {}
+
+    def reads(self, path: str, text: str) -> bool:
+        return self._texts.get(path) is text
 
     def spells(self, path: str, needle: str) -> bool | None:
         record = self._record(path)

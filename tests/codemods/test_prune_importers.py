@@ -27,6 +27,10 @@ SHIM_TEXT = dedent(
 )
 
 
+#: A package that binds the shim module under another name (``tools``).
+RENAMING = "app/__init__.py"
+
+
 def _reasons(plan) -> list[str]:
     return [f"{item.path}:{item.line} {item.reason}" for item in plan.follow_ups]
 
@@ -91,10 +95,33 @@ def test_a_value_use_through_the_package_init_keeps_the_definition() -> None:
 
 def test_import_package_and_attribute_call_through_the_init() -> None:
     init = "from ._compat import ensure_patched\n"
-    user = "import pkg\n\npkg.ensure_patched()\nprint(pkg)\n"
+    user = "import pkg\n\npkg.ensure_patched()\nprint(pkg.__name__)\n"
     plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": init, "user.py": user})
-    assert plan.new_text("user.py", user) == "import pkg\n\nprint(pkg)\n"
+    assert plan.new_text("user.py", user) == "import pkg\n\nprint(pkg.__name__)\n"
     assert plan.new_text("pkg/__init__.py", init).strip() == ""
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        "from pkg import _compat\n\nalias = _compat\n",
+        "import pkg._compat as c\n\n\ndef main(m=c):\n    m.ensure_patched()\n",
+        "import pkg._compat\n\nREG = {'c': pkg._compat}\n",
+        "from pkg import _compat\n\ngetattr(_compat, 'ensure' + '_patched')()\n",
+        # a package re-exporting the name, as a value: the name is one of its attributes
+        "import pkg\n\npkg.ensure_patched()\nprint(pkg)\n",
+    ],
+)
+def test_a_module_holding_the_name_used_as_a_value_keeps_the_definition(user: str) -> None:
+    """Any of a module's names may be read from it where it is a value (aliased, passed,
+    stored, given to ``getattr``): its text need not even spell the name."""
+    init = "from ._compat import ensure_patched\n"
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": init, "user.py": user})
+    assert plan.edits == {}
+    assert any(
+        reason.startswith("pkg/_compat.py:2 not pruned: its value is used at user.py")
+        for reason in _reasons(plan)
+    ), _reasons(plan)
 
 
 def test_a_two_level_chain_of_package_inits() -> None:
@@ -122,6 +149,35 @@ def test_a_value_use_at_the_end_of_a_chain_keeps_everything() -> None:
     plan = prune(files)
     assert plan.edits == {}
     assert any("app/main.py:3" in reason for reason in _reasons(plan)), _reasons(plan)
+
+
+def test_an_importer_through_a_package_renaming_the_shim_module_is_edited() -> None:
+    """``app`` binds the shim module as ``tools``: a file calling ``tools.ensure_patched()``
+    spells neither the shim's package nor its module, and is an importer all the same."""
+    main = "from app import tools\n\n\ndef main():\n    tools.ensure_patched()\n    return 1\n"
+    files = {
+        SHIM: SHIM_TEXT,
+        "pkg/__init__.py": "",
+        RENAMING: "from pkg import _compat as tools\n",
+        "app/main.py": main,
+    }
+    plan = prune(files)
+    assert "def ensure_patched" not in plan.new_text(SHIM, SHIM_TEXT)
+    # The import lost its last use with the call: it goes too.
+    assert plan.new_text("app/main.py", main) == "def main():\n    return 1\n"
+
+
+def test_a_value_use_through_a_package_renaming_the_shim_module_keeps_it() -> None:
+    user = "import app\n\nHOOK = app.tools.ensure_patched\n"
+    files = {
+        SHIM: SHIM_TEXT,
+        "pkg/__init__.py": "",
+        RENAMING: "from pkg import _compat as tools\n",
+        "user.py": user,
+    }
+    plan = prune(files)
+    assert plan.edits == {}
+    assert any("user.py:3" in reason for reason in _reasons(plan)), _reasons(plan)
 
 
 # -- uses that are shadowed are not uses -----------------------------------------------------
@@ -319,7 +375,11 @@ FORMS = {
     "dotted": ("import pkg._compat", "pkg._compat.ensure_patched"),
     "chain": ("from pkg.sub import ensure_patched", "ensure_patched"),
     "chain module": ("import pkg.sub", "pkg.sub.ensure_patched"),
+    "renamed module": ("from app import tools", "tools.ensure_patched"),
+    "renamed module alias": ("from app import tools as t", "t.ensure_patched"),
+    "renamed package": ("import app", "app.tools.ensure_patched"),
 }
+
 USES = ("bare", "await", "value", "shadowed")
 
 
@@ -346,6 +406,7 @@ def test_prune_never_breaks_an_importer(users: list[tuple[str, list[str]]]) -> N
         SHIM: SHIM_TEXT,
         "pkg/__init__.py": "",
         CHAIN: "from .._compat import ensure_patched\n",
+        RENAMING: "from pkg import _compat as tools\n",
     }
     for number, (form, uses) in enumerate(users):
         statement, ref = FORMS[form]

@@ -144,17 +144,22 @@ def test_the_importers_found_through_those_resolutions() -> None:
         ],
     }
     assert answers["module_importers"] == module_reached
-    # By name, and by module where the file spells the name and a part of the shim module
-    # (or holds a relative import): app/chained.py and mods/renamed.py reach the module
-    # under other names only, which module_importers finds.
+    # By name, and by module where the file spells the name and a part of the shim module,
+    # a name another module binds it to (app/chained.py, mods/renamed.py: ``tools``,
+    # ``cm``), or holds a relative import.
     assert answers["importers"] == {
+        "app/chained.py": [(1, "tools", MODULE, None, False)],
         "attribute.py": [(1, "pkg", "pkg", None, False)],
         "direct.py": [(1, "ensure_patched", MODULE, "ensure_patched", False)],
+        "mods/renamed.py": [(1, "cm", MODULE, None, False)],
         "mods/head.py": [(1, "p", "pkg", None, False)],
         "other/compat.py": [(1, "ensure_patched", MODULE, "ensure_patched", False)],
         "pkg/users/relative.py": [(1, "compat", MODULE, None, False)],
     }
-    assert answers["importers_helper"] == {"module.py": [(1, "c", MODULE, None, False)]}
+    assert answers["importers_helper"] == {
+        "app/middle.py": [(1, "shims", MODULE, None, False)],
+        "module.py": [(1, "c", MODULE, None, False)],
+    }
     assert answers["imported_names"] == {
         "ensure_patched": ("pkg/users/relative.py", 1, "compat", MODULE, None, False),
         "helper": ("app/middle.py", 1, "shims", MODULE, None, False),

@@ -128,6 +128,8 @@ class CallSiteScanner:
         for path in self.importers.mentioning(names):
             if path != self.shim and self.importers.parsed(path) is None:
                 found[path] = NameUses(blocked=f"{path} does not parse")
+        alias_modules = {module for module, _ in aliases}
+        reach = alias_modules | self.importers.reach_paths({self.shim_module})
         for path in sorted(self.importers.importers(self.shim_module, name, aliases)):
             if path == self.shim:
                 continue
@@ -135,7 +137,7 @@ class CallSiteScanner:
             if isinstance(parsed, str):
                 found[path] = NameUses(blocked=parsed)
                 continue
-            file_uses = find_uses(parsed.resolved, aliases, self.importers)
+            file_uses = find_uses(parsed.resolved, aliases, self.importers, reach)
             uses = NameUses(
                 bare_calls=list(file_uses.bare_calls),
                 aliases=list(file_uses.imports),
@@ -148,6 +150,12 @@ class CallSiteScanner:
                 uses.blocked = f"{path} re-exports it in __all__"
             if uses.bare_calls or uses.aliases or uses.value_uses or uses.blocked:
                 found[path] = uses
+        # The shim module used as a value: the name may be read from it, spelled or not.
+        for escape in self.importers.module_escapes(self.shim_module):
+            if escape.path != self.shim:
+                uses = found.setdefault(escape.path, NameUses())
+                if escape.line not in uses.value_uses:
+                    uses.value_uses.append(escape.line)
         return found
 
     def wrapper_for(self, path: str, text: str) -> MetadataWrapper | None:

@@ -21,7 +21,7 @@ from compatlint.codemods.prune import plan_prune
 from compatlint.codemods.sorting import ImportSorter
 from compatlint.config import Config
 from compatlint.model import Edit
-from compatlint.names.importers import FactsCache
+from compatlint.names.importers import FactsCache, TextAnswers
 
 FIXABLE = ("CL102", "CL108", "CL112", "CL202")
 
@@ -35,10 +35,13 @@ def plan_fixes(
     formatter: Formatter | None = None,
     facts_cache: FactsCache | None = None,
     digest: Callable[[str], str] | None = None,
+    known: TextAnswers | None = None,
 ) -> dict[str, Edit]:
     """Whole-file edits that fix the findings with ``codes`` (path → edit); ``sorter``
     and ``formatter`` tidy what prune and inline touch, as those commands do, and
-    ``facts_cache`` keeps what they read of each file (keyed by ``digest`` of its text)."""
+    ``facts_cache`` keeps what they read of each file (keyed by ``digest`` of its text),
+    ``known`` what they searched the texts as read for (see
+    :class:`~compatlint.names.importers.TextAnswers`)."""
     current: dict[str, str | None] = dict(sources)
 
     def take(edits: Mapping[str, Edit]) -> None:
@@ -61,6 +64,7 @@ def plan_fixes(
             gates=gates,
             facts_cache=facts_cache,
             digest=digest,
+            known=known,
         )
         take(plan.edits)
     if "CL108" in codes:
@@ -71,6 +75,7 @@ def plan_fixes(
             formatter=formatter,
             facts_cache=facts_cache,
             digest=digest,
+            known=known,
         )
         take(inlined.edits)
     if "CL202" in codes and config.mocks is not None and config.mocks.file in current:

@@ -187,6 +187,7 @@ def _file_names(importers: ImporterIndex, path: str, aliases: frozenset[Alias]):
     if parsed is None:
         return None
     alias_modules = {module for module, _ in aliases}
+    reach = importers.reach_paths(alias_modules)  # `import app` + `app.renamed.FLAG` too
     own = {name for module, name in aliases if module == parsed.module}
     bound, modules, stars = set(own), {}, []
     for raw in importers.raw_imports(path):
@@ -197,7 +198,7 @@ def _file_names(importers: ImporterIndex, path: str, aliases: frozenset[Alias]):
             bound.add(raw.local)
         else:
             target = importers.bound_module_of(raw)
-            if target is not None and reaches(target, alias_modules):
+            if target is not None and reaches(target, reach):
                 modules[raw.local] = target
     tree = importers.tree(path)
     assert tree is not None  # it parsed: its facts are read

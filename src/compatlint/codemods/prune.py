@@ -60,7 +60,13 @@ from compatlint.codemods.sorting import Anchor, BlockEdit, ImportSorter
 from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
 from compatlint.model import Fate, Site, SiteKind
-from compatlint.names.importers import FactsCache, ImporterIndex, ImportOf, LazyImports
+from compatlint.names.importers import (
+    FactsCache,
+    ImporterIndex,
+    ImportOf,
+    LazyImports,
+    TextAnswers,
+)
 from compatlint.names.modules import module_name
 from compatlint.sitekinds import needs_tag, site_fate
 from compatlint.versions import Floors
@@ -188,10 +194,17 @@ class _Planner:
         self._suppressed: dict[str, Mapping[int, frozenset[str]]] = {}
         self.facts_cache: FactsCache | None = None
         self.digest: Callable[[str], str] | None = None
+        self.known: TextAnswers | None = None
+        self.indexes: list[ImporterIndex] = []  # what each read, for ``known`` to keep
 
     def _index(self) -> ImporterIndex:
-        """An importer index of the current texts (sharing the facts cache, if any)."""
-        return ImporterIndex(self.texts, self.config.src, self.facts_cache, self.digest)
+        """An importer index of the current texts (sharing the facts cache and what
+        earlier runs read, if any)."""
+        index = ImporterIndex(
+            self.texts, self.config.src, self.facts_cache, self.digest, known=self.known
+        )
+        self.indexes.append(index)
+        return index
 
     def fate(self, site: Site) -> Fate:
         return site_fate(site, self.floors, self.config.primary)
@@ -557,6 +570,7 @@ def plan_prune(
     gates: bool = True,
     facts_cache: FactsCache | None = None,
     digest: Callable[[str], str] | None = None,
+    known: TextAnswers | None = None,
 ) -> PrunePlan:
     """Plan the removal of every fallback expired at ``floors`` (default: the config's).
 
@@ -568,10 +582,13 @@ def plan_prune(
     lines prune touched (see :mod:`compatlint.codemods.formatting`); without them, the
     text is left as the edit made it. ``gates=False`` folds no version gate (``check
     --fix`` of CL102 alone). ``facts_cache`` keeps what the importer index reads of each
-    file between runs, keyed by ``digest`` of its text. Nothing is read or written here.
+    file between runs, keyed by ``digest`` of its text; ``known`` is what earlier runs read
+    in the texts of files unchanged since (see
+    :class:`~compatlint.names.importers.TextAnswers`), and learns what this one reads.
+    Nothing is read or written here.
     """
     planner = _Planner(config, sources, floors or config.floors, sorter, formatter)
-    planner.facts_cache, planner.digest = facts_cache, digest
+    planner.facts_cache, planner.digest, planner.known = facts_cache, digest, known
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.prune_shim(shim)
@@ -580,4 +597,8 @@ def plan_prune(
     if gates:
         planner.fold_version_gates(set(shims or ()) if partial else None)
     planner.add_stubs()
-    return planner.finish()
+    plan = planner.finish()
+    if known is not None:
+        for index in planner.indexes:
+            known.keep(index.learnt)
+    return plan

@@ -12,6 +12,7 @@ from compatlint.commands.common import importer_cache, project_sources
 from compatlint.commands.inline import project_formatter_for, project_sorter
 from compatlint.config import config_name
 from compatlint.model import Diagnostic, Edit
+from compatlint.text_records import TextRecords
 from compatlint.workspace import Workspace
 
 
@@ -64,6 +65,7 @@ def apply_fixes(
             formatter=formatter,
             facts_cache=cache,
             digest=text_hash,
+            known=TextRecords(cache, workspace.signature, sources) if cache is not None else None,
         )
     if write and edits:
         workspace.apply(edits.values())

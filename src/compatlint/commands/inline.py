@@ -125,7 +125,7 @@ def run_inline(
             digest=text_hash,
             batch=batch_on(pool, encoded_facts_of, lambda item: len(item[1])),
             compiler=batch_on(pool, compile_error, lambda item: len(item[1])),
-            known=TextRecords(cache, workspace.signature) if cache is not None else None,
+            known=TextRecords(cache, workspace.signature, sources) if cache is not None else None,
             bindings_batch=batch_on(pool, encoded_bindings_of, lambda item: len(item[1])),
         )
     if cache is not None:

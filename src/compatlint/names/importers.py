@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -121,7 +122,13 @@ class FactsCache(Protocol):
 
 class TextAnswers(Protocol):
     """What earlier runs learnt of the texts of files unchanged since (at the edge, by
-    their stat signatures): None where nothing is known."""
+    their stat signatures): None where nothing is known. The answers are about the texts
+    as read from the files; an index asks (and learns) only where its text is that one
+    (:meth:`reads`), never of a text a codemod has edited in the run."""
+
+    def reads(self, path: str, text: str) -> bool:
+        """Whether ``text`` is the text of ``path`` as read (the answers are about it)."""
+        ...
 
     def spells(self, path: str, needle: str) -> bool | None:
         """Whether the text of ``path`` contains ``needle``."""
@@ -202,7 +209,10 @@ class ImporterIndex:
         self._star_files: dict[str, bool] = {}
         self._star_paths: frozenset[str] | None = None
         self._bindings_only: dict[str, ModuleBindings | None] = {}
+        self._rebinding_sites: dict[str, frozenset[tuple[str | None, str]]] = {}
+        self._reads: dict[tuple[str, str], list[tuple[str | None, ImportOf]]] = {}
         self._digests: dict[str, str] = {}
+        self._as_read: dict[str, bool] = {}
 
     # -- modules ---------------------------------------------------------------------------
 
@@ -547,7 +557,8 @@ class ImporterIndex:
         upstream (common where it is imported everywhere) gives no project name, so a file
         whose every star import is a plain line naming another module is left out."""
         if path not in self._star_files:
-            found = self.known.stars(path) if self.known is not None else None
+            known = self._answers(path)
+            found = known.stars(path) if known is not None else None
             if found is None:
                 text = self.sources[path]
                 stars = len(_ANY_STAR.findall(text)) if "import" in text else 0
@@ -577,13 +588,25 @@ class ImporterIndex:
     def _spells(self, path: str, needle: str) -> bool:
         """Whether the text of ``path`` contains ``needle`` (known from an earlier run, or
         read and learnt)."""
-        answer = self.known.spells(path, needle) if self.known is not None else None
+        known = self._answers(path)
+        answer = known.spells(path, needle) if known is not None else None
         if answer is None:
             answer = needle in self.sources[path]
         self._learn(path).spells[needle] = answer
         return answer
 
+    def _answers(self, path: str) -> TextAnswers | None:
+        """``known``, where the text of ``path`` here is the one its answers are about."""
+        if self.known is None:
+            return None
+        if path not in self._as_read:
+            self._as_read[path] = self.known.reads(path, self.sources[path])
+        return self.known if self._as_read[path] else None
+
     def _learn(self, path: str) -> Learnt:
+        """Where to note what is read in ``path`` (a text edited in the run: nowhere)."""
+        if self._answers(path) is None:
+            return Learnt()
         learnt = self.learnt.get(path)
         if learnt is None:
             learnt = self.learnt[path] = Learnt()
@@ -599,7 +622,8 @@ class ImporterIndex:
         """Whether ``path`` may hold a relative import (searched once per file: every
         name of a shim asks)."""
         if path not in self._relatives:
-            answer = self.known.relative(path) if self.known is not None else None
+            known = self._answers(path)
+            answer = known.relative(path) if known is not None else None
             if answer is None:
                 answer = _RELATIVE_IMPORT.search(self.sources[path]) is not None
             self._relatives[path] = self._learn(path).relative = answer
@@ -624,11 +648,20 @@ class ImporterIndex:
         self, module: str, name: str, aliases: frozenset[Alias] | None = None
     ) -> dict[str, list[ImportOf]]:
         """Per file, its imports of any alias of ``module.name`` (the alias modules' own
-        files included: a re-export is an import too)."""
+        files included: a re-export is an import too).
+
+        A file may reach ``module`` without spelling it, through a module that binds it
+        under another name (``from app import tools`` or ``import app`` + ``app.tools``
+        where ``app`` holds ``from pkg import _compat as tools``): the names it is bound to
+        count as its parts, and the bindings as paths that reach it (:meth:`reach_paths`).
+        The other alias modules (the modules that re-export the name) are reached where a
+        file spells them."""
         aliases = self.aliases(module, name) if aliases is None else aliases
         alias_modules = {source for source, _ in aliases}
+        reach = alias_modules | self.reach_paths({module})
+        parts = alias_modules | self._module_rebindings(module)
         found: dict[str, list[ImportOf]] = {}
-        paths = self.mentioning({alias_name for _, alias_name in aliases}, alias_modules)
+        paths = self.mentioning({alias_name for _, alias_name in aliases}, parts)
         self.resolve_ahead(paths)
         for path in paths:
             imports: list[ImportOf] = []
@@ -643,7 +676,7 @@ class ImporterIndex:
                     imports.append(ImportOf(path, raw.line, raw.local, raw.source, raw.name))
                 else:
                     bound = self.bound_module_of(raw)
-                    if bound is not None and reaches(bound, alias_modules):
+                    if bound is not None and reaches(bound, reach):
                         imports.append(ImportOf(path, raw.line, raw.local, bound, None))
             if imports:
                 found[path] = imports
@@ -668,16 +701,16 @@ class ImporterIndex:
         """The names of ``module`` that some project file imports directly (from-import,
         star import, ``local.name`` on a binding of the module), with one such import
         each. A direct import is enough: every re-export chain starts with one. Attribute
-        uses are not scope-checked here: keeping a binding for nothing is harmless."""
+        uses are not scope-checked here: keeping a binding for nothing is harmless. Where
+        the module itself is used as a value (:meth:`module_escapes`), any of its names may
+        be read: every one counts as imported."""
         bindings = self.bindings_of_module(module)
         if bindings is None:
             return {}
-        needles = {module.rpartition(".")[2], *self._module_rebindings(module)}
         found: dict[str, ImportOf] = {}
-        paths = [path for path in self.mentioning(needles) if path != exclude]
-        self.resolve_ahead(paths)
-        for path in paths:
-            module_locals: dict[str, tuple[str, int]] = {}
+        for path in self._module_readers(module):
+            if path == exclude:
+                continue
             for raw in self.raw_imports(path):
                 if raw.source == module and raw.name == "*":
                     for name in sorted(bindings.exports() or bindings.names):
@@ -685,20 +718,71 @@ class ImporterIndex:
                 elif raw.source == module and raw.name is not None:
                     imported = ImportOf(path, raw.line, raw.local, module, raw.name)
                     found.setdefault(raw.name, imported)
-                else:
-                    bound = self.bound_module_of(raw)
-                    if bound is not None and reaches(bound, {module}):
-                        module_locals[raw.local] = (bound, raw.line)
-            if module_locals:
-                for name, imported in self._attribute_uses(path, module, module_locals):
-                    found.setdefault(name, imported)
+            for name, imported in self._module_reads(path, module):
+                for read in [name] if name is not None else sorted(bindings.names):
+                    found.setdefault(read, imported)
         return found
+
+    def module_escapes(self, module: str) -> list[ImportOf]:
+        """Where a project file uses ``module`` itself as a value (``c = compat``,
+        ``f(compat)``, ``getattr(compat, name)``): any of its names may be read there,
+        names its text need not spell. Not scope-checked, as :meth:`imported_names`."""
+        needles = {module.rpartition(".")[2], *self._module_rebindings(module)}
+        paths = self._module_binding_files(needles)
+        self.resolve_ahead(paths)
+        return [
+            imported
+            for path in paths
+            for name, imported in self._module_reads(path, module)
+            if name is None
+        ]
+
+    def _module_binding_files(self, needles: Iterable[str]) -> list[str]:
+        """The files that may bind a module under one of ``needles`` (its last part, or a
+        name a module binds it to) or use it as a value: those with an occurrence of one
+        not followed by ``import`` (``from pkg._compat import X`` binds names, not the
+        module) or by ``.`` (an attribute of it, or a module below it). A prune that
+        removes nothing an importer reads never parses the plain importers."""
+        needles = sorted(set(needles))
+        spelled = self._containing_any(needles)
+        pattern = _module_occurrence(tuple(needles))
+        return [
+            path
+            for path in self._module_of
+            if path in spelled and pattern.search(self.sources[path]) is not None
+        ]
+
+    def _module_readers(self, module: str) -> list[str]:
+        """The files that may import ``module`` or read it through a binding."""
+        needles = {module.rpartition(".")[2], *self._module_rebindings(module)}
+        paths = self.mentioning(needles)
+        self.resolve_ahead(paths)
+        return paths
+
+    def _module_reads(self, path: str, module: str) -> list[tuple[str | None, ImportOf]]:
+        """What ``path`` reads of ``module`` through its bindings of the module (or of a
+        package it is reached from): each ``local.name`` (the name), and each use of the
+        module itself as a value (None); see :meth:`_attribute_uses`. Read once."""
+        key = (path, module)
+        if key not in self._reads:
+            reach = self.reach_paths({module})
+            module_locals: dict[str, tuple[str, int]] = {}
+            for raw in self.raw_imports(path):
+                if raw.name == "*" or (raw.source == module and raw.name is not None):
+                    continue
+                bound = self.bound_module_of(raw)
+                if bound is not None and reaches(bound, reach):
+                    module_locals[raw.local] = (bound, raw.line)
+            found = list(self._attribute_uses(path, module, module_locals)) if module_locals else []
+            self._reads[key] = found
+        return self._reads[key]
 
     def module_importers(self, module: str) -> dict[str, list[ImportOf]]:
         """Per file, its imports that bind ``module`` or a package from which attribute
         access reaches it (``import pkg`` + ``pkg._compat``, ``pkg.compat`` where the
         package rebinds it)."""
         needles = {module.rpartition(".")[2], *self._module_rebindings(module)}
+        reach = self.reach_paths({module})
         found: dict[str, list[ImportOf]] = {}
         paths = self.mentioning(needles)
         self.resolve_ahead(paths)
@@ -706,7 +790,7 @@ class ImporterIndex:
             imports = []
             for raw in self.raw_imports(path):
                 bound = self.bound_module_of(raw)
-                if bound is not None and reaches(bound, {module}):
+                if bound is not None and reaches(bound, reach):
                     imports.append(ImportOf(path, raw.line, raw.local, bound, None))
             if imports:
                 found[path] = imports
@@ -716,39 +800,76 @@ class ImporterIndex:
         """Local names that project modules bind ``module`` to (``from . import _compat as
         compat``, and ``from pkg import compat as c`` of that): an importer may reach the
         module under them."""
-        names: set[str] = set()
-        needles = {module.rpartition(".")[2]}
-        while True:
-            paths = self.mentioning(needles)
-            self.resolve_ahead(paths)
-            found = {
-                raw.local.split(".")[0]
-                for path in paths
-                for raw in self.raw_imports(path)
-                if self.bound_module_of(raw) == module
-            }
-            if found <= names:
-                return names
-            names |= found
-            needles |= found
+        return {local for _, local in self.rebinding_sites(module)}
+
+    def rebinding_sites(self, module: str) -> frozenset[tuple[str | None, str]]:
+        """``(module of the file, local name)`` of every import that binds ``module``
+        (directly or through other modules' bindings of it), found once."""
+        if module not in self._rebinding_sites:
+            sites: set[tuple[str | None, str]] = set()
+            names: set[str] = set()
+            needles = {module.rpartition(".")[2]}
+            while True:
+                paths = self._module_binding_files(needles)
+                self.resolve_ahead(paths)
+                found = {
+                    (self.module_of(path), raw.local.split(".")[0])
+                    for path in paths
+                    for raw in self.raw_imports(path)
+                    if self.bound_module_of(raw) == module
+                }
+                sites |= found
+                locals_found = {local for _, local in found}
+                if locals_found <= names:
+                    break
+                names |= locals_found
+                needles |= locals_found
+            self._rebinding_sites[module] = frozenset(sites)
+        return self._rebinding_sites[module]
+
+    def reach_paths(self, modules: Iterable[str]) -> frozenset[str]:
+        """``modules``, and the dotted paths through which attribute access reaches one
+        of them on a module that binds it under a name: ``app.tools`` where ``app`` holds
+        ``from pkg import _compat as tools`` (``import app`` + ``app.tools.X`` reads the
+        shim's ``X``). :func:`reaches` of a bound module on these is whether it leads to
+        one of ``modules``."""
+        modules = set(modules)
+        paths = set(modules)
+        for module in modules:
+            paths |= {f"{owner}.{local}" for owner, local in self.rebinding_sites(module) if owner}
+        return frozenset(paths)
 
     def _attribute_uses(
         self, path: str, module: str, module_locals: Mapping[str, tuple[str, int]]
-    ) -> Iterable[tuple[str, ImportOf]]:
-        """``local.name`` / ``local.a.b.name`` where the chain names ``module``."""
+    ) -> Iterable[tuple[str | None, ImportOf]]:
+        """``local.name`` / ``local.a.b.name`` where the chain names ``module`` (the name),
+        and the chains that name ``module`` itself and are used as a value (None): the
+        module escapes, and any of its names may be read from it."""
         tree = self.tree(path)
         assert tree is not None
+        heads = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
         for node in ast.walk(tree):
-            if not isinstance(node, ast.Attribute):
+            if isinstance(node, ast.Attribute):
+                dotted = _dotted(node.value)
+                if dotted is None:
+                    continue
+                head, *rest = dotted.split(".")
+                if head in module_locals:
+                    bound, line = module_locals[head]
+                    if self.resolve_chain(bound, rest) == module:
+                        yield node.attr, ImportOf(path, line, head, module, None)
+            if id(node) in heads or not isinstance(node, (ast.Name, ast.Attribute)):
                 continue
-            dotted = _dotted(node.value)
+            if not isinstance(node.ctx, ast.Load):
+                continue
+            dotted = _dotted(node)
             if dotted is None:
                 continue
             head, *rest = dotted.split(".")
             if head in module_locals:
-                bound, line = module_locals[head]
+                bound, _ = module_locals[head]
                 if self.resolve_chain(bound, rest) == module:
-                    yield node.attr, ImportOf(path, line, head, module, None)
+                    yield None, ImportOf(path, node.lineno, head, module, None)
 
     def resolve_chain(self, module: str, attributes: Iterable[str]) -> str | None:
         """The module ``module.a.b...`` names (None: not a module of the project):
@@ -759,6 +880,15 @@ class ImporterIndex:
                 return None
             current = self.submodule(current, attribute)
         return current
+
+
+@functools.lru_cache(maxsize=64)
+def _module_occurrence(needles: tuple[str, ...]) -> re.Pattern[str]:
+    """An occurrence of one of ``needles`` as a whole name, not followed by ``import`` or
+    ``.`` on its line (see :meth:`ImporterIndex._module_binding_files`). Each alternative
+    starts with its literal (a boundary checked behind it): searched as a literal first."""
+    words = "|".join(rf"{re.escape(n)}(?<=\b{re.escape(n)})" for n in needles)
+    return re.compile(rf"(?:{words})(?!\w)(?![ \t]*(?:import\b|\.))")
 
 
 def reaches(bound: str, modules: Iterable[str]) -> bool:

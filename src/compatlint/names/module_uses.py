@@ -13,7 +13,7 @@ module-level rebinding) is a value use, never a read that could be rewritten.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -50,12 +50,22 @@ class ModuleBinding:
         return bool(self.reads or self.stores or self.values or self.root_uses)
 
 
-def find_module_uses(file: ResolvedFile, target: str, modules: ModuleLookup) -> list[ModuleBinding]:
-    """The bindings of ``file`` that reach the module ``target``, with their uses."""
+def find_module_uses(
+    file: ResolvedFile,
+    target: str,
+    modules: ModuleLookup,
+    reach: Collection[str] | None = None,
+) -> list[ModuleBinding]:
+    """The bindings of ``file`` that reach the module ``target``, with their uses.
+    ``reach``: the dotted paths through which attribute access leads to ``target``
+    (with the modules that bind it under another name, as
+    :meth:`~compatlint.names.importers.ImporterIndex.reach_paths` gives them: ``import
+    app`` + ``app.tools.X``); default: ``target`` alone."""
+    reach = {target} if reach is None else reach
     bound: dict[Assignment, str] = {}
     for assignment, node in file.import_assignments():
         module = _bound_module(file, assignment, node, modules)
-        if module is not None and reaches(module, {target}):
+        if module is not None and reaches(module, reach):
             bound[assignment] = module
     found: dict[cst.ImportAlias, ModuleBinding] = {}
     seen: set[cst.CSTNode] = set()

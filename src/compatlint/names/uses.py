@@ -15,7 +15,7 @@ Scopes, parents and positions are resolved once per file.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -148,13 +148,24 @@ def _target(targets: Mapping[Assignment, _Target], referent: object) -> _Target 
     return targets.get(referent) if isinstance(referent, Assignment) else None
 
 
-def find_uses(file: ResolvedFile, aliases: frozenset[Alias], modules: ModuleLookup) -> FileUses:
-    """The uses of the binding whose aliases are ``aliases`` in ``file``."""
+def find_uses(
+    file: ResolvedFile,
+    aliases: frozenset[Alias],
+    modules: ModuleLookup,
+    reach: Collection[str] | None = None,
+) -> FileUses:
+    """The uses of the binding whose aliases are ``aliases`` in ``file``. ``reach``: the
+    dotted paths through which attribute access leads to an alias module (the modules and
+    their bindings under other names elsewhere, as
+    :meth:`~compatlint.names.importers.ImporterIndex.reach_paths` gives them; default:
+    the alias modules). An alias module itself used as a value (``c = compat``) is a value
+    use: any of its names may be read from it."""
     uses = FileUses()
     alias_modules = {module for module, _ in aliases}
+    reach = alias_modules if reach is None else reach
     targets: dict[Assignment, _Target] = {}
     for assignment, node in file.import_assignments():
-        target = _target_of(file, assignment, node, aliases, alias_modules, modules)
+        target = _target_of(file, assignment, node, aliases, reach, modules)
         if target is not None:
             targets[assignment] = target
     seen: set[cst.CSTNode] = set()
@@ -214,17 +225,18 @@ def _target_of(
     assignment: Assignment,
     node: cst.Import | cst.ImportFrom,
     aliases: frozenset[Alias],
-    alias_modules: set[str],
+    reach: Collection[str],
     modules: ModuleLookup,
 ) -> _Target | None:
-    """What one import binding stands for, if it leads to one of ``aliases``."""
+    """What one import binding stands for, if it leads to one of ``aliases`` (a module
+    from which attribute access follows one of the ``reach`` paths)."""
     found = import_binding(file, assignment, node, modules)
     if found is None:
         return None
     source, full, bound = found
     if source is not None and (source, full) in aliases:
         return ("name", "")  # every alias is the same binding
-    if bound is not None and any(m == bound or m.startswith(bound + ".") for m in alias_modules):
+    if bound is not None and any(m == bound or m.startswith(bound + ".") for m in reach):
         return ("module", bound)
     return None
 
@@ -254,12 +266,14 @@ def _attribute_use(
     modules: ModuleLookup,
 ) -> cst.Attribute | None:
     """The ``Attribute`` on top of ``node`` (which names ``module``) that reaches an
-    alias: ``c.X``, ``pkg._compat.X``, ``pkg.sub.X`` ..."""
+    alias: ``c.X``, ``pkg._compat.X``, ``pkg.sub.X`` ...; or the node naming an alias
+    module where it is not the head of an attribute access: the module as a value."""
+    alias_modules = {source for source, _ in aliases}
     current: str | None = module
     while current is not None:
         parent = file.parents.get(node)
         if not (isinstance(parent, cst.Attribute) and parent.value is node):
-            return None
+            return node if current in alias_modules else None
         attribute = parent.attr.value
         if (current, attribute) in aliases:
             return parent

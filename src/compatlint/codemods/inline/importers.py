@@ -302,7 +302,8 @@ class _Scan:
             if importer.file is None:
                 continue
             file = importer.file
-            for binding in find_module_uses(file, self.module, self.index):
+            reach = self.index.reach_paths({self.module})
+            for binding in find_module_uses(file, self.module, self.index, reach):
                 if not (binding.names_target or binding.reads or binding.stores or binding.values):
                     continue  # `import pkg` for something else of the package
                 line = _statement_line(file.parents, binding.statement)
