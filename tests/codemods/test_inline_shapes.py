@@ -878,37 +878,39 @@ def test_nothing_to_inline_changes_nothing() -> None:
 # -- deleting the shim ------------------------------------------------------------------------
 
 
+DELETED_SHIM_PROJECT = {
+    SHIM: TRIVIAL_SHIM,
+    "pkg/__init__.py": '''
+        """The package."""
+
+        from . import _compat  # noqa: F401
+        from .version import VERSION
+
+        __all__ = ["VERSION", "_compat"]
+    ''',
+    "pkg/version.py": 'VERSION = "1"\n',
+    "pkg/handler.py": """
+        import pkg._compat as compat
+
+
+        def run():
+            return compat.A, compat.B
+    """,
+}
+MOCKED = {
+    "tests/test_handler.py": """
+        from unittest import mock
+
+
+        def test_run():
+            with mock.patch("pkg._compat.A"):
+                pass
+    """
+}
+
+
 def test_a_trivial_shim_is_deleted_with_the_imports_of_it() -> None:
-    plan, after = inline(
-        {
-            SHIM: TRIVIAL_SHIM,
-            "pkg/__init__.py": '''
-                """The package."""
-
-                from . import _compat  # noqa: F401
-                from .version import VERSION
-
-                __all__ = ["VERSION", "_compat"]
-            ''',
-            "pkg/version.py": 'VERSION = "1"\n',
-            "pkg/handler.py": """
-                import pkg._compat as compat
-
-
-                def run():
-                    return compat.A, compat.B
-            """,
-            "tests/test_handler.py": """
-                from unittest import mock
-
-
-                def test_run():
-                    with mock.patch("pkg._compat.A"):
-                        pass
-            """,
-        },
-        overrides={"src": ["."]},
-    )
+    plan, after = inline(DELETED_SHIM_PROJECT, overrides={"src": ["."]})
     assert plan.deleted == [SHIM]
     assert plan.edits[SHIM].new_text is None
     assert after["pkg/__init__.py"] == dedent(
@@ -935,7 +937,43 @@ def test_a_trivial_shim_is_deleted_with_the_imports_of_it() -> None:
             0,
             "remove pkg/_compat.py from [tool.compatlint] shim: the file is deleted",
         ),
-        ("tests/test_handler.py", 5, "a string names pkg._compat, which is deleted"),
+    ]
+
+
+def test_a_name_a_string_names_stays_and_so_does_the_shim() -> None:
+    """``mock.patch("pkg._compat.A")`` reads ``A`` from the shim at run time: the
+    importers take ``A`` from the upstream, and the shim keeps it (listed)."""
+    plan, after = inline({**DELETED_SHIM_PROJECT, **MOCKED}, overrides={"src": ["."]})
+    assert plan.deleted == []
+    assert "from sglang.srt.a import A\n" in after[SHIM]
+    assert "B" not in after[SHIM]
+    assert after["pkg/__init__.py"] == dedent(DELETED_SHIM_PROJECT["pkg/__init__.py"])
+    assert after["pkg/handler.py"] == dedent(
+        """
+        from sglang.srt.a import A, B
+
+
+        def run():
+            return A, B
+        """
+    )
+    assert [(m.path, m.line, m.name, m.reason) for m in plan.manual] == [
+        ("tests/test_handler.py", 5, "A", "a string names pkg._compat.A: it stays in the shim")
+    ]
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ['importlib.import_module("pkg._compat").A', 'sys.modules["pkg._compat"].B'],
+)
+def test_a_string_naming_the_shim_module_keeps_it_whole(reference: str) -> None:
+    user = f"import importlib\nimport sys\n\nprint({reference})\n"
+    plan, after = inline({**DELETED_SHIM_PROJECT, "pkg/dynamic.py": user})
+    assert plan.deleted == []
+    assert after[SHIM] == dedent(TRIVIAL_SHIM)
+    assert after["pkg/handler.py"].startswith("from sglang.srt.a import A, B\n")
+    assert [(m.path, m.line, m.reason) for m in plan.manual] == [
+        ("pkg/dynamic.py", 4, "a string names pkg._compat: the shim and its names stay")
     ]
 
 

@@ -83,6 +83,23 @@ PRUNE_USERS = {
     "renamed as value": (
         "from app import tools\n\nregistry = [tools]\nprint(registry[0].ensure_patched())\n"
     ),
+    "module by string": (
+        "import importlib\n\nprint(importlib.import_module('pkg._compat').ensure_patched())\n"
+    ),
+    "name by string": (
+        "import importlib\n\nmodule, _, name = 'pkg._compat:ensure_patched'.partition(':')\n"
+        "print(getattr(importlib.import_module(module), name)())\n"
+    ),
+}
+#: The cases where the definition may be read by code that does not call it by name.
+KEPT = {
+    "renamed, value",
+    "module as value",
+    "getattr",
+    "default",
+    "renamed as value",
+    "module by string",
+    "name by string",
 }
 
 
@@ -97,7 +114,7 @@ def test_prune_keeps_what_a_module_binding_reads(case: str, tmp_path: Path) -> N
     plan = plan_prune(make_config(), files, make_config().floors)
     after = {path: plan.new_text(path, text) for path, text in files.items()}
     _same_behaviour(tmp_path, files, after)
-    if "value" in case or case in ("getattr", "default"):
+    if case in KEPT:
         assert "def ensure_patched" in after[SHIM]  # a person decides: listed
         assert any("not pruned" in item.reason for item in plan.follow_ups)
     else:
@@ -110,6 +127,9 @@ INLINE_USERS = {
     "renamed alias": "from app import tools as t\n\nprint(t.B.__name__)\n",
     "renamed package": "import app\n\nprint(app.tools.A.__name__, app.tools.B.__name__)\n",
     "renamed as value": "from app import tools\n\nprint(getattr(tools, 'A').__name__)\n",
+    "name by string": (
+        "import importlib\n\nprint(getattr(importlib.import_module('pkg._compat'), 'A'))\n"
+    ),
 }
 
 
@@ -124,7 +144,7 @@ def test_inline_rewrites_or_keeps_what_a_module_binding_reads(case: str, tmp_pat
     plan = plan_inline(make_config(), files)
     after = {path: plan.new_text(path, text) for path, text in files.items()}
     _same_behaviour(tmp_path, files, after)
-    if case == "renamed as value":
+    if case in ("renamed as value", "name by string"):
         assert after[SHIM] is not None and "A" in after[SHIM]
     else:
         assert "tools" not in after["app/main.py"]

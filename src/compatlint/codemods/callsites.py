@@ -150,12 +150,19 @@ class CallSiteScanner:
                 uses.blocked = f"{path} re-exports it in __all__"
             if uses.bare_calls or uses.aliases or uses.value_uses or uses.blocked:
                 found[path] = uses
-        # The shim module used as a value: the name may be read from it, spelled or not.
-        for escape in self.importers.module_escapes(self.shim_module):
-            if escape.path != self.shim:
-                uses = found.setdefault(escape.path, NameUses())
-                if escape.line not in uses.value_uses:
-                    uses.value_uses.append(escape.line)
+        # The shim module used as a value: the name may be read from it, spelled or not;
+        # and a string may name the module or the name (``mock.patch("pkg._compat.X")``).
+        reads = [(e.path, e.line) for e in self.importers.module_escapes(self.shim_module)]
+        reads += [
+            (path, line)
+            for path, line, named in self.importers.strings_naming(self.shim_module)
+            if named in (None, name)
+        ]
+        for path, line in reads:
+            if path != self.shim:
+                uses = found.setdefault(path, NameUses())
+                if line not in uses.value_uses:
+                    uses.value_uses.append(line)
         return found
 
     def wrapper_for(self, path: str, text: str) -> MetadataWrapper | None:

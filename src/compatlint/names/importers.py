@@ -33,6 +33,7 @@ from compatlint.names.importer_facts import (
 )
 from compatlint.names.importer_facts import read as read_facts
 from compatlint.names.modules import module_name
+from compatlint.names.string_refs import string_references
 
 # `from .x import`, `from . import`, `from.x import`, `from \\\n .x import`. The word
 # boundary is checked behind the literal: a pattern that starts with ``from`` is searched
@@ -211,6 +212,7 @@ class ImporterIndex:
         self._bindings_only: dict[str, ModuleBindings | None] = {}
         self._rebinding_sites: dict[str, frozenset[tuple[str | None, str]]] = {}
         self._reads: dict[tuple[str, str], list[tuple[str | None, ImportOf]]] = {}
+        self._strings: dict[str, list[tuple[str, int, str | None]]] = {}
         self._digests: dict[str, str] = {}
         self._as_read: dict[str, bool] = {}
 
@@ -703,7 +705,10 @@ class ImporterIndex:
         each. A direct import is enough: every re-export chain starts with one. Attribute
         uses are not scope-checked here: keeping a binding for nothing is harmless. Where
         the module itself is used as a value (:meth:`module_escapes`), any of its names may
-        be read: every one counts as imported."""
+        be read: every one counts as imported; so does a name a string names
+        (:meth:`strings_naming`: ``mock.patch("pkg.mod.X")``). A string naming the module
+        alone (``mod.__name__ == "pkg.mod"`` in a test) reads none of its names here; the
+        codemods of the shim itself keep everything for one (``import_module``)."""
         bindings = self.bindings_of_module(module)
         if bindings is None:
             return {}
@@ -721,7 +726,23 @@ class ImporterIndex:
             for name, imported in self._module_reads(path, module):
                 for read in [name] if name is not None else sorted(bindings.names):
                     found.setdefault(read, imported)
+        for path, line, name in self.strings_naming(module):
+            if path != exclude and name is not None:
+                found.setdefault(name, ImportOf(path, line, name, module, name))
         return found
+
+    def strings_naming(self, module: str) -> list[tuple[str, int, str | None]]:
+        """``(path, line, name)`` of every string literal of a project file that names
+        ``module`` (name None: ``import_module("pkg._compat")``) or a name in it
+        (``mock.patch("pkg._compat.X")``): what it names is read at run time. Found once."""
+        if module not in self._strings:
+            self._strings[module] = [
+                (path, line, name)
+                for path in self._module_of
+                if path in self._containing(module)
+                for line, name in string_references(self.sources[path], module)
+            ]
+        return self._strings[module]
 
     def module_escapes(self, module: str) -> list[ImportOf]:
         """Where a project file uses ``module`` itself as a value (``c = compat``,

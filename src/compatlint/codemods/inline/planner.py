@@ -15,7 +15,9 @@
    block that was sorted before the edit;
 3. the shim loses the inlined names and their ``__all__`` entries — unless an importer left
    alone, one that assigns ``shim.A`` or one that uses the shim module as a value may still
-   need them; a shim left trivial that nothing imports any more is deleted.
+   need them, or a string names them (``mock.patch("pkg._compat.A")``; every name, and
+   the shim, for a string naming the module); a shim left trivial that nothing imports
+   or names any more is deleted.
 
 Which files import what, and which expressions are uses, is the name model's answer
 (:mod:`compatlint.names`); nothing outside the edited imports and attributes changes.
@@ -25,10 +27,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import io
 import json
-import re
-import tokenize
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
@@ -56,6 +55,9 @@ from compatlint.names.importers import BatchReader, FactsCache, ImporterIndex, T
 from compatlint.names.modules import module_name
 
 __all__ = ["first_party_roots", "plan_inline"]
+
+#: The reason of a string that names the shim module (listed by itself).
+STRING = "a string names the shim module"
 
 
 def plan_inline(
@@ -162,6 +164,7 @@ class _Planner:
         bindings = index.bindings_of_module(shim_module)
         shim_names = bindings.defined_names if bindings is not None else ()
         scanned = scan_importers(index, self.config.src, shim, facts, shim_names)
+        strings = [ref for ref in index.strings_naming(shim_module) if ref[0] != shim]
         if self.known is not None:
             self.known.keep(index.learnt)
         stores = self._stores(scanned, facts, selected)
@@ -178,9 +181,14 @@ class _Planner:
             if reasons:
                 alone[importer.path] = reasons
         needed = self._needed(scanned, alone, facts, used)
+        needed |= self._named_by_strings(shim_module, strings, used)
         removable = used - needed
         new_shim = self._shim_without(facts, removable)
         remaining = _remaining_references(scanned, alone, used)
+        # A string naming the module, or a name kept in it, reads it at run time.
+        remaining += [
+            (path, line, STRING) for path, line, name in strings if name is None or name in used
+        ]
         delete = not remaining and not facts.suppressed and is_trivial(ast.parse(new_shim))
         if delete:
             self.texts[shim] = None
@@ -206,10 +214,9 @@ class _Planner:
                     ManualItem(path, line, name, reason + "; importer left as is")
                 )
         self._report(shim, facts, used, removable, reports)
-        self._string_follow_ups(shim, shim_module, sorted(removable), delete)
         if remaining and is_trivial(ast.parse(new_shim)):
             for path, line, reason in remaining:
-                if path in alone:
+                if path in alone or reason == STRING:
                     continue  # already listed, with its own reason
                 self.plan.manual.append(
                     ManualItem(path, line, "", f"{reason}; the trivial shim is kept")
@@ -306,21 +313,25 @@ class _Planner:
                 )
             )
 
-    def _string_follow_ups(
-        self, shim: str, shim_module: str, names: Sequence[str], deleted: bool
-    ) -> None:
-        needles = [f"{shim_module}.{name}" for name in names]
-        if deleted:
-            needles = [shim_module]
-        for path, text in sorted(self.texts.items()):
-            if text is None or path == shim or not path.endswith(".py"):
-                continue
-            for needle in needles:
-                for line in _string_mentions(text, needle):
-                    reason = f"a string names {needle}" + (
-                        ", which is deleted" if deleted else ", which the importers no longer use"
-                    )
-                    self.plan.manual.append(ManualItem(path, line, needle, reason))
+    def _named_by_strings(
+        self,
+        shim_module: str,
+        strings: Sequence[tuple[str, int, str | None]],
+        used: Collection[str],
+    ) -> set[str]:
+        """The inlined names a string reads at run time (``mock.patch("pkg._compat.A")``;
+        every one where a string names the module): they stay in the shim, listed."""
+        kept: set[str] = set()
+        for path, line, name in strings:
+            if name is None:
+                kept |= set(used)
+                reason = f"a string names {shim_module}: the shim and its names stay"
+                self.plan.manual.append(ManualItem(path, line, shim_module, reason))
+            elif name in used:
+                kept.add(name)
+                reason = f"a string names {shim_module}.{name}: it stays in the shim"
+                self.plan.manual.append(ManualItem(path, line, name, reason))
+        return kept
 
     def _forget_shim_in_config(self, shim: str) -> None:
         """Drop a deleted shim from ``[tool.compatlint] shim`` when the config is at hand."""
@@ -434,18 +445,3 @@ def _rewrite(
 def _statement(module: str, original: str, local: str) -> str:
     alias = "" if original == local else f" as {local}"
     return f"from {module} import {original}{alias}"
-
-
-def _string_mentions(text: str, needle: str) -> list[int]:
-    """Lines of string literals in ``text`` that mention ``needle`` as a dotted name."""
-    if needle not in text:
-        return []
-    pattern = re.compile(rf"(?<![\w.]){re.escape(needle)}(?![\w])")
-    lines: list[int] = []
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.STRING and pattern.search(token.string):
-                lines.append(token.start[0])
-    except (tokenize.TokenError, SyntaxError):  # pragma: no cover - texts parse by now
-        return lines
-    return lines
