@@ -3,8 +3,9 @@
 ``app/__init__.py`` holds ``from pkg import _compat as tools``: a file that imports
 ``tools`` from ``app`` (or reads ``app.tools``) uses the shim without spelling it. And a
 file that passes the shim module around (``c = _compat``, ``getattr(_compat, name)``) may
-read any of its names. Each case is run, before and after the codemod, against a fake
-upstream: the codemod may change the texts, never what they print.
+read any of its names; so may a string that names it, and a call's arguments may do work
+that removing the call would remove. Each case is run, before and after the codemod,
+against a fake upstream: the codemod may change the texts, never what they print.
 """
 
 from __future__ import annotations
@@ -90,6 +91,7 @@ PRUNE_USERS = {
         "import importlib\n\nmodule, _, name = 'pkg._compat:ensure_patched'.partition(':')\n"
         "print(getattr(importlib.import_module(module), name)())\n"
     ),
+    "call with work": "from pkg._compat import ensure_patched\n\nensure_patched(print('side'))\n",
 }
 #: The cases where the definition may be read by code that does not call it by name.
 KEPT = {
@@ -100,6 +102,7 @@ KEPT = {
     "renamed as value",
     "module by string",
     "name by string",
+    "call with work",
 }
 
 

@@ -180,6 +180,34 @@ def test_a_value_use_through_a_package_renaming_the_shim_module_keeps_it() -> No
     assert any("user.py:3" in reason for reason in _reasons(plan)), _reasons(plan)
 
 
+@pytest.mark.parametrize(
+    ("call", "removed"),
+    [
+        ("ensure_patched(setup())", False),
+        ("ensure_patched(flag=print('hi'))", False),
+        ("ensure_patched(*[print('hi')])", False),
+        ("ensure_patched(**{'a': print('hi')})", False),
+        ("ensure_patched(obj.attr)", False),
+        ("ensure_patched(f'{obj}')", False),
+        ("ensure_patched(1, -2, 'x' 'y', None, name, (1, [2]), {'k': 3})", True),
+    ],
+)
+def test_a_call_whose_arguments_run_code_keeps_the_definition(call: str, removed: bool) -> None:
+    """Removing ``f(setup())`` would remove ``setup()`` too: only calls whose arguments are
+    literals and names go."""
+    user = (
+        "from pkg._compat import ensure_patched\n\n\ndef setup():\n    return 1\n\n\n"
+        f"obj = name = 1\n{call}\n"
+    )
+    plan = prune({SHIM: SHIM_TEXT, "pkg/__init__.py": "", "user.py": user})
+    assert ("def ensure_patched" not in plan.new_text(SHIM, SHIM_TEXT)) is removed
+    if removed:
+        assert call not in plan.new_text("user.py", user)
+    else:
+        assert plan.edits == {}
+        assert any("arguments that run code at user.py:9" in r for r in _reasons(plan))
+
+
 # -- uses that are shadowed are not uses -----------------------------------------------------
 
 SHADOWED = {

@@ -27,7 +27,7 @@ from compatlint.errors import SourceError
 from compatlint.names.bindings import read_bindings
 from compatlint.names.importers import ImporterIndex
 from compatlint.names.modules import module_name, package_of
-from compatlint.names.uses import ResolvedFile, find_uses
+from compatlint.names.uses import ResolvedFile, call_with_work, find_uses
 from compatlint.names.uses import bare_call_statement as _bare_call
 
 
@@ -39,6 +39,7 @@ class NameUses:
     aliases: list[cst.ImportAlias] = field(default_factory=list)
     value_uses: list[int] = field(default_factory=list)
     blocked: str | None = None
+    working_calls: list[int] = field(default_factory=list)  # arguments that run code
 
 
 def bare_call_statement(index: NodeIndex, target: cst.CSTNode) -> cst.Expr | None:
@@ -67,10 +68,12 @@ def shim_uses(index: NodeIndex, definition: cst.FunctionDef | cst.ClassDef) -> N
         if span.start.line <= line <= span.end.line:
             continue
         statement = bare_call_statement(index, node)
-        if statement is None:
-            uses.value_uses.append(line)
-        else:
+        if statement is not None:
             uses.bare_calls.append(statement)
+        elif call_with_work(index.parents, node):
+            uses.working_calls.append(line)
+        else:
+            uses.value_uses.append(line)
     return uses
 
 
@@ -142,13 +145,20 @@ class CallSiteScanner:
                 bare_calls=list(file_uses.bare_calls),
                 aliases=list(file_uses.imports),
                 value_uses=list(file_uses.value_uses),
+                working_calls=list(file_uses.working_calls),
             )
             if file_uses.star_imports:
                 uses.blocked = f"{path} star-imports the shim or a module that re-exports it"
             bound = {alias.evaluated_alias or _imported(alias) for alias in uses.aliases}
             if any(_in_dunder_all(parsed.index.module, local) for local in bound):
                 uses.blocked = f"{path} re-exports it in __all__"
-            if uses.bare_calls or uses.aliases or uses.value_uses or uses.blocked:
+            if (
+                uses.bare_calls
+                or uses.aliases
+                or uses.value_uses
+                or uses.blocked
+                or uses.working_calls
+            ):
                 found[path] = uses
         # The shim module used as a value: the name may be read from it, spelled or not;
         # and a string may name the module or the name (``mock.patch("pkg._compat.X")``).

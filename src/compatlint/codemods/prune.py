@@ -410,6 +410,11 @@ class _Planner:
         if local.value_uses:
             lines = ", ".join(str(line) for line in local.value_uses)
             return DefinitionDecision(f"its value is used in the shim (line {lines})")
+        if local.working_calls:
+            lines = ", ".join(str(line) for line in local.working_calls)
+            return DefinitionDecision(
+                f"a call in the shim passes arguments that run code (line {lines})"
+            )
         # Asked again in each pass: the project's files do not change between passes.
         uses = self.project_uses.get((shim, name))
         if uses is None:
@@ -420,6 +425,11 @@ class _Planner:
             if use.value_uses:
                 lines = ", ".join(str(line) for line in use.value_uses)
                 return DefinitionDecision(f"its value is used at {path}:{lines}")
+            if use.working_calls:
+                lines = ", ".join(str(line) for line in use.working_calls)
+                return DefinitionDecision(
+                    f"its call passes arguments that run code at {path}:{lines}"
+                )
         calls = sum(len(use.bare_calls) for use in uses.values())
         if site.undecided and (calls or local.bare_calls):
             return DefinitionDecision(f"{site.undecided}: its calls stay")

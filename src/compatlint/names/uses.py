@@ -63,9 +63,16 @@ class FileUses:
     bare_calls: list[cst.Expr] = field(default_factory=list)
     value_uses: list[int] = field(default_factory=list)
     star_imports: list[int] = field(default_factory=list)
+    working_calls: list[int] = field(default_factory=list)  # calls whose arguments run code
 
     def __bool__(self) -> bool:
-        return bool(self.imports or self.bare_calls or self.value_uses or self.star_imports)
+        return bool(
+            self.imports
+            or self.bare_calls
+            or self.value_uses
+            or self.star_imports
+            or self.working_calls
+        )
 
 
 class ResolvedFile:
@@ -126,9 +133,13 @@ def bare_call_statement(
     parents: Mapping[cst.CSTNode, cst.CSTNode], target: cst.CSTNode
 ) -> cst.Expr | None:
     """The ``Expr`` statement if ``target`` is called and the result dropped
-    (``f()``, ``m.f()``, ``await f()``), else None."""
+    (``f()``, ``m.f()``, ``await f()``), else None. A call whose arguments may run code
+    (``f(setup())``, ``f(obj.attr)``, ``f(*args)``) is no bare call: removing it would
+    remove that work too."""
     call = parents.get(target)
     if not isinstance(call, cst.Call) or call.func is not target:
+        return None
+    if not _inert_arguments(call):
         return None
     outer: cst.CSTNode | None = parents.get(call)
     value: cst.CSTNode = call
@@ -137,6 +148,38 @@ def bare_call_statement(
     if isinstance(outer, cst.Expr) and outer.value is value:
         return outer
     return None
+
+
+def call_with_work(parents: Mapping[cst.CSTNode, cst.CSTNode], target: cst.CSTNode) -> bool:
+    """Whether ``target`` is called with arguments that may run code (see
+    :func:`bare_call_statement`)."""
+    call = parents.get(target)
+    return isinstance(call, cst.Call) and call.func is target and not _inert_arguments(call)
+
+
+def _inert_arguments(call: cst.Call) -> bool:
+    return all(not arg.star and _inert(arg.value) for arg in call.args)
+
+
+def _inert(node: cst.BaseExpression) -> bool:
+    """Whether evaluating ``node`` runs no code of the program: a literal (no f-string),
+    a name, or a container of those."""
+    if isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)):
+        return True
+    if isinstance(node, cst.ConcatenatedString):
+        return _inert(node.left) and _inert(node.right)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        return isinstance(node.expression, (cst.Integer, cst.Float, cst.Imaginary))
+    if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        return all(
+            isinstance(element, cst.Element) and _inert(element.value) for element in node.elements
+        )
+    if isinstance(node, cst.Dict):
+        return all(
+            isinstance(element, cst.DictElement) and _inert(element.key) and _inert(element.value)
+            for element in node.elements
+        )
+    return False
 
 
 #: What an import binding stands for: ("name", "") — the binding itself, under any alias
@@ -284,10 +327,12 @@ def _attribute_use(
 
 def _classify(file: ResolvedFile, node: cst.CSTNode, ambiguous: bool, uses: FileUses) -> None:
     statement = None if ambiguous else bare_call_statement(file.parents, node)
-    if statement is None:
-        uses.value_uses.append(file.line_of(node))
-    else:
+    if statement is not None:
         uses.bare_calls.append(statement)
+    elif not ambiguous and call_with_work(file.parents, node):
+        uses.working_calls.append(file.line_of(node))
+    else:
+        uses.value_uses.append(file.line_of(node))
 
 
 def _star_imports(file: ResolvedFile, aliases: frozenset[Alias], uses: FileUses) -> None:
