@@ -32,6 +32,7 @@ from compatlint.codemods.bindings_guard import (
     sites_dropping,
 )
 from compatlint.codemods.callsites import CallSiteScanner, NameUses, shim_uses
+from compatlint.codemods.definition_work import ModuleNames, definition_work
 from compatlint.codemods.edits import EditPlan, check_parses
 from compatlint.codemods.flag_folds import FlagScan, find_flags, remove_flags
 from compatlint.codemods.formatting import Formatter, format_files
@@ -401,9 +402,13 @@ class _Planner:
         site: Site,
         node: cst.FunctionDef | cst.ClassDef,
     ) -> DefinitionDecision:
-        """Whether a tagged definition (``node``) may go: every use, in the shim and in the
-        project, must be a bare call."""
+        """Whether a tagged definition (``node``) may go: defining it must run no code (no
+        decorator, no default or annotation that does work, no base class), and every use,
+        in the shim and in the project, must be a bare call."""
         name = site.names[0]
+        work = definition_work(node, ModuleNames(index.module))
+        if work is not None:
+            return DefinitionDecision(work)
         local = shim_uses(index, node)
         if local.blocked:
             return DefinitionDecision(local.blocked)

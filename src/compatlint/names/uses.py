@@ -158,25 +158,25 @@ def call_with_work(parents: Mapping[cst.CSTNode, cst.CSTNode], target: cst.CSTNo
 
 
 def _inert_arguments(call: cst.Call) -> bool:
-    return all(not arg.star and _inert(arg.value) for arg in call.args)
+    return all(not arg.star and inert(arg.value) for arg in call.args)
 
 
-def _inert(node: cst.BaseExpression) -> bool:
+def inert(node: cst.BaseExpression) -> bool:
     """Whether evaluating ``node`` runs no code of the program: a literal (no f-string),
     a name, or a container of those."""
     if isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float, cst.Imaginary)):
         return True
     if isinstance(node, cst.ConcatenatedString):
-        return _inert(node.left) and _inert(node.right)
+        return inert(node.left) and inert(node.right)
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
         return isinstance(node.expression, (cst.Integer, cst.Float, cst.Imaginary))
     if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
         return all(
-            isinstance(element, cst.Element) and _inert(element.value) for element in node.elements
+            isinstance(element, cst.Element) and inert(element.value) for element in node.elements
         )
     if isinstance(node, cst.Dict):
         return all(
-            isinstance(element, cst.DictElement) and _inert(element.key) and _inert(element.value)
+            isinstance(element, cst.DictElement) and inert(element.key) and inert(element.value)
             for element in node.elements
         )
     return False
