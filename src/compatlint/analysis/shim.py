@@ -497,6 +497,43 @@ def is_trivial(tree: ast.Module) -> bool:
     return True
 
 
+def acts_at_import(tree: ast.Module) -> int | None:
+    """The first line where importing the module does work others may see (None: none):
+    a call made as a statement (``_patch()``), a store into another object
+    (``sglang.x.A.extra = 1``, ``registry[k] = v``), a ``del`` — at module level or in a
+    module-level ``if``/``try``/``with``. A module that does such work must stay imported
+    by whoever relied on it."""
+    for node in _module_level(tree.body):
+        if isinstance(node, ast.Expr) and isinstance(node.value, (ast.Call, ast.Await)):
+            return node.lineno
+        if isinstance(node, ast.Delete):
+            return node.lineno
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        for target in targets:
+            if any(isinstance(n, (ast.Attribute, ast.Subscript)) for n in ast.walk(target)):
+                return node.lineno
+    return None
+
+
+def _module_level(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The statements that run when the module is imported (the bodies of module-level
+    ``if``/``try``/``with``/loops included; not those of definitions)."""
+    found: list[ast.stmt] = []
+    for statement in body:
+        found.append(statement)
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for part in ("body", "orelse", "finalbody"):
+            found += _module_level(getattr(statement, part, None) or [])
+        for handler in getattr(statement, "handlers", None) or []:
+            found += _module_level(handler.body)
+    return found
+
+
 def _is_get_logger(statement: ast.stmt) -> bool:
     value = getattr(statement, "value", None)
     return (

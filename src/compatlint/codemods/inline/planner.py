@@ -178,6 +178,12 @@ class _Planner:
             reasons = list(importer.blocked)
             reasons += [(line, "*", "star-imports the shim") for line in importer.stars]
             reasons += conflicts(importer, facts, used)
+            if not reasons and facts.acts is not None and not _keeps_importing(importer, used):
+                reason = (
+                    f"the shim does work when imported (line {facts.acts}): "
+                    "inlined, this file would no longer import it"
+                )
+                reasons.append((_first_line(importer), "", reason))
             if reasons:
                 alone[importer.path] = reasons
         needed = self._needed(scanned, alone, facts, used)
@@ -357,6 +363,19 @@ class _Planner:
 
 
 # -- importers --------------------------------------------------------------------------------
+
+
+def _keeps_importing(importer: Importer, used: Collection[str]) -> bool:
+    """Whether ``importer`` still imports the shim once the ``used`` names are inlined:
+    it takes another name from it, or uses its module binding otherwise."""
+    if importer.stars or importer.pins_all or any(d.name not in used for d in importer.direct):
+        return True
+    return any(_other_uses(m, used) or m.binding.root_uses for m in importer.modules)
+
+
+def _first_line(importer: Importer) -> int:
+    lines = [d.lineno for d in importer.direct] + [m.lineno for m in importer.modules]
+    return min(lines, default=1)
 
 
 def _other_uses(module: ModuleImport, used: Collection[str]) -> bool:

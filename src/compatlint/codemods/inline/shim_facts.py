@@ -13,6 +13,8 @@ from libcst.metadata import MetadataWrapper
 
 from compatlint.analysis.project import grammar_for, shim_model, suppressed_lines, suppresses
 from compatlint.analysis.shapes import root_of
+from compatlint.analysis.shim import acts_at_import
+from compatlint.analysis.source import parse_python
 from compatlint.codemods.blocks import BlockEditor, EditActions
 from compatlint.codemods.inline.exports import DropExports
 from compatlint.codemods.inline.plan import KeptName
@@ -52,7 +54,10 @@ class ShimFacts:
     re-exports it keeps (``kept``, with the reason). ``suppressed``: a
     ``# compatlint: ignore[CL108]`` keeps a name (or the whole shim), so the shim stays.
     ``file`` and ``aliases`` are the shim's tree and its candidates' import aliases (None
-    and empty for facts read back from a cache: :func:`shim_without` parses then)."""
+    and empty for facts read back from a cache: :func:`shim_without` parses then).
+    ``acts``: the first line where importing the shim does work others may see (a patch
+    call, a store into an upstream object; see
+    :func:`~compatlint.analysis.shim.acts_at_import`), None if it does none."""
 
     path: str
     module: str
@@ -62,6 +67,7 @@ class ShimFacts:
     kept: dict[str, KeptName] = field(default_factory=dict)
     file: ResolvedFile | None = None
     suppressed: bool = False
+    acts: int | None = None  # the first line where importing the shim does work (see below)
 
 
 def parse(text: str, path: str) -> cst.Module:
@@ -73,8 +79,8 @@ def parse(text: str, path: str) -> cst.Module:
 
 def shim_facts(config: Config, path: str, text: str, shim_module: str) -> ShimFacts:
     """The shim's re-export sites, split into trivial candidates and kept names."""
-    facts = ShimFacts(path, shim_module, text)
     model = shim_model(config, path, text, grammar_for(config))
+    facts = ShimFacts(path, shim_module, text, acts=acts_at_import(parse_python(text, path)))
     lines = {site.line for site in model.sites if site.kind is SiteKind.RE_EXPORT}
     if not lines:
         return facts
@@ -129,13 +135,15 @@ def encode_shim_facts(facts: ShimFacts) -> list[Any]:
     """``facts`` as plain lists (:func:`decode_shim_facts` reads them back)."""
     candidates = [[e.name, e.module, e.original, e.line] for e in facts.candidates.values()]
     kept = [[k.shim, k.line, k.name, k.reason] for k in facts.kept.values()]
-    return [candidates, kept, facts.suppressed]
+    return [candidates, kept, facts.suppressed, facts.acts]
 
 
 def decode_shim_facts(path: str, module: str, text: str, encoded: list[Any]) -> ShimFacts:
     """The facts :func:`encode_shim_facts` wrote, of the shim ``path`` holding ``text``."""
-    candidates, kept, suppressed = encoded
-    facts = ShimFacts(path, module, text, suppressed=bool(suppressed))
+    candidates, kept, suppressed, acts = encoded
+    if acts is not None and not isinstance(acts, int):
+        raise TypeError("not a line")
+    facts = ShimFacts(path, module, text, suppressed=bool(suppressed), acts=acts)
     for name, source, original, line in candidates:
         facts.candidates[name] = ReExport(name, source, original, line)
     for shim, line, name, reason in kept:
