@@ -151,17 +151,21 @@ def test_a_value_use_at_the_end_of_a_chain_keeps_everything() -> None:
     assert any("app/main.py:3" in reason for reason in _reasons(plan)), _reasons(plan)
 
 
+def _renaming_project(path: str, user: str) -> dict[str, str]:
+    """The shim, a package binding it as ``tools`` and ``user`` at ``path``."""
+    return {
+        SHIM: SHIM_TEXT,
+        "pkg/__init__.py": "",
+        RENAMING: "from pkg import _compat as tools\n",
+        path: user,
+    }
+
+
 def test_an_importer_through_a_package_renaming_the_shim_module_is_edited() -> None:
     """``app`` binds the shim module as ``tools``: a file calling ``tools.ensure_patched()``
     spells neither the shim's package nor its module, and is an importer all the same."""
     main = "from app import tools\n\n\ndef main():\n    tools.ensure_patched()\n    return 1\n"
-    files = {
-        SHIM: SHIM_TEXT,
-        "pkg/__init__.py": "",
-        RENAMING: "from pkg import _compat as tools\n",
-        "app/main.py": main,
-    }
-    plan = prune(files)
+    plan = prune(_renaming_project("app/main.py", main))
     assert "def ensure_patched" not in plan.new_text(SHIM, SHIM_TEXT)
     # The import lost its last use with the call: it goes too.
     assert plan.new_text("app/main.py", main) == "def main():\n    return 1\n"
@@ -169,13 +173,7 @@ def test_an_importer_through_a_package_renaming_the_shim_module_is_edited() -> N
 
 def test_a_value_use_through_a_package_renaming_the_shim_module_keeps_it() -> None:
     user = "import app\n\nHOOK = app.tools.ensure_patched\n"
-    files = {
-        SHIM: SHIM_TEXT,
-        "pkg/__init__.py": "",
-        RENAMING: "from pkg import _compat as tools\n",
-        "user.py": user,
-    }
-    plan = prune(files)
+    plan = prune(_renaming_project("user.py", user))
     assert plan.edits == {}
     assert any("user.py:3" in reason for reason in _reasons(plan)), _reasons(plan)
 

@@ -871,26 +871,29 @@ class ImporterIndex:
         heads = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
-                dotted = _dotted(node.value)
-                if dotted is None:
-                    continue
-                head, *rest = dotted.split(".")
-                if head in module_locals:
-                    bound, line = module_locals[head]
-                    if self.resolve_chain(bound, rest) == module:
-                        yield node.attr, ImportOf(path, line, head, module, None)
+                head = self._naming_head(node.value, module, module_locals)
+                if head is not None:
+                    line = module_locals[head][1]
+                    yield node.attr, ImportOf(path, line, head, module, None)
             if id(node) in heads or not isinstance(node, (ast.Name, ast.Attribute)):
                 continue
-            if not isinstance(node.ctx, ast.Load):
-                continue
-            dotted = _dotted(node)
-            if dotted is None:
-                continue
-            head, *rest = dotted.split(".")
-            if head in module_locals:
-                bound, _ = module_locals[head]
-                if self.resolve_chain(bound, rest) == module:
+            if isinstance(node.ctx, ast.Load):
+                head = self._naming_head(node, module, module_locals)
+                if head is not None:
                     yield None, ImportOf(path, node.lineno, head, module, None)
+
+    def _naming_head(
+        self, node: ast.expr, module: str, module_locals: Mapping[str, tuple[str, int]]
+    ) -> str | None:
+        """The local binding through which the dotted name ``node`` names ``module``
+        (None: it names something else)."""
+        dotted = _dotted(node)
+        if dotted is None:
+            return None
+        head, *rest = dotted.split(".")
+        if head in module_locals and self.resolve_chain(module_locals[head][0], rest) == module:
+            return head
+        return None
 
     def resolve_chain(self, module: str, attributes: Iterable[str]) -> str | None:
         """The module ``module.a.b...`` names (None: not a module of the project):
