@@ -6,6 +6,7 @@ version is 0.5.10+" has expired, one that says 0.5.11+ has not.
 
 from __future__ import annotations
 
+import pytest
 from prune_helpers import SHIM, dedent, prune, pruned
 
 OLD = "# Fallback for sglang 0.5.9. Remove when min supported version is 0.5.10+"
@@ -45,6 +46,8 @@ def test_unwrapped_body_is_dedented_with_its_comments_nested_blocks_and_continua
     source = f"""
         import os
 
+        DEBUG = bool(os.environ.get("X"))
+
         try:
             # The new home of both names.
             from sglang.srt.new import (
@@ -52,7 +55,7 @@ def test_unwrapped_body_is_dedented_with_its_comments_nested_blocks_and_continua
                 Beta,
             )
 
-            if os.environ.get("X"):
+            if DEBUG:
                 Gamma = Alpha
             else:
                 Gamma = Beta
@@ -65,19 +68,43 @@ def test_unwrapped_body_is_dedented_with_its_comments_nested_blocks_and_continua
         """
         import os
 
+        DEBUG = bool(os.environ.get("X"))
+
         # The new home of both names.
         from sglang.srt.new import (
             Alpha,  # the first one
             Beta,
         )
 
-        if os.environ.get("X"):
+        if DEBUG:
             Gamma = Alpha
         else:
             Gamma = Beta
         x = 1
         """
     )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "import yaml_not_installed as yaml",  # nothing of the upstream
+        "from sglang.srt.new import Thing\n    import optional_dependency",
+        "from sglang.srt.new import Thing\n    importlib.import_module('sglang.srt.plugin')",
+        "from sglang.srt.new import Thing\n    if os.environ.get('X'):\n        pass",
+    ],
+)
+def test_a_try_whose_import_error_may_come_from_elsewhere_is_listed(body: str) -> None:
+    """The handler catches an ImportError from anything in the try body: only a body that
+    imports what the tag names (and binds literals) says an older release raised it."""
+    source = (
+        f"import importlib\nimport os\n\ntry:\n    {body}\nexcept ImportError:\n"
+        f"    {OLD}\n    Thing = yaml = None\n"
+    )
+    plan = prune({SHIM: source, "pkg/__init__.py": ""})
+    assert plan.edits == {}
+    reasons = [item.reason for item in plan.follow_ups]
+    assert any("the ImportError may come from that" in r or "imports nothing" in r for r in reasons)
 
 
 def test_else_body_follows_the_unwrapped_body() -> None:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 
 from compatlint.analysis.guard_sites import GuardSites, last_line
@@ -32,6 +33,7 @@ from compatlint.analysis.source import CommentBlock, Comments, docstring_of
 from compatlint.model import MisplacedTag, Site, SiteKind, Tag
 from compatlint.names.bindings import AllEntry, import_bound_names, read_bindings
 from compatlint.tags import TagGrammar
+from compatlint.versions import PYTHON
 
 _TARGETS_DEFINITION = re.compile(
     r"\b(?:remove|drop|delete)\s+(?:this|these|(?:the\s+)?(?:[\w-]+\s+)?"
@@ -244,7 +246,10 @@ class _ShimAnalyzer(GuardSites):
                 # inside a tagged definition goes with that definition.
                 continue
             handler_tags[id(handler)] = tag
-            undecided = "" if import_handlers or _is_retry(node, handler) else _NOT_A_RETRY
+            if import_handlers:
+                undecided = self.import_try_problem(node, tag)
+            else:
+                undecided = "" if _is_retry(node, handler) else _NOT_A_RETRY
             self.add_fallback(node, handler, tag, upstream, undecided)
         if above_try_used:
             self.take(lead)
@@ -397,6 +402,29 @@ class _ShimAnalyzer(GuardSites):
             root_of(value) in self.upstream_roots
         )
 
+    def import_try_problem(self, node: ast.Try, tag: Tag | None) -> str:
+        """Why the ``ImportError`` its handler catches may not mean an older release of what
+        the tag names ("": the try body imports it and does nothing else that could raise
+        one). The tag names the upstream by default, Python (the standard library's
+        modules), or a dependency (its import name)."""
+        subject = tag.upstream if tag is not None and tag.upstream else None
+        if subject == PYTHON:
+            roots: Collection[str] = sys.stdlib_module_names
+        else:
+            roots = {
+                *self.upstream_roots,
+                *([subject.lower().replace("-", "_")] if subject else []),
+            }
+        problem = _try_body_problem(node.body, roots)
+        if problem is None:
+            return ""
+        if problem == 0:
+            return "the try imports nothing the tag names: its handler covers something else"
+        return (
+            f"the try body does more than import what the tag names (line {problem}): "
+            "the ImportError may come from that"
+        )
+
     def upstream_of(self, node: ast.Try) -> str | None:
         for statement in imports_in([node]):
             for module in imported_modules(statement):
@@ -495,6 +523,52 @@ def is_trivial(tree: ast.Module) -> bool:
                 continue
         return False
     return True
+
+
+def _try_body_problem(body: list[ast.stmt], roots: Collection[str]) -> int | None:
+    """The line of the first statement of a try body that could raise an ImportError
+    other than by importing one of ``roots`` (0: it imports none of them; None: fine)."""
+    imports = 0
+
+    def problem(statements: list[ast.stmt]) -> int | None:
+        nonlocal imports
+        for statement in statements:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                modules = imported_modules(statement)
+                if not modules or not all(root_of(m) in roots for m in modules):
+                    return statement.lineno
+                imports += 1
+            elif isinstance(statement, ast.If) and _inert_value(statement.test):
+                found = problem(statement.body) or problem(statement.orelse)
+                if found:
+                    return found
+            elif not (
+                isinstance(statement, ast.Pass)
+                or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+                or (
+                    isinstance(statement, ast.Assign)
+                    and all(isinstance(t, ast.Name) for t in statement.targets)
+                    and _inert_value(statement.value)
+                )
+            ):
+                return statement.lineno
+        return None
+
+    found = problem(body)
+    if found is not None:
+        return found
+    return None if imports else 0
+
+
+def _inert_value(node: ast.expr) -> bool:
+    """A literal, a name, or a container of those: evaluating it runs no code."""
+    if isinstance(node, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_inert_value(element) for element in node.elts)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return isinstance(node.operand, ast.Constant)
+    return False
 
 
 def acts_at_import(tree: ast.Module) -> int | None:
