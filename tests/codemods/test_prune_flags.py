@@ -150,12 +150,12 @@ REFUSALS = [
             "def t(monkeypatch):\n"
             "    monkeypatch.setattr(compat, 'py310', False)\n"
         ),
-        "names it in a string",
+        "`pkg.util.compat` is used as a value",
         id="monkeypatch",
     ),
     pytest.param(
         "from pkg.util import compat\n\nV = getattr(compat, 'py310')\n",
-        "names it in a string",
+        "`pkg.util.compat` is used as a value",
         id="getattr",
     ),
     pytest.param(
@@ -406,3 +406,33 @@ def test_pruned_projects_parse_are_idempotent_and_leave_other_files_alone(files)
     value_use = any(text == USER_FORMS[-2] for text in files.values())
     assert ("py310 =" in result[COMPAT]) is value_use
     assert after(result) == result
+
+
+FLAGS_MODULE = (
+    "import sglang\nfrom packaging.version import Version\n\n"
+    "SGL_NEW = Version(sglang.__version__) >= Version('0.5.10')\n"
+)
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        "import importlib\n\nflags = importlib.import_module('app.flags')\nprint(flags.SGL_NEW)\n",
+        "from app import flags\n\n\ndef f(m=flags):\n    return m.SGL_NEW\n",
+        "from app import flags as fl\n\nprint(getattr(fl, 'SGL_' + 'NEW'))\n",
+        "import sys\n\nimport app.flags\n\nprint(sys.modules['app.flags'].SGL_NEW)\n",
+    ],
+)
+def test_a_flag_whose_module_is_read_as_a_value_stays(user: str) -> None:
+    """The module holding the flag, used as a value or named by a string, may read (or
+    set) the flag by a name its text never spells: the flag is not folded, and listed."""
+    files = {
+        "pkg/_compat.py": "from sglang.srt.a import A\n",
+        "pkg/__init__.py": "",
+        "app/__init__.py": "",
+        "app/flags.py": FLAGS_MODULE,
+        "app/main.py": user,
+    }
+    plan = plan_prune(make_config(), files, make_config().floors)
+    assert "app/flags.py" not in plan.edits
+    assert any("flag `app.flags.SGL_NEW` not folded" in f.reason for f in plan.follow_ups)

@@ -208,6 +208,14 @@ def _file_names(importers: ImporterIndex, path: str, aliases: frozenset[Alias]):
 def _refusal(importers: ImporterIndex, flag: Flag, aliases: frozenset[Alias]) -> str | None:
     """Why ``flag`` (known as ``aliases``) may not be a constant at run time."""
     names = {name for _, name in aliases}
+    # A module holding the flag used as a value (``getattr(flags, n)``, ``def f(m=flags)``)
+    # or named by a string (``import_module("app.flags")``) may read or set it unseen.
+    for module in sorted({module for module, _ in aliases}):
+        for escape in importers.module_escapes(module):
+            return f"`{module}` is used as a value ({escape.path}:{escape.line})"
+        for path, line, name in importers.strings_naming(module):
+            if name is None:
+                return f"a string names `{module}` ({path}:{line})"
     for path in importers.mentioning(names):
         found = _file_names(importers, path, aliases)
         if found is None:
