@@ -362,6 +362,8 @@ class _Planner:
         scoped = any(site.kind in _SCOPED for site in expired)
         index = self.trees.index(shim, text, scopes=scoped)
         ctx = RemovalContext(index, self.floors, self.config.primary)
+        if any(site.kind is SiteKind.SENTINEL for site in expired) and scanner.shim_module:
+            ctx.stored_outside = scanner.importers.stored_from_outside(scanner.shim_module)
         ctx.expired_handlers = {
             (site.line, site.column)
             for site in expired

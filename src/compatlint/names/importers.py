@@ -773,6 +773,33 @@ class ImporterIndex:
             if path in spelled and pattern.search(self.sources[path]) is not None
         ]
 
+    def stored_from_outside(self, module: str) -> dict[str, str]:
+        """The names of ``module`` that code elsewhere may set, each with why: ``c.X =``
+        or ``del c.X`` on a binding of the module, a string naming ``module.X`` (``mock.patch``
+        targets), and every name where the module is used as a value (``setattr(c, ...)``,
+        ``mock.patch.object(c, ...)``); ``"*"`` stands for every name."""
+        found: dict[str, str] = {}
+        for escape in self.module_escapes(module):
+            found.setdefault("*", f"{module} is used as a value at {escape.path}:{escape.line}")
+        for path, line, name in self.strings_naming(module):
+            if name is not None:
+                found.setdefault(name, f"a string names {module}.{name} at {path}:{line}")
+        for path in self._module_readers(module):
+            module_locals = self._module_locals(path, module)
+            if not module_locals:
+                continue
+            tree = self.tree(path)
+            assert tree is not None
+            for node in ast.walk(tree):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and isinstance(node.ctx, (ast.Store, ast.Del))
+                    and self._naming_head(node.value, module, module_locals) is not None
+                ):
+                    where = f"{path}:{node.lineno}"
+                    found.setdefault(node.attr, f"{module}.{node.attr} is set at {where}")
+        return found
+
     def _module_readers(self, module: str) -> list[str]:
         """The files that may import ``module`` or read it through a binding."""
         needles = {module.rpartition(".")[2], *self._module_rebindings(module)}
@@ -786,17 +813,23 @@ class ImporterIndex:
         module itself as a value (None); see :meth:`_attribute_uses`. Read once."""
         key = (path, module)
         if key not in self._reads:
-            reach = self.reach_paths({module})
-            module_locals: dict[str, tuple[str, int]] = {}
-            for raw in self.raw_imports(path):
-                if raw.name == "*" or (raw.source == module and raw.name is not None):
-                    continue
-                bound = self.bound_module_of(raw)
-                if bound is not None and reaches(bound, reach):
-                    module_locals[raw.local] = (bound, raw.line)
+            module_locals = self._module_locals(path, module)
             found = list(self._attribute_uses(path, module, module_locals)) if module_locals else []
             self._reads[key] = found
         return self._reads[key]
+
+    def _module_locals(self, path: str, module: str) -> dict[str, tuple[str, int]]:
+        """The local names ``path`` binds to ``module`` (or to a package it is reached
+        from), each with the module bound and the line."""
+        reach = self.reach_paths({module})
+        module_locals: dict[str, tuple[str, int]] = {}
+        for raw in self.raw_imports(path):
+            if raw.name == "*" or (raw.source == module and raw.name is not None):
+                continue
+            bound = self.bound_module_of(raw)
+            if bound is not None and reaches(bound, reach):
+                module_locals[raw.local] = (bound, raw.line)
+        return module_locals
 
     def module_importers(self, module: str) -> dict[str, list[ImportOf]]:
         """Per file, its imports that bind ``module`` or a package from which attribute

@@ -86,6 +86,8 @@ class RemovalContext:
     definitions: dict[str, DefinitionDecision] = field(default_factory=dict)
     protected_lines: set[int] = field(default_factory=set)
     notes: list[tuple[Site, str]] = field(default_factory=list)
+    #: the shim's names code elsewhere may set, with why ("*": every name)
+    stored_outside: Mapping[str, str] = field(default_factory=dict)
     _drops: dict[cst.CSTNode, int] = field(default_factory=dict)
     _tries: dict[cst.Try, Site] = field(default_factory=dict)
     _scopes: Mapping[cst.CSTNode, Scope | None] | None = None
