@@ -67,6 +67,20 @@ UNSAFE = {
     ),
     "default runs code": ("def helper(x=len('a')):\n    return x\n", "defaults run code"),
     "class keywords": ("class Box(metaclass=type):\n    pass\n", "with keywords"),
+    "class with a base of the project": (
+        "class Base:\n    def __init_subclass__(cls):\n        print(cls)\n\n\n"
+        "class Plugin(Base):\n    pass\n",
+        "a class with bases",
+    ),
+    "class with a shadowed builtin base": (
+        "Exception = type('E', (), {})\n\n\nclass Box(Exception):\n    pass\n",
+        "an assignment that runs code",
+    ),
+    "subscripted annotation": ("LIMIT: Ann[int] = 1\n", "annotated assignment that runs code"),
+    "subscripted def annotation": (
+        "def helper(x: Ann[int]):\n    return x\n",
+        "annotations run code",
+    ),
     "class body call": ("class Box:\n    size = len('ab')\n", "an assignment that runs code"),
     "probe": ("if hasattr(sys, 'x'):\n    FLAG = 1\n", "an if whose test may run code"),
     "handler call": (

@@ -4,7 +4,7 @@ Moving ``from a import X`` up past a statement ``S`` changes what runs first. Th
 unobservable when ``S`` neither binds nor reads ``X`` when it runs and does nothing at run
 time but bind names from values that cannot run code: imports, docstrings, ``pass``,
 assignments of literals and names, ``__all__`` edits, ``def`` without decorators (the body
-does not run), ``class`` without decorators or keywords, ``if TYPE_CHECKING:``, ``if`` on
+does not run), ``class`` without decorators, keywords or bases, ``if TYPE_CHECKING:``, ``if`` on
 ``sys.version_info`` or ``sys.platform``, and ``try`` blocks made only of such statements.
 Anything else — a call, ``sys.path`` manipulation, a decorator, a ``with`` — may depend on
 the order, and the import stays where it is.
@@ -20,6 +20,7 @@ right below the imports, and no import can tell whether it ran before.
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Iterator, Mapping, Set
 
 from compatlint.names.bindings import import_bound_names, read_bindings
@@ -88,6 +89,8 @@ class OrderJudge:
 
     def __init__(self, tree: ast.Module) -> None:
         self.qualified = qualified_names(tree)
+        #: every name the module binds anywhere: a builtin class named here may be another
+        self.bound = {name for node in ast.walk(tree) for name in _bound_by(node)}
         self.lazy_annotations = any(
             isinstance(s, ast.ImportFrom)
             and s.module == "__future__"
@@ -160,8 +163,8 @@ class OrderJudge:
     def _class(self, node: ast.ClassDef) -> str | None:
         if node.decorator_list or node.keywords:
             return "a decorated class or one with keywords (runs code)"
-        if not all(_type_expression(base) for base in node.bases):
-            return "a class whose bases run code"
+        if not all(self._builtin_class(base) for base in node.bases):
+            return "a class with bases (a metaclass or __init_subclass__ runs code)"
         return self._body(node.body)
 
     def _if(self, node: ast.If) -> str | None:
@@ -208,8 +211,19 @@ class OrderJudge:
             )
         return False
 
+    def _builtin_class(self, node: ast.expr) -> bool:
+        """A builtin class (``object``, ``Exception``): its metaclass is ``type`` and its
+        ``__init_subclass__`` the default, so a subclass statement runs no code."""
+        return (
+            isinstance(node, ast.Name)
+            and node.id not in self.bound
+            and isinstance(getattr(builtins, node.id, None), type)
+        )
+
     def _annotation(self, node: ast.expr) -> bool:
-        return self.lazy_annotations or _type_expression(node)
+        """An annotation never evaluated, or one whose evaluation reads names only (a
+        subscript runs ``__class_getitem__``, a ``|`` an ``__or__``: code)."""
+        return self.lazy_annotations or _plain_name(node)
 
     def _all_method(self, node: ast.expr) -> bool:
         """``__all__.append("x")`` / ``__all__.extend([...])``."""
@@ -344,6 +358,22 @@ def _about_exception(node: ast.expr, caught: str) -> bool:
         return isinstance(item, ast.Name) and item.id == caught
 
     return all(side(item) for item in [node.left, *node.comparators])
+
+
+def _bound_by(node: ast.AST) -> Iterator[str]:
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        yield node.id
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield node.name
+    elif isinstance(node, ast.alias):
+        yield (node.asname or node.name).split(".")[0]
+
+
+def _plain_name(node: ast.expr) -> bool:
+    """A name, a dotted name or a string: reading it runs no code."""
+    if isinstance(node, (ast.Name, ast.Constant)):
+        return True
+    return isinstance(node, ast.Attribute) and _plain_name(node.value)
 
 
 def _type_expression(node: ast.expr) -> bool:
