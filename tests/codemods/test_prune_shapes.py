@@ -874,3 +874,20 @@ def test_sentinel_folds_in_asserts_loops_and_one_line_suites() -> None:
         B = A
         """
     )
+
+
+def test_a_retry_on_type_error_is_listed_not_pruned() -> None:
+    """``f(x, sampling)`` may raise TypeError on every version (bad data inside ``f``), and
+    the retry ran ``f(x)`` then: removing the handler changes what that input does."""
+    source = (
+        "from sglang.srt.entrypoints.engine import Engine\n\n\n"
+        "def generate(engine, x, sampling):\n"
+        "    try:\n"
+        "        return engine.generate(x, sampling)\n"
+        "    except TypeError:\n"
+        f"        {OLD}\n"
+        "        return engine.generate(x)\n"
+    )
+    plan = prune({SHIM: source, "pkg/__init__.py": ""})
+    assert plan.edits == {}
+    assert any("probe the signature instead" in item.reason for item in plan.follow_ups)

@@ -249,7 +249,7 @@ class _ShimAnalyzer(GuardSites):
             if import_handlers:
                 undecided = self.import_try_problem(node, tag)
             else:
-                undecided = "" if _is_retry(node, handler) else _NOT_A_RETRY
+                undecided = _A_RETRY if _is_retry(node, handler) else _NOT_A_RETRY
             self.add_fallback(node, handler, tag, upstream, undecided)
         if above_try_used:
             self.take(lead)
@@ -621,6 +621,13 @@ def _names_bound(body: list[ast.stmt]) -> tuple[str, ...]:
     """The names running ``body`` (a try body or a handler) may bind, in order."""
     return tuple(read_bindings(ast.Module(body=body, type_ignores=[])).names)
 
+
+#: Why a retry (``try: f(a, b) except TypeError: f(a)``) is listed, not pruned: the call
+#: may raise the exception for another reason than an older signature on every version.
+_A_RETRY = (
+    "the handler retries on any exception of that type the call raises, not only one from "
+    "an older signature: probe the signature instead (inspect.signature)"
+)
 
 #: Why a tagged handler of another exception than ImportError is listed, not pruned.
 _NOT_A_RETRY = (
