@@ -1103,3 +1103,18 @@ def test_a_module_used_as_a_value_keeps_the_names_in_the_shim() -> None:
         ("pkg/h.py", 3, "still uses _compat otherwise; the trivial shim is kept"),
         ("pkg/h.py", 7, "uses the shim module as a value: the inlined names stay in the shim"),
     ]
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        "from pkg import _compat\n\nprint(_compat.A, _compat.__all__)\n",
+        "from pkg._compat import A, __all__ as names\n\nprint(A, names)\n",
+    ],
+)
+def test_a_read_of_the_shims_all_keeps_what_it_lists(user: str) -> None:
+    """``__all__`` read from the shim would lose the inlined names: they stay."""
+    shim = "from sglang.srt.a import A, B\n\n__all__ = ['A', 'B']\n"
+    _, after = inline({SHIM: shim, "pkg/__init__.py": "", "pkg/user.py": user})
+    assert after[SHIM] == shim
+    assert "from sglang.srt.a import A\n" in (after["pkg/user.py"] or "")

@@ -289,8 +289,11 @@ class _Planner:
                 needed |= {n for m in importer.modules for n in m.binding.reads}
             needed |= importer.pinned
             escapes = sorted(line for m in importer.modules for line in m.binding.values)
-            if importer.pins_all or escapes:
-                needed |= set(facts.candidates)
+            reads_all = any("__all__" in m.binding.reads for m in importer.modules) or any(
+                d.name == "__all__" for d in importer.direct
+            )
+            if importer.pins_all or escapes or reads_all:
+                needed |= set(facts.candidates)  # ``__all__`` read: it keeps listing them
             if escapes and importer.path not in alone and used:
                 reason = "uses the shim module as a value: the inlined names stay in the shim"
                 self.plan.manual.append(ManualItem(importer.path, escapes[0], "", reason))
