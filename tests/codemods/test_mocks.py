@@ -14,6 +14,7 @@ from helpers import analyze
 from compatlint.cli import main
 from compatlint.codemods.mocks import plan_mocks
 from compatlint.codemods.stubs import add_stub_entries
+from compatlint.errors import ConfigError
 
 MOCKS = {"mocks": {"file": "tests/stubs.py", "name": "STUBS", "collect": ["pkg"]}}
 
@@ -83,7 +84,6 @@ def test_nothing_to_add_means_no_edit_and_no_duplicate() -> None:
         'OTHER = STUBS = ("sglang",\n    # runtime\n    "sglang.srt")\n',
         'X = 1; STUBS = ["sglang", "sglang.srt"]  # listed\n',
         'STUBS: list[str]\nSTUBS: list[str] = ["sglang", "sglang.srt"]\n',
-        '"""Stubs."""\nfrom x import y\n\nSTUBS = ["sglang", "sglang.srt"]\nSTUBS = 3\n',
     ],
 )
 def test_nothing_to_add_skips_the_list_edit_which_would_change_nothing(stubs: str) -> None:
@@ -172,3 +172,36 @@ def test_cli_without_mocks_table(example: Path) -> None:
     result = CliRunner().invoke(main, ["mocks"])
     assert result.exit_code == 2
     assert "no [tool.compatlint.mocks] table" in result.output
+
+
+def test_the_list_in_effect_is_the_last_assignment() -> None:
+    """An earlier assignment is overwritten: entries added to it would never count."""
+    stubs = "STUBS = ['sglang']\nSTUBS = ['sglang', 'sglang.srt']\n"
+    result = plan("from sglang.srt.utils import f\n", stubs)
+    assert result.edits["tests/stubs.py"].new_text == (
+        "STUBS = ['sglang']\nSTUBS = ['sglang', 'sglang.srt', 'sglang.srt.utils']\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        "STUBS += ['sglang.srt.utils']\n",
+        "STUBS.extend(['sglang.srt.utils'])\n",
+        "STUBS.append('sglang.srt.utils')\n",
+    ],
+)
+def test_entries_added_after_the_list_count(more: str) -> None:
+    """``STUBS += [...]`` and its method forms add entries: they are not added twice."""
+    stubs = "STUBS = ['sglang', 'sglang.srt']\n" + more
+    result = plan("from sglang.srt.utils import f\n", stubs)
+    assert result.edits == {}
+
+
+def test_a_list_overwritten_by_something_else_is_refused() -> None:
+    """``STUBS = [...]`` then ``STUBS = 3``: the list in effect is no list; editing the
+    first would change nothing at run time."""
+    stubs = '"""Stubs."""\nfrom x import y\n\nSTUBS = ["sglang", "sglang.srt"]\nSTUBS = 3\n'
+    with pytest.raises(ConfigError, match="STUBS must be a list") as caught:
+        plan("from sglang.srt import a\n", stubs)
+    assert caught.value.line == 5

@@ -68,8 +68,8 @@ class _ListFinder(cst.CSTVisitor):
                 continue
             for small in statement.body:
                 value = _assigned_value(small, self.name)
-                if value is not None and self.found is None:
-                    self.found = value
+                if value is not None:
+                    self.found = value  # the last one is in effect
         return False
 
 
