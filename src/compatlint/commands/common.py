@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compatlint.cache import IMPORTER_FACTS, FactCache
 from compatlint.errors import SourceError
@@ -13,6 +14,9 @@ from compatlint.model import Edit
 from compatlint.transaction import Write
 from compatlint.vcs import GitError
 from compatlint.workspace import Workspace
+
+if TYPE_CHECKING:
+    from compatlint.names.importers import TextAnswers
 
 MODES = ("write", "diff", "check")
 
@@ -72,6 +76,17 @@ def importer_cache(root: Path, use_cache: bool) -> Iterator[FactCache | None]:
     yield cache
     if cache is not None:
         cache.save()
+
+
+def text_records(
+    cache: FactCache | None, workspace: Workspace, sources: Mapping[str, str]
+) -> TextAnswers | None:
+    """What earlier runs read in the texts of ``sources`` unchanged since, kept in
+    ``cache`` by the files' stat signatures (None without a cache). Imported here: the
+    index it answers for brings libcst, which ``mocks`` and ``check`` never load."""
+    from compatlint.text_records import TextRecords
+
+    return None if cache is None else TextRecords(cache, workspace.signature, sources)
 
 
 def unreadable_warning(searched_for: str, unreadable: Sequence[str]) -> str:

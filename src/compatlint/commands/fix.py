@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from compatlint.cache import text_hash
 from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.fix import FIXABLE, plan_fixes
-from compatlint.commands.common import importer_cache, project_sources
+from compatlint.commands.common import importer_cache, project_sources, text_records
 from compatlint.commands.inline import project_formatter_for, project_sorter
 from compatlint.config import config_name
 from compatlint.model import Diagnostic, Edit
-from compatlint.text_records import TextRecords
 from compatlint.workspace import Workspace
 
 
@@ -65,7 +64,7 @@ def apply_fixes(
             formatter=formatter,
             facts_cache=cache,
             digest=text_hash,
-            known=TextRecords(cache, workspace.signature, sources) if cache is not None else None,
+            known=text_records(cache, workspace, sources),
         )
     if write and edits:
         workspace.apply(edits.values())

@@ -18,6 +18,7 @@ from compatlint.commands.common import (
     check_mode,
     read_sources,
     selected_shims,
+    text_records,
     unreadable_warning,
     write_edits,
 )
@@ -29,7 +30,6 @@ from compatlint.pool import RunPool, batch_on
 from compatlint.report.inline_text import plan_diff, render_text, summary_line
 from compatlint.ruff_answers import RuffAnswers, fingerprint
 from compatlint.ruff_sorter import RuffSorter, find_ruff, project_settings
-from compatlint.text_records import TextRecords
 from compatlint.workspace import Workspace
 
 # -- settings and sources -------------------------------------------------------------------
@@ -125,7 +125,7 @@ def run_inline(
             digest=text_hash,
             batch=batch_on(pool, encoded_facts_of, lambda item: len(item[1])),
             compiler=batch_on(pool, compile_error, lambda item: len(item[1])),
-            known=TextRecords(cache, workspace.signature, sources) if cache is not None else None,
+            known=text_records(cache, workspace, sources),
             bindings_batch=batch_on(pool, encoded_bindings_of, lambda item: len(item[1])),
         )
     if cache is not None:

@@ -19,6 +19,7 @@ from compatlint.commands.common import (
     importer_cache,
     project_sources,
     selected_shims,
+    text_records,
     unreadable_warning,
     write_edits,
 )
@@ -26,7 +27,6 @@ from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config
 from compatlint.report.prune_text import render_text, summary_line
 from compatlint.report.worklog import render_worklog
-from compatlint.text_records import TextRecords
 from compatlint.transaction import Write, write_all
 from compatlint.versions import Floors
 from compatlint.workspace import Workspace
@@ -86,7 +86,7 @@ def run_prune(
             formatter=formatter,
             facts_cache=cache,
             digest=text_hash,
-            known=TextRecords(cache, workspace.signature, sources) if cache is not None else None,
+            known=text_records(cache, workspace, sources),
         )
     outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):
