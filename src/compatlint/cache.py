@@ -37,10 +37,11 @@ from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, 
 from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
-#: 8: what a file's bytes answered, by its stat signature; 7: one entry per line;
-#: 6: prose facts; 5: flag constants in gate contexts; 4: gate facts; 3: guards (site
-#: outcomes, misplaced tags); 2: __all__ in every written form
-FORMAT = 8
+#: 9: the definitions an importer's facts left out; 8: what a file's bytes answered, by
+#: its stat signature; 7: one entry per line; 6: prose facts; 5: flag constants in gate
+#: contexts; 4: gate facts; 3: guards (site outcomes, misplaced tags); 2: __all__ in
+#: every written form
+FORMAT = 9
 
 _RECORDS: dict[str, type] = {
     cls.__name__: cls

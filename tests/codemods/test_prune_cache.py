@@ -30,9 +30,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = ImporterIndex._parse
 
-    def counted(self: ImporterIndex, path: str) -> object:
+    def counted(self: ImporterIndex, path: str, *, skim: bool = False) -> object:
         parsed.append(path)
-        return real(self, path)
+        return real(self, path, skim=skim)
 
     monkeypatch.setattr(ImporterIndex, "_parse", counted)
     return parsed

@@ -23,7 +23,7 @@ from compatlint.errors import SourceError
 from compatlint.names.importer_facts import encoded_bindings_of, encoded_facts_of
 from compatlint.names.importers import ImporterIndex
 from compatlint.pool import RunPool, batch_on
-from tests.badinput.test_deep_nesting import elif_chain
+from tests.badinput.test_deep_nesting import elif_chain, negations
 
 SHIM = "pkg/_compat.py"
 MODULE = "pkg._compat"
@@ -252,9 +252,9 @@ def test_batch_read_bindings_are_kept_for_later_runs(monkeypatch: pytest.MonkeyP
     parsed: list[str] = []
     real = ImporterIndex._parse
 
-    def parse(self: ImporterIndex, path: str) -> Any:
+    def parse(self: ImporterIndex, path: str, *, skim: bool = False) -> Any:
         parsed.append(path)
-        return real(self, path)
+        return real(self, path, skim=skim)
 
     monkeypatch.setattr(ImporterIndex, "_parse", parse)
     assert resolution_answers(later) == answers
@@ -264,7 +264,7 @@ def test_batch_read_bindings_are_kept_for_later_runs(monkeypatch: pytest.MonkeyP
 def test_a_module_too_deep_for_the_parser_fails_as_it_does_one_by_one() -> None:
     files = {
         **PROJECT,
-        "deep/__init__.py": elif_chain(10_000),
+        "deep/__init__.py": "def pick(x):\n    return x\n\n\n" + negations(40_000),
         "uses_deep.py": "from deep import pick\nfrom pkg import _compat\n\n_compat.helper()\n",
     }
 
@@ -275,6 +275,19 @@ def test_a_module_too_deep_for_the_parser_fails_as_it_does_one_by_one() -> None:
 
     assert failure(ImporterIndex(files, ["."])) == ("deep/__init__.py", TOO_DEEP)
     assert failure(batched(files, Reads())) == ("deep/__init__.py", TOO_DEEP)
+
+
+def test_deep_code_in_a_function_body_no_fact_needs_is_read_around() -> None:
+    """The body of ``pick`` is left out of the module's facts (see ``names.skim``): its
+    depth stops neither reading, one by one or batched, and both answer the same."""
+    files = {
+        **PROJECT,
+        "deep/__init__.py": elif_chain(10_000),
+        "uses_deep.py": "from deep import pick\nfrom pkg import _compat\n\n_compat.helper()\n",
+    }
+    one_by_one = run_deep(ImporterIndex(files, ["."]).importers, MODULE, "helper")
+    assert one_by_one == run_deep(batched(files, Reads()).importers, MODULE, "helper")
+    assert "uses_deep.py" in one_by_one
 
 
 class DictCache:

@@ -3,8 +3,9 @@
 A planner edits texts without a byte-order mark and gets each file's mark back in its
 edit. Line endings need nothing here: libcst and the text edits keep each file's own, and
 :meth:`compatlint.workspace.Workspace.apply` writes the text as given. Before an edit
-leaves a planner, the Python it holds must compile: a guard against a bug in a rewrite,
-never a judgement of user input.
+leaves a planner, the Python it holds must compile: a guard against a bug in a rewrite.
+A file read only in part (:mod:`compatlint.names.skim`) may fail it for its own sake;
+then the error is the file's, named with its line, and nothing is written.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
+from compatlint.deepstack import TOO_DEEP
 from compatlint.errors import SourceError
 from compatlint.model import Edit
 
@@ -80,8 +82,8 @@ class EditPlan:
         else:
             errors = [compile_error(item) for item in unknown]
         for (path, _), error in zip(unknown, errors, strict=True):
-            if error is not None:  # pragma: no cover - a bug in a rewrite, never user input
-                raise SourceError(f"{verb} produced invalid code ({error}); nothing written", path)
+            if error is not None:
+                _refuse(verb, path, error, self.sources[path])
         if compiled is not None and digest is not None:
             for path, text in unknown:
                 compiled.put(f"compiles:{path}", digest(text), True)
@@ -96,13 +98,30 @@ def check_parses(path: str, text: str, verb: str) -> None:
 
 
 def compile_error(item: tuple[str, str]) -> str | None:
-    """Why the ``(path, text)`` does not compile (None: it does)."""
+    """Why the ``(path, text)`` does not compile (None: it does; :data:`TOO_DEEP`: the
+    compiler gave up on its depth)."""
     path, text = item
     try:
         compile(text, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
         return exc.msg
+    except (RecursionError, MemoryError):
+        return TOO_DEEP
     return None
+
+
+def _refuse(verb: str, path: str, error: str, old: str) -> None:
+    """Raise the error of an edited text of ``path`` that does not compile: the file's own
+    when its text as read (``old``) fails too, else the rewrite's."""
+    if error == TOO_DEEP:
+        raise SourceError(TOO_DEEP, path)
+    try:
+        compile(old, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise SourceError(f"cannot parse: {exc.msg}", path, exc.lineno) from None
+    except (RecursionError, MemoryError):
+        raise SourceError(TOO_DEEP, path) from None
+    raise SourceError(f"{verb} produced invalid code ({error}); nothing written", path)
 
 
 def diff_edits(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from compatlint.deepstack import TOO_DEEP
@@ -29,6 +29,7 @@ from compatlint.names.bindings import (
 )
 from compatlint.names.modules import package_of, resolve_relative
 from compatlint.names.quick import binding_facts
+from compatlint.names.skim import Skimmed, binding_count, skim
 
 __all__ = [
     "FromImport",
@@ -40,6 +41,8 @@ __all__ = [
     "encode_facts",
     "encoded_bindings_of",
     "encoded_facts_of",
+    "facts_of",
+    "parse_for_facts",
     "parse_importer",
     "read",
     "read_module_bindings",
@@ -78,13 +81,42 @@ class ImporterFacts:
     ``counts``: for each name a from-import binds, how many places bind it anywhere in the
     file (see :class:`~compatlint.names.quick.BindingFacts`); ``body``: the first and last
     line of each module-level statement (``ast``'s one per small statement of a ``;``
-    line)."""
+    line); ``left_out``: the lines of the definitions :func:`~compatlint.names.skim.skim`
+    left out of the tree the facts were read from (``counts`` leaves out what they bind
+    inside; :meth:`count` adds it), ``spelling``: for each name a from-import binds, the
+    left-out definitions that spell it."""
 
     bindings: ModuleBindings
     raw_imports: tuple[RawImport, ...]
     from_imports: tuple[FromImport, ...]
     counts: dict[str, int]
     body: tuple[tuple[int, int | None], ...]
+    left_out: tuple[tuple[int, int], ...] = ()
+    spelling: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def count(self, name: str, text: str) -> int | None:
+        """How many places bind ``name`` (a name a from-import binds) anywhere in ``text``,
+        the file the facts were read from (None: a left-out definition that spells it does
+        not parse)."""
+        found = self.counts[name]
+        pieces = self.spelling.get(name)
+        if not pieces:
+            return found
+        try:
+            return found + binding_count(text, [self.left_out[index] for index in pieces], name)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
+
+
+def facts_of(
+    found: Skimmed | ast.Module, text: str, module: str | None, *, is_package: bool
+) -> ImporterFacts:
+    """The facts of ``text``, the file of ``module``, from its :func:`parse_for_facts`."""
+    if isinstance(found, ast.Module):
+        return read(found, text, module, is_package=is_package)
+    facts = read(found.tree, text, module, is_package=is_package)
+    spelling = found.spelling(text, facts.counts)
+    return replace(facts, left_out=found.left_out, spelling=spelling)
 
 
 def read(tree: ast.Module, text: str, module: str | None, *, is_package: bool) -> ImporterFacts:
@@ -126,9 +158,10 @@ def encoded_bindings_of(item: tuple[str, str, str | None, bool]) -> list[Any] | 
     does not parse), as :func:`encode_bindings` writes them; a text the parser gives up on
     is a :class:`SourceError` naming ``path``."""
     path, text, module, is_package = item
-    tree = parse_importer(text, path)
-    if tree is None:
+    found = parse_for_facts(text, path)
+    if found is None:
         return None
+    tree = found if isinstance(found, ast.Module) else found.tree
     return encode_bindings(read_module_bindings(tree, text, module, is_package=is_package))
 
 
@@ -136,8 +169,27 @@ def encoded_facts_of(item: tuple[str, str, str | None, bool]) -> list[Any] | Non
     """The encoded facts of one ``(path, text, module, is_package)`` (None: the text does
     not parse); a text the parser gives up on is a :class:`SourceError` naming ``path``."""
     path, text, module, is_package = item
-    tree = parse_importer(text, path)
-    return None if tree is None else encode_facts(read(tree, text, module, is_package=is_package))
+    found = parse_for_facts(text, path)
+    if found is None:
+        return None
+    return encode_facts(facts_of(found, text, module, is_package=is_package))
+
+
+def parse_for_facts(text: str, path: str) -> Skimmed | ast.Module | None:
+    """What the facts of ``text`` are read from: a big module skimmed (see
+    :func:`~compatlint.names.skim.skim`), else its whole ``ast`` (None: it does not
+    parse); a text the parser gives up on is a :class:`SourceError` naming ``path``."""
+    skimmed = _skim(text, path)
+    return skimmed if skimmed is not None else parse_importer(text, path)
+
+
+def _skim(text: str, path: str) -> Skimmed | None:
+    try:
+        return skim(text)
+    except SyntaxError:
+        return None  # the whole parse tells
+    except (RecursionError, MemoryError):
+        raise SourceError(TOO_DEEP, path) from None
 
 
 def parse_importer(text: str, path: str) -> ast.Module | None:
@@ -184,6 +236,8 @@ def encode_facts(facts: ImporterFacts) -> list[Any]:
         ],
         list(facts.counts.items()),
         [list(span) for span in facts.body],
+        [list(piece) for piece in facts.left_out],
+        [[name, list(pieces)] for name, pieces in facts.spelling.items()],
     ]
 
 
@@ -210,7 +264,7 @@ def encode_bindings(b: ModuleBindings) -> list[Any]:
 def decode_facts(data: Sequence[Any]) -> ImporterFacts:
     """The facts :func:`encode_facts` wrote (lists may come back as tuples); raises
     ValueError, TypeError or KeyError on anything else."""
-    bindings, raw, froms, counts, body = data
+    bindings, raw, froms, counts, body, left_out, spelling = data
     return ImporterFacts(
         bindings=decode_bindings(bindings),
         raw_imports=tuple(
@@ -220,6 +274,8 @@ def decode_facts(data: Sequence[Any]) -> ImporterFacts:
         from_imports=tuple(_decode_from_import(*item) for item in froms),
         counts={_text(name): _number(count) for name, count in counts},
         body=tuple((_number(first), last) for first, last in body),
+        left_out=tuple((_number(first), _number(last)) for first, last in left_out),
+        spelling={_text(name): tuple(map(_number, pieces)) for name, pieces in spelling},
     )
 
 

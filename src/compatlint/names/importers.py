@@ -17,7 +17,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from compatlint.errors import SourceError
 from compatlint.names.bindings import ModuleBindings
@@ -28,11 +28,13 @@ from compatlint.names.importer_facts import (
     decode_facts,
     encode_bindings,
     encode_facts,
+    facts_of,
+    parse_for_facts,
     parse_importer,
     read_module_bindings,
 )
-from compatlint.names.importer_facts import read as read_facts
 from compatlint.names.modules import module_name
+from compatlint.names.skim import Skimmed
 from compatlint.names.string_refs import string_references
 
 # `from .x import`, `from . import`, `from.x import`, `from \\\n .x import`. The word
@@ -225,13 +227,13 @@ class ImporterIndex:
         """The facts of ``path`` (None: not Python, or it does not parse)."""
         if path not in self._parsed and not self._from_cache(path):
             module, is_package = self._module_of.get(path, (None, False))
-            tree = self._parse(path)
-            if tree is None:
-                self._keep(path, None)
-            else:
-                self._trees[path] = tree
-                facts = read_facts(tree, self.sources[path], module, is_package=is_package)
-                self._keep(path, facts)
+            found = self._parse(path, skim=True)
+            facts = None
+            if found is not None:
+                if isinstance(found, ast.Module):
+                    self._trees[path] = found
+                facts = facts_of(found, self.sources[path], module, is_package=is_package)
+            self._keep(path, facts)
         return self._parsed[path]
 
     def prefetch(self, paths: Iterable[str]) -> None:
@@ -309,8 +311,10 @@ class ImporterIndex:
         known, bindings = self._kept_bindings(path)
         if known:
             return bindings
-        tree = self._parse(path)
-        bindings = self._read(path, tree) if tree is not None else None
+        found = self._parse(path, skim=True)
+        if found is not None and not isinstance(found, ast.Module):
+            found = found.tree
+        bindings = self._read(path, found) if found is not None else None
         self._keep_bindings(path, bindings)
         return bindings
 
@@ -417,8 +421,17 @@ class ImporterIndex:
             return None
         return froms[0].module, froms[0].name
 
-    def _parse(self, path: str) -> ast.Module | None:
-        return parse_importer(self.sources[path], path)
+    @overload
+    def _parse(self, path: str) -> ast.Module | None: ...
+
+    @overload
+    def _parse(self, path: str, *, skim: bool) -> Skimmed | ast.Module | None: ...
+
+    def _parse(self, path: str, *, skim: bool = False) -> Skimmed | ast.Module | None:
+        """The ``ast`` of ``path`` (None: it does not parse); ``skim``: skimmed when that
+        keeps every import fact (see :mod:`compatlint.names.skim`)."""
+        text = self.sources[path]
+        return parse_for_facts(text, path) if skim else parse_importer(text, path)
 
     def _read(self, path: str, tree: ast.Module) -> ModuleBindings:
         module, is_package = self._module_of.get(path, (None, False))

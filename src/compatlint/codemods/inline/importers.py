@@ -191,7 +191,8 @@ class _Scan:
                 continue
             name, is_package = module_name(path, self.src_roots)
             package = package_of(name, is_package)
-            found = [self._quick_statement(parsed.facts, package, a) for a in all_aliases]
+            text = self.index.sources[path]
+            found = [self._quick_statement(parsed.facts, package, a, text) for a in all_aliases]
             last = [index for index in found if index is not None]
             if len(last) != len(found):
                 continue
@@ -247,7 +248,7 @@ class _Scan:
         if parsed is None:
             return None
         facts = parsed.facts
-        match = self._quick_match(facts, file.package, aliases)
+        match = self._quick_match(facts, file.package, aliases, self.index.sources[path])
         if match is None:
             return None
         node, position, (name, asname, line_number), top = match
@@ -269,11 +270,12 @@ class _Scan:
         return found, small, lambda file, statement: own_line
 
     def _quick_match(
-        self, facts: ImporterFacts, package: str | None, aliases: frozenset[Alias]
+        self, facts: ImporterFacts, package: str | None, aliases: frozenset[Alias], text: str
     ) -> tuple[FromImport, int, tuple[str, str | None, int], int] | None:
         """The ``ast`` half of :meth:`quick_import`: the one from-import binding an alias,
         the alias' position in it, the alias, and the statement's index in the module body
-        — when it is at module level and the only binding of its name in the file."""
+        — when it is at module level and the only binding of its name in the file
+        (``text``, the file the facts were read from)."""
         matches = [
             (node, position, alias)
             for node in facts.from_imports
@@ -283,14 +285,14 @@ class _Scan:
         if len(matches) != 1:
             return None
         node, position, alias = matches[0]
-        if facts.counts[alias[1] or alias[0]] != 1 or node.top is None:
+        if node.top is None or facts.count(alias[1] or alias[0], text) != 1:
             return None
         return node, position, alias, node.top
 
     def _quick_statement(
-        self, facts: ImporterFacts, package: str | None, aliases: frozenset[Alias]
+        self, facts: ImporterFacts, package: str | None, aliases: frozenset[Alias], text: str
     ) -> int | None:
-        match = self._quick_match(facts, package, aliases)
+        match = self._quick_match(facts, package, aliases, text)
         return None if match is None else match[3]
 
     def module_imports(self) -> None:
