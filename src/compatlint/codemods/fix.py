@@ -21,7 +21,7 @@ from compatlint.codemods.prune import plan_prune
 from compatlint.codemods.sorting import ImportSorter
 from compatlint.config import Config
 from compatlint.model import Edit
-from compatlint.names.importers import FactsCache, TextAnswers
+from compatlint.names.importers import BatchReader, FactsCache, TextAnswers
 
 FIXABLE = ("CL102", "CL108", "CL112", "CL202")
 
@@ -36,6 +36,8 @@ def plan_fixes(
     facts_cache: FactsCache | None = None,
     digest: Callable[[str], str] | None = None,
     known: TextAnswers | None = None,
+    batch: BatchReader | None = None,
+    bindings_batch: BatchReader | None = None,
 ) -> dict[str, Edit]:
     """Whole-file edits that fix the findings with ``codes`` (path → edit); ``sorter``
     and ``formatter`` tidy what prune and inline touch, as those commands do, and
@@ -65,6 +67,8 @@ def plan_fixes(
             facts_cache=facts_cache,
             digest=digest,
             known=known,
+            batch=batch,
+            bindings_batch=bindings_batch,
         )
         take(plan.edits)
     if "CL108" in codes:
@@ -76,6 +80,8 @@ def plan_fixes(
             facts_cache=facts_cache,
             digest=digest,
             known=known,
+            batch=batch,
+            bindings_batch=bindings_batch,
         )
         take(inlined.edits)
     if "CL202" in codes and config.mocks is not None and config.mocks.file in current:

@@ -62,6 +62,7 @@ from compatlint.codemods.stubs import add_stub_entries, newly_required
 from compatlint.config import Config
 from compatlint.model import Fate, Site, SiteKind
 from compatlint.names.importers import (
+    BatchReader,
     FactsCache,
     ImporterIndex,
     ImportOf,
@@ -196,13 +197,21 @@ class _Planner:
         self.facts_cache: FactsCache | None = None
         self.digest: Callable[[str], str] | None = None
         self.known: TextAnswers | None = None
+        self.batch: BatchReader | None = None
+        self.bindings_batch: BatchReader | None = None
         self.indexes: list[ImporterIndex] = []  # what each read, for ``known`` to keep
 
     def _index(self) -> ImporterIndex:
         """An importer index of the current texts (sharing the facts cache and what
         earlier runs read, if any)."""
         index = ImporterIndex(
-            self.texts, self.config.src, self.facts_cache, self.digest, known=self.known
+            self.texts,
+            self.config.src,
+            self.facts_cache,
+            self.digest,
+            self.batch,
+            self.known,
+            self.bindings_batch,
         )
         self.indexes.append(index)
         return index
@@ -588,6 +597,8 @@ def plan_prune(
     facts_cache: FactsCache | None = None,
     digest: Callable[[str], str] | None = None,
     known: TextAnswers | None = None,
+    batch: BatchReader | None = None,
+    bindings_batch: BatchReader | None = None,
 ) -> PrunePlan:
     """Plan the removal of every fallback expired at ``floors`` (default: the config's).
 
@@ -602,10 +613,12 @@ def plan_prune(
     file between runs, keyed by ``digest`` of its text; ``known`` is what earlier runs read
     in the texts of files unchanged since (see
     :class:`~compatlint.names.importers.TextAnswers`), and learns what this one reads.
-    Nothing is read or written here.
+    ``batch`` and ``bindings_batch`` read many files' facts and bindings at once (see
+    :class:`~compatlint.names.importers.ImporterIndex`). Nothing is read or written here.
     """
     planner = _Planner(config, sources, floors or config.floors, sorter, formatter)
     planner.facts_cache, planner.digest, planner.known = facts_cache, digest, known
+    planner.batch, planner.bindings_batch = batch, bindings_batch
     for shim in config.shims:
         if shim in planner.sources and (shims is None or shim in shims):
             planner.prune_shim(shim)

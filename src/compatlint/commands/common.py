@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 from compatlint.cache import IMPORTER_FACTS, FactCache
 from compatlint.errors import SourceError
 from compatlint.model import Edit
+from compatlint.pool import RunPool, batch_on
 from compatlint.transaction import Write
 from compatlint.vcs import GitError
 from compatlint.workspace import Workspace
 
 if TYPE_CHECKING:
-    from compatlint.names.importers import TextAnswers
+    from compatlint.names.importers import BatchReader, TextAnswers
 
 MODES = ("write", "diff", "check")
 
@@ -87,6 +88,17 @@ def text_records(
     from compatlint.text_records import TextRecords
 
     return None if cache is None else TextRecords(cache, workspace.signature, sources)
+
+
+def index_readers(pool: RunPool) -> tuple[BatchReader, BatchReader]:
+    """What reads many importers' facts, and many modules' bindings, at once on ``pool``
+    (see :class:`~compatlint.names.importers.ImporterIndex`)."""
+    from compatlint.names.importer_facts import encoded_bindings_of, encoded_facts_of
+
+    def size(item: tuple[str, str, str | None, bool]) -> int:
+        return len(item[1])
+
+    return batch_on(pool, encoded_facts_of, size), batch_on(pool, encoded_bindings_of, size)
 
 
 def unreadable_warning(searched_for: str, unreadable: Sequence[str]) -> str:

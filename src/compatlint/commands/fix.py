@@ -8,10 +8,16 @@ from dataclasses import dataclass
 from compatlint.cache import text_hash
 from compatlint.codemods.edits import diff_edits
 from compatlint.codemods.fix import FIXABLE, plan_fixes
-from compatlint.commands.common import importer_cache, project_sources, text_records
+from compatlint.commands.common import (
+    importer_cache,
+    index_readers,
+    project_sources,
+    text_records,
+)
 from compatlint.commands.inline import project_formatter_for, project_sorter
 from compatlint.config import config_name
 from compatlint.model import Diagnostic, Edit
+from compatlint.pool import RunPool
 from compatlint.workspace import Workspace
 
 
@@ -55,7 +61,8 @@ def apply_fixes(
     tidy = bool(codes & {"CL102", "CL108", "CL112"})  # prune and inline tidy what they touch
     sorter = project_sorter(workspace.config, sources) if tidy else None
     formatter = project_formatter_for(workspace.config, sources) if tidy else None
-    with importer_cache(workspace.config.root, use_cache) as cache:
+    with importer_cache(workspace.config.root, use_cache) as cache, RunPool() as pool:
+        batch, bindings_batch = index_readers(pool)
         edits = plan_fixes(
             workspace.config,
             sources,
@@ -65,6 +72,8 @@ def apply_fixes(
             facts_cache=cache,
             digest=text_hash,
             known=text_records(cache, workspace, sources),
+            batch=batch,
+            bindings_batch=bindings_batch,
         )
     if write and edits:
         workspace.apply(edits.values())

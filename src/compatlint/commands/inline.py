@@ -16,6 +16,7 @@ from compatlint.codemods.inline import first_party_roots, plan_inline
 from compatlint.codemods.sorting import ImportSorter
 from compatlint.commands.common import (
     check_mode,
+    index_readers,
     read_sources,
     selected_shims,
     text_records,
@@ -25,7 +26,6 @@ from compatlint.commands.common import (
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config, config_name
 from compatlint.formatters import RuffFormatter, project_formatter
-from compatlint.names.importer_facts import encoded_bindings_of, encoded_facts_of
 from compatlint.pool import RunPool, batch_on
 from compatlint.report.inline_text import plan_diff, render_text, summary_line
 from compatlint.ruff_answers import RuffAnswers, fingerprint
@@ -114,6 +114,7 @@ def run_inline(
     if cache is not None:
         keep_ruff_answers(config, sources, cache, sorter, formatter)
     with RunPool() as pool:
+        batch, bindings_batch = index_readers(pool)
         plan = plan_inline(
             config,
             sources,
@@ -123,10 +124,10 @@ def run_inline(
             formatter=formatter,
             facts_cache=cache,
             digest=text_hash,
-            batch=batch_on(pool, encoded_facts_of, lambda item: len(item[1])),
+            batch=batch,
             compiler=batch_on(pool, compile_error, lambda item: len(item[1])),
             known=text_records(cache, workspace, sources),
-            bindings_batch=batch_on(pool, encoded_bindings_of, lambda item: len(item[1])),
+            bindings_batch=bindings_batch,
         )
     if cache is not None:
         cache.save()

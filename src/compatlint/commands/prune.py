@@ -17,6 +17,7 @@ from compatlint.codemods.sorting import ImportSorter
 from compatlint.commands.common import (
     check_mode,
     importer_cache,
+    index_readers,
     project_sources,
     selected_shims,
     text_records,
@@ -25,6 +26,7 @@ from compatlint.commands.common import (
 )
 from compatlint.commands.outcome import Outcome, present
 from compatlint.config import Config
+from compatlint.pool import RunPool
 from compatlint.report.prune_text import render_text, summary_line
 from compatlint.report.worklog import render_worklog
 from compatlint.transaction import Write, write_all
@@ -76,7 +78,8 @@ def run_prune(
 
         sorter = project_sorter(config, sources)
         formatter = project_formatter_for(config, sources)
-    with importer_cache(config.root, use_cache) as cache:
+    with importer_cache(config.root, use_cache) as cache, RunPool() as pool:
+        batch, bindings_batch = index_readers(pool)
         plan = plan_prune(
             config,
             sources,
@@ -87,6 +90,8 @@ def run_prune(
             facts_cache=cache,
             digest=text_hash,
             known=text_records(cache, workspace, sources),
+            batch=batch,
+            bindings_batch=bindings_batch,
         )
     outcome = Outcome("", plan=plan, notices=workspace.warnings)
     if unreadable and any(site.kind == "tagged-definition" for site in plan.removed):

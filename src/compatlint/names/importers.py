@@ -596,13 +596,19 @@ class ImporterIndex:
         """The Python files whose text contains ``needle`` (searched once per needle: a
         shim's names and modules are asked about again and again)."""
         if needle not in self._mentions:
-            paths = (path for path in self._module_of if self._spells(path, needle))
+            if self.known is None:  # nothing to learn or to be told: the text alone
+                sources = self.sources
+                paths = (path for path in self._module_of if needle in sources[path])
+            else:
+                paths = (path for path in self._module_of if self._spells(path, needle))
             self._mentions[needle] = frozenset(paths)
         return self._mentions[needle]
 
     def _spells(self, path: str, needle: str) -> bool:
         """Whether the text of ``path`` contains ``needle`` (known from an earlier run, or
         read and learnt)."""
+        if self.known is None:
+            return needle in self.sources[path]
         known = self._answers(path)
         answer = known.spells(path, needle) if known is not None else None
         if answer is None:
