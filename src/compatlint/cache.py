@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 import os
@@ -27,14 +28,6 @@ from typing import Any
 from packaging.version import Version
 
 from compatlint import __version__
-from compatlint.analysis.collection_closure import ImportRef, ModuleImports
-from compatlint.analysis.gate_facts import GateContext, GateFacts, GateSite
-from compatlint.analysis.imports import FileFacts, Span
-from compatlint.analysis.mocklist import MockEntry, MockList
-from compatlint.analysis.prose_facts import ProseFact, VersionSpan
-from compatlint.analysis.shim import ShimModel
-from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, Tag
-from compatlint.names.bindings import AllEntry
 
 CACHE_DIR = ".compatlint_cache"
 #: 9: the definitions an importer's facts left out; 8: what a file's bytes answered, by
@@ -43,9 +36,32 @@ CACHE_DIR = ".compatlint_cache"
 #: every written form
 FORMAT = 9
 
-_RECORDS: dict[str, type] = {
-    cls.__name__: cls
-    for cls in (
+
+@dataclasses.dataclass(frozen=True)
+class _Registry:
+    """The analysis records the cache encodes, by name, with their fields in order."""
+
+    records: dict[str, type]
+    enums: dict[str, type[enum.Enum]]
+    #: each record type's field names, in order (a cold run encodes a record per file)
+    field_names: dict[type, tuple[str, ...]]
+
+
+@functools.cache
+def _registry() -> _Registry:
+    """The record types, imported when a record is first encoded or decoded: a codemod
+    keeps plain values in the cache, and its start-up does not pay for check's analysis
+    modules."""
+    from compatlint.analysis.collection_closure import ImportRef, ModuleImports
+    from compatlint.analysis.gate_facts import GateContext, GateFacts, GateSite
+    from compatlint.analysis.imports import FileFacts, Span
+    from compatlint.analysis.mocklist import MockEntry, MockList
+    from compatlint.analysis.prose_facts import ProseFact, VersionSpan
+    from compatlint.analysis.shim import ShimModel
+    from compatlint.model import CoverOp, ImportFact, MisplacedTag, Site, SiteKind, Tag
+    from compatlint.names.bindings import AllEntry
+
+    records: list[type] = [
         FileFacts,
         Span,
         ImportFact,
@@ -63,9 +79,12 @@ _RECORDS: dict[str, type] = {
         VersionSpan,
         ModuleImports,
         ImportRef,
+    ]
+    return _Registry(
+        {cls.__name__: cls for cls in records},
+        {cls.__name__: cls for cls in (SiteKind, CoverOp)},
+        {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in records},
     )
-}
-_ENUMS: dict[str, type[enum.Enum]] = {cls.__name__: cls for cls in (SiteKind, CoverOp)}
 
 
 def content_hash(data: bytes) -> str:
@@ -82,10 +101,6 @@ def text_hash(text: str) -> str:
 IMPORTER_FACTS = "importers"
 
 
-#: each record type's field names, in order (a cold run encodes a record per file)
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECORDS.values()
-}
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
@@ -96,7 +111,7 @@ def encode(value: Any) -> Any:
         return value
     if kind is tuple or kind is list:
         return [encode(v) for v in value]
-    names = _FIELD_NAMES.get(kind)
+    names = _registry().field_names.get(kind)
     if names is not None:
         return {"~r": kind.__name__, **{name: encode(getattr(value, name)) for name in names}}
     return _encode_other(value)
@@ -126,13 +141,13 @@ def decode(value: Any) -> Any:
         return tuple(decode(v) for v in value)
     if isinstance(value, dict):
         if "~r" in value:
-            cls = _RECORDS.get(value["~r"])
+            cls = _registry().records.get(value["~r"])
             if cls is None:
                 raise ValueError(f"unknown record {value['~r']!r}")
             fields = {k: decode(v) for k, v in value.items() if k != "~r"}
             return cls(**fields)
         if "~e" in value:
-            enum_cls = _ENUMS.get(value["~e"])
+            enum_cls = _registry().enums.get(value["~e"])
             if enum_cls is None:
                 raise ValueError(f"unknown enum {value['~e']!r}")
             return enum_cls(value["v"])
