@@ -254,8 +254,6 @@ class _Planner:
         cached = self.facts_cache.get(key, digest)
         if isinstance(cached, str):
             return cached
-        if facts.file is None:  # read back from the cache: the tree is needed now
-            facts = shim_facts(self.config, facts.path, facts.text, facts.module)
         new_shim = shim_without(facts, names)
         self.facts_cache.put(key, digest, new_shim)
         return new_shim

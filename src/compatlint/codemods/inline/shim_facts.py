@@ -18,6 +18,7 @@ from compatlint.analysis.source import parse_python
 from compatlint.codemods.blocks import BlockEditor, EditActions
 from compatlint.codemods.inline.exports import DropExports
 from compatlint.codemods.inline.plan import KeptName
+from compatlint.codemods.inline.quick_exports import quick_re_exports
 from compatlint.config import Config
 from compatlint.errors import SourceError
 from compatlint.model import SiteKind
@@ -77,15 +78,20 @@ def parse(text: str, path: str) -> cst.Module:
         raise SourceError(f"cannot parse: {exc.message}", path or None, exc.raw_line) from None
 
 
-def shim_facts(config: Config, path: str, text: str, shim_module: str) -> ShimFacts:
-    """The shim's re-export sites, split into trivial candidates and kept names."""
+def shim_facts(
+    config: Config, path: str, text: str, shim_module: str, *, quick: bool = True
+) -> ShimFacts:
+    """The shim's re-export sites, split into trivial candidates and kept names.
+
+    Decided from the ``ast`` when every re-export is certainly trivial there (see
+    :mod:`~compatlint.codemods.inline.quick_exports`; ``quick=False`` never does), else
+    by libcst's scopes; the facts are the same either way."""
     model = shim_model(config, path, text, grammar_for(config))
-    facts = ShimFacts(path, shim_module, text, acts=acts_at_import(parse_python(text, path)))
+    tree = parse_python(text, path)
+    facts = ShimFacts(path, shim_module, text, acts=acts_at_import(tree))
     lines = {site.line for site in model.sites if site.kind is SiteKind.RE_EXPORT}
     if not lines:
         return facts
-    file = ResolvedFile(MetadataWrapper(parse(text, path)), None)
-    facts.file = file
     upstream_roots = {root_of(upstream) for upstream in config.upstreams}
     suppressed = suppressed_lines(text)
 
@@ -96,6 +102,21 @@ def shim_facts(config: Config, path: str, text: str, shim_module: str) -> ShimFa
             suppresses(suppressed.get(line, frozenset()), _TRIVIAL_RULE) for line in (1, *lines)
         )
 
+    found = quick_re_exports(tree, text, lines, upstream_roots) if quick else None
+    if found is not None:
+        for export, reason in found:
+            if kept_by_comment(export.statement_line, export.line):
+                facts.suppressed = True
+                reason = reason or _SUPPRESSED
+            if reason is not None:
+                facts.kept[export.name] = KeptName(path, export.line, export.name, reason)
+                continue
+            facts.candidates[export.name] = ReExport(
+                export.name, export.module, export.original, export.line
+            )
+        return facts
+    file = ResolvedFile(MetadataWrapper(parse(text, path)), None)
+    facts.file = file
     for statement in file.module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -166,9 +187,32 @@ def shim_without(facts: ShimFacts, names: Collection[str]) -> str:
     """The shim text without the imports of ``names`` (and their ``__all__`` entries)."""
     if not names:
         return facts.text
-    assert facts.file is not None
+    if facts.file is not None:
+        module, aliases = facts.file.module, facts.aliases
+    else:  # decided from the ast, or read back from a cache: parsed now, no metadata
+        module = parse(facts.text, facts.path)
+        aliases = _import_aliases(module, names)
     actions = EditActions()
     for name in names:
-        actions.remove_aliases.add(facts.aliases[name])
-    edited = facts.file.module.visit(BlockEditor(actions))
+        actions.remove_aliases.add(aliases[name])
+    edited = module.visit(BlockEditor(actions))
     return edited.visit(DropExports(set(names))).code
+
+
+def _import_aliases(module: cst.Module, names: Collection[str]) -> dict[str, cst.ImportAlias]:
+    """The alias of each of ``names`` in the top-level from-imports of ``module``. Each is
+    a trivial re-export, so bound exactly once in the module's scope: by that alias."""
+    found: dict[str, list[cst.ImportAlias]] = {name: [] for name in names}
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+                continue
+            for alias in small.names:
+                bound = alias.evaluated_alias or get_full_name_for_node(alias.name) or ""
+                if bound in found:
+                    found[bound].append(alias)
+    if any(len(aliases) != 1 for aliases in found.values()):  # pragma: no cover - a bug
+        raise AssertionError(f"not one import each: {sorted(found)}")
+    return {name: aliases[0] for name, aliases in found.items()}
