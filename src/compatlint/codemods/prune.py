@@ -204,15 +204,7 @@ class _Planner:
     def _index(self) -> ImporterIndex:
         """An importer index of the current texts (sharing the facts cache and what
         earlier runs read, if any)."""
-        index = ImporterIndex(
-            self.texts,
-            self.config.src,
-            self.facts_cache,
-            self.digest,
-            self.batch,
-            self.known,
-            self.bindings_batch,
-        )
+        index = ImporterIndex.read_with(self.texts, self.config.src, self)
         self.indexes.append(index)
         return index
 

@@ -167,8 +167,34 @@ class Learnt:
 BatchReader = Callable[[list[tuple[str, str, "str | None", bool]]], Iterable["list[Any] | None"]]
 
 
+class IndexReaders(Protocol):
+    """What reads a codemod run's importers besides their texts (a planner holds them):
+    see :class:`ImporterIndex`."""
+
+    facts_cache: FactsCache | None
+    digest: Callable[[str], str] | None
+    batch: BatchReader | None
+    known: TextAnswers | None
+    bindings_batch: BatchReader | None
+
+
 class ImporterIndex:
     """Module names, bindings and importers of a project's Python files, parsed lazily."""
+
+    @classmethod
+    def read_with(
+        cls, sources: Mapping[str, str], src_roots: Iterable[str], readers: IndexReaders
+    ) -> ImporterIndex:
+        """The index of ``sources``, read with a codemod run's ``readers``."""
+        return cls(
+            sources,
+            src_roots,
+            readers.facts_cache,
+            readers.digest,
+            readers.batch,
+            readers.known,
+            readers.bindings_batch,
+        )
 
     def __init__(
         self,

@@ -152,15 +152,7 @@ class _Planner:
         self.seen_names |= set(facts.candidates) | set(facts.kept)
         selected = {name for name in facts.candidates if self.only is None or name in self.only}
         live = {path: text for path, text in self.texts.items() if text is not None}
-        index = ImporterIndex(
-            live,
-            self.config.src,
-            self.facts_cache,
-            self.digest,
-            self.batch,
-            self.known,
-            self.bindings_batch,
-        )
+        index = ImporterIndex.read_with(live, self.config.src, self)
         bindings = index.bindings_of_module(shim_module)
         shim_names = bindings.defined_names if bindings is not None else ()
         scanned = scan_importers(index, self.config.src, shim, facts, shim_names)
