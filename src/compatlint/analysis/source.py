@@ -231,6 +231,14 @@ def suppressions(text: str) -> dict[int, frozenset[str]]:
 
 def docstring_of(node: ast.AST) -> tuple[str, int, int] | None:
     """The docstring of a module, class or function, with its first and last line."""
+    found = docstring_node(node)
+    if found is None:
+        return None
+    return found.value, found.lineno, found.end_lineno or found.lineno
+
+
+def docstring_node(node: ast.AST) -> ast.Constant | None:
+    """The string constant that is the docstring of a module, class or function."""
     body = getattr(node, "body", None)
     if not body:
         return None
@@ -240,5 +248,5 @@ def docstring_of(node: ast.AST) -> tuple[str, int, int] | None:
         and isinstance(first.value, ast.Constant)
         and isinstance(first.value.value, str)
     ):
-        return first.value.value, first.lineno, first.end_lineno or first.lineno
+        return first.value
     return None

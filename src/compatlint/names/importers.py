@@ -622,11 +622,7 @@ class ImporterIndex:
         """The Python files whose text contains ``needle`` (searched once per needle: a
         shim's names and modules are asked about again and again)."""
         if needle not in self._mentions:
-            if self.known is None:  # nothing to learn or to be told: the text alone
-                sources = self.sources
-                paths = (path for path in self._module_of if needle in sources[path])
-            else:
-                paths = (path for path in self._module_of if self._spells(path, needle))
+            paths = (path for path in self._module_of if self._spells(path, needle))
             self._mentions[needle] = frozenset(paths)
         return self._mentions[needle]
 

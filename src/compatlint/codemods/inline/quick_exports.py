@@ -26,6 +26,7 @@ from collections.abc import Collection, Iterator
 from typing import NamedTuple
 
 from compatlint.analysis.shapes import root_of
+from compatlint.analysis.source import docstring_node
 
 __all__ = ["QuickExport", "quick_re_exports"]
 
@@ -186,13 +187,9 @@ def _code_like_strings(tree: ast.Module) -> list[str]:
 def _docstrings(tree: ast.Module) -> Iterator[ast.Constant]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            first = node.body[0] if node.body else None
-            if (
-                isinstance(first, ast.Expr)
-                and isinstance(first.value, ast.Constant)
-                and isinstance(first.value.value, str)
-            ):
-                yield first.value
+            found = docstring_node(node)
+            if found is not None:
+                yield found
 
 
 def _all_entries(tree: ast.Module) -> Iterator[ast.Constant]:
