@@ -17,7 +17,7 @@ from compatlint.deepstack import run_deep
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-__all__ = ["DeepChunk", "RunPool", "batch_on", "pooled"]
+__all__ = ["Batch", "DeepChunk", "RunPool", "batch_on", "pooled"]
 
 #: Below these, a batch is worked here: starting the pool would cost more than it saves.
 POOL_MIN_ITEMS = 8
@@ -100,18 +100,53 @@ class DeepChunk(Generic[Item, Result]):
 
 def batch_on(
     pool: RunPool, function: Callable[[Item], Result], size: Callable[[Item], int]
-) -> Callable[[list[Item]], list[Result]]:
+) -> Batch[Item, Result]:
     """``function`` (module-level) of many items at once: on ``pool``'s processes when
     there are enough of them (by count and total ``size``) and more than one core, else
-    here, in order."""
+    here, in order (see :class:`Batch`)."""
+    return Batch(pool, function, size)
 
-    def run(items: list[Item]) -> list[Result]:
-        if (
-            (os.cpu_count() or 1) < 2
-            or len(items) < POOL_MIN_ITEMS
-            or sum(size(item) for item in items) < POOL_MIN_BYTES
-        ):
-            return [function(item) for item in items]
-        return list(pooled(pool, DeepChunk(function), items, size))
 
-    return run
+class Batch(Generic[Item, Result]):
+    """``function`` of many items at once, on ``pool`` when that pays (see
+    :func:`batch_on`). Items given :meth:`ahead` are sent to the pool at once, and their
+    results kept for the call that asks for them: the workers compute while the run goes
+    on (the main process is busy with other work, one core is idle)."""
+
+    def __init__(
+        self, pool: RunPool, function: Callable[[Item], Result], size: Callable[[Item], int]
+    ) -> None:
+        self.pool = pool
+        self.function = function
+        self.size = size
+        self._sent: list[tuple[list[Item], Iterator[Result]]] = []
+        self._early: dict[Item, Result] = {}
+
+    def _pays(self, items: Sequence[Item]) -> bool:
+        return (
+            (os.cpu_count() or 1) >= 2
+            and len(items) >= POOL_MIN_ITEMS
+            and sum(self.size(item) for item in items) >= POOL_MIN_BYTES
+        )
+
+    def ahead(self, items: Sequence[Item]) -> None:
+        """Start ``items`` on the pool now, if a batch of them would go there at all.
+        Items must be hashable: a later call finds their results by the item."""
+        if self._pays(items):
+            self._sent.append(
+                (list(items), pooled(self.pool, DeepChunk(self.function), items, self.size))
+            )
+
+    def __call__(self, items: list[Item]) -> list[Result]:
+        for sent, results in self._sent:
+            self._early.update(zip(sent, results, strict=True))
+        self._sent.clear()
+        early = self._early
+        rest = [item for item in items if item not in early] if early else items
+        if not self._pays(rest):
+            found = iter([self.function(item) for item in rest])
+        else:
+            found = pooled(self.pool, DeepChunk(self.function), rest, self.size)
+        if not early:
+            return list(found)
+        return [early[item] if item in early else next(found) for item in items]

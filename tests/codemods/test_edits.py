@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compatlint.codemods.edits import BOM, EditPlan, check_parses, diff_edits
+from compatlint.codemods.edits import (
+    BOM,
+    BatchCompiler,
+    EditPlan,
+    check_parses,
+    compile_error,
+    diff_edits,
+)
 from compatlint.errors import SourceError
 from compatlint.model import Edit
 
@@ -100,3 +107,94 @@ def test_a_kept_diff_is_the_diff_and_a_changed_text_is_diffed_again(
     changed = {**edits, "a.py": Edit("a.py", "x = 3\n", "x = 1\n")}
     assert diff_edits(changed, Kept(), str.upper) == diff_edits(changed)
     assert diffed[0] == "a.py" and "+x = 3" in diff_edits(changed, Kept(), str.upper)
+
+
+# -- an edit of a head that keeps the tail ---------------------------------------------------
+
+TAIL = "\n\ndef f():\n    return 1\n"
+
+
+def _tail_kept(base: str, cut: int, new: str) -> EditPlan:
+    """An EditPlan of ``pkg/user.py`` edited from ``base`` to ``new``, keeping the tail
+    after ``cut``."""
+    files = EditPlan({"pkg/user.py": base})
+    files.keeps_tail("pkg/user.py", base, cut)
+    files.texts["pkg/user.py"] = new
+    return files
+
+
+def _noting(asked: list[str]) -> BatchCompiler:
+    """A compiler that notes in ``asked`` the texts it is asked about."""
+
+    def compiler(items: list[tuple[str, str]]) -> list[str | None]:
+        asked.extend(text for _, text in items)
+        return [compile_error(item) for item in items]
+
+    return compiler
+
+
+def test_a_kept_tail_is_guarded_by_the_text_it_was_made_from() -> None:
+    """The compiler is asked about the base text (which it may have compiled ahead), not
+    the edited one; the head is compiled alone."""
+    base = "from pkg._compat import A\nx = 1\n" + TAIL
+    new = "from sglang.a import A\nx = 1\n" + TAIL
+    asked: list[str] = []
+    files = _tail_kept(base, base.index(TAIL), new)
+    edits = files.edits("inline", compiler=_noting(asked))
+    assert asked == [base]
+    assert edits["pkg/user.py"].new_text == new
+
+
+def test_a_broken_tail_is_the_files_own_error_named_with_its_line() -> None:
+    base = "from pkg._compat import A\nx = 1\n\n\ndef f():\n    return 1 1\n"
+    new = base.replace("pkg._compat", "sglang.a")
+    files = _tail_kept(base, base.index("\n\ndef"), new)
+    with pytest.raises(SourceError) as info:
+        files.edits("inline")
+    assert (info.value.line, info.value.message[:13]) == (6, "cannot parse:")
+
+
+def test_a_broken_head_is_the_codemods_error() -> None:
+    base = "from pkg._compat import A\nx = 1\n" + TAIL
+    files = _tail_kept(base, base.index(TAIL), "from sglang.a import (A\nx = 1\n" + TAIL)
+    with pytest.raises(SourceError, match="inline produced invalid code"):
+        files.edits("inline")
+
+
+@pytest.mark.parametrize(
+    ("base", "new"),
+    [
+        # A binding the head adds, declared global at module level after it.
+        ("x = 1\n\n", "x = 1\ny = 2\n\n"),
+        # A __future__ import the head adds, which changes how the tail compiles.
+        ("x = 1\n\n", "from __future__ import annotations\nx = 1\n\n"),
+    ],
+)
+def test_a_head_that_can_change_how_the_tail_compiles_is_compiled_whole(
+    base: str, new: str
+) -> None:
+    """Each edited head compiles alone and each base compiles, yet the edited text does
+    not: the guard compiles it whole and refuses it."""
+    tail = "global y\n" if "y = 2" in new else "def g(a: (b := 1)):\n    pass\n"
+    files = _tail_kept(base + tail, len(base), new + tail)
+    with pytest.raises(SourceError, match="inline produced invalid code"):
+        files.edits("inline")
+
+
+def test_an_edit_that_changed_the_tail_is_compiled_whole() -> None:
+    base = "import a\nx = 1\n" + TAIL
+    new = "import b\nx = 1\n" + TAIL.replace("return 1", "return (")
+    asked: list[str] = []
+    files = _tail_kept(base, base.index(TAIL), new)
+    with pytest.raises(SourceError, match="inline produced invalid code"):
+        files.edits("inline", compiler=_noting(asked))
+    assert asked == [new]
+
+
+def test_a_head_that_runs_into_the_tail_is_compiled_whole() -> None:
+    """``import b`` compiles alone, but without its line end it joins the tail's first
+    line."""
+    base = "import a\nx = 1\n" + TAIL
+    files = _tail_kept(base, len("import a\n"), "import b" + base[len("import a\n") :])
+    with pytest.raises(SourceError, match="inline produced invalid code"):
+        files.edits("inline")

@@ -11,6 +11,7 @@ the plan of whole-file parses, and big importers are in fact cut.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 import libcst
 import pytest
@@ -19,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sorting_helpers import pkg_sorter
 
+from compatlint.codemods.edits import compile_error
 from compatlint.codemods.inline import importers as inline_importers
 from compatlint.codemods.inline import plan_inline
 from compatlint.codemods.inline.heads import head_end
@@ -151,3 +153,32 @@ def test_the_cut_is_two_whole_lines_after_the_edit(text: str, cut: str | None) -
     body = [(statement.lineno, statement.end_lineno) for statement in ast.parse(text).body]
     found = head_end(body, text, 0)
     assert (text[: found[0]] if found else None) == cut
+
+
+class _AheadCompiler:
+    """A compiler that can be sent texts ahead, noting what it is sent and asked."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.asked: list[tuple[str, str]] = []
+
+    def ahead(self, items: Sequence[tuple[str, str]]) -> None:
+        self.sent += items
+
+    def __call__(self, items: list[tuple[str, str]]) -> list[str | None]:
+        self.asked += items
+        return [compile_error(item) for item in items]
+
+
+def test_a_cut_importer_is_guarded_by_its_text_as_read_sent_ahead() -> None:
+    """The compile guard of an importer whose head alone is edited compiles the file as
+    read — sent to the compiler before the rewrites, to work on while they run — and the
+    edited head alone."""
+    importer = "import os\n\nfrom pkg._compat import Alpha\n\nx = os\n" + BODY + "print(Alpha)\n"
+    files = {SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/mod.py": importer}
+    compiler = _AheadCompiler()
+    plan = plan_inline(make_config(), files, compiler=compiler)
+    assert "from sglang.srt.a import Alpha\n" in plan.edits["pkg/mod.py"].new_text
+    assert compiler.sent == [("pkg/mod.py", importer)]
+    assert ("pkg/mod.py", importer) in compiler.asked
+    assert not [text for path, text in compiler.asked if path == "pkg/mod.py" and text != importer]

@@ -4,6 +4,8 @@ is still an error naming it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from helpers import make_config
 from test_inline_cache import FILES
@@ -110,3 +112,34 @@ def test_the_compile_guard_asks_only_for_texts_not_known_to_compile() -> None:
         files.texts.update({"a.py": "x = 2\n", "b.py": "y = 3\n"})
         files.edits("inline", Known(), lambda text: text, compiler)
     assert asked == ["a.py", "b.py"]
+
+
+def _noted(item: tuple[str, int]) -> int:
+    """The item's number; each call leaves a mark in the item's file."""
+    with open(item[0], "a") as marks:
+        marks.write("x")
+    return item[1]
+
+
+def test_items_sent_ahead_are_worked_once_and_answered_in_the_order_asked(
+    always_pooled: None, tmp_path: Path
+) -> None:
+    items = [(str(tmp_path / f"{number}.marks"), number) for number in range(6)]
+    with RunPool() as pool:
+        batch = batch_on(pool, _noted, lambda item: 1)
+        batch.ahead(items[:4])
+        assert pool.started  # sent at once, not when asked
+        assert batch([items[5], items[0], items[4], items[2]]) == [5, 0, 4, 2]
+        assert batch([items[2]]) == [2]
+    marks = {path.name: path.read_text() for path in tmp_path.iterdir()}
+    assert marks == {f"{number}.marks": "x" for number in range(6)}
+
+
+def test_a_batch_too_small_for_the_pool_is_not_sent_ahead(tmp_path: Path) -> None:
+    items = [(str(tmp_path / "0.marks"), 0)]
+    with RunPool() as pool:
+        batch = batch_on(pool, _noted, lambda item: 1)
+        batch.ahead(items)
+        assert not pool.started
+        assert batch(items) == [0]
+    assert (tmp_path / "0.marks").read_text() == "x"

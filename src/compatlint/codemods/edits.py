@@ -6,13 +6,18 @@ edit. Line endings need nothing here: libcst and the text edits keep each file's
 leaves a planner, the Python it holds must compile: a guard against a bug in a rewrite.
 A file read only in part (:mod:`compatlint.names.skim`) may fail it for its own sake;
 then the error is the file's, named with its line, and nothing is written.
+
+An edit that keeps a text's statements after a clean cut as they are (``inline``'s edit
+of an importer's head, see :mod:`compatlint.codemods.inline.heads`) is guarded by the text
+it was made from, which a process pool may compile while the run goes on, and by the
+edited head alone: see :meth:`EditPlan.keeps_tail`.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 from compatlint.deepstack import TOO_DEEP
 from compatlint.errors import SourceError
@@ -26,6 +31,13 @@ Digest = Callable[[str], str]
 #: Compiles many texts at once: ``(path, text)`` items in, each one's
 #: :func:`compile_error` out, in order.
 BatchCompiler = Callable[[list[tuple[str, str]]], Iterable["str | None"]]
+
+
+@runtime_checkable
+class CompilesAhead(Protocol):
+    """A :data:`BatchCompiler` that can start on texts before they are asked about."""
+
+    def ahead(self, items: Sequence[tuple[str, str]]) -> None: ...
 
 
 class CompiledTexts(Protocol):
@@ -44,6 +56,15 @@ class EditPlan:
         self.sources = {path: text.removeprefix(BOM) for path, text in sources.items()}
         self.boms = {path for path, text in sources.items() if text.startswith(BOM)}
         self.texts: dict[str, str | None] = dict(self.sources)
+        self.tails: dict[str, tuple[str, int]] = {}
+
+    def keeps_tail(self, path: str, text: str, cut: int) -> None:
+        """The edit of ``path`` from ``text`` keeps ``text[cut:]`` as it is: the statements
+        after a clean cut, a line end where a module-level statement ends and the next
+        has not begun. Then its edited text compiles when ``text`` does and the edited
+        head does alone — unless the head's ``__future__`` imports change or a module-level
+        ``global`` could name a binding of the head, which :meth:`edits` checks."""
+        self.tails[path] = (text, cut)
 
     def live(self) -> dict[str, str]:
         """The current texts of the files that still exist."""
@@ -70,11 +91,15 @@ class EditPlan:
         many texts at once (a process pool, at the edge)."""
         edits: dict[str, Edit] = {}
         unknown: list[tuple[str, str]] = []
+        heads: dict[str, str] = {}
         for path, old, new in self.changed():
             if new is not None and path.endswith(".py"):
                 key = f"compiles:{path}"
                 if compiled is None or digest is None or compiled.get(key, digest(new)) is None:
-                    unknown.append((path, new))
+                    split = self._head_and_base(path, new)
+                    if split is not None:
+                        heads[path] = split[0]
+                    unknown.append((path, new) if split is None else (path, split[1]))
             bom = BOM if path in self.boms else ""
             edits[path] = Edit(path, None if new is None else bom + new, bom + old)
         if compiler is not None:
@@ -82,12 +107,42 @@ class EditPlan:
         else:
             errors = [compile_error(item) for item in unknown]
         for (path, _), error in zip(unknown, errors, strict=True):
+            new = self.texts[path]
+            assert new is not None
+            if error is None and path in heads and compile_error((path, heads[path])):
+                error = compile_error((path, new))  # the head alone fails: ask the whole
             if error is not None:
                 _refuse(verb, path, error, self.sources[path])
         if compiled is not None and digest is not None:
-            for path, text in unknown:
-                compiled.put(f"compiles:{path}", digest(text), True)
+            for path, _ in unknown:
+                new = self.texts[path]
+                assert new is not None
+                compiled.put(f"compiles:{path}", digest(new), True)
         return edits
+
+    def _head_and_base(self, path: str, new: str) -> tuple[str, str] | None:
+        """(the edited head, the text it was made from) when ``new`` keeps the tail noted
+        by :meth:`keeps_tail` and the head's edit cannot change how the tail compiles."""
+        if path not in self.tails:
+            return None
+        base, cut = self.tails[path]
+        tail = base[cut:]
+        if not tail or not new.endswith(tail):
+            return None
+        head = new[: len(new) - len(tail)]
+        if not head.endswith("\n") or "global" in new:
+            return None
+        if _future_lines(head) != _future_lines(base[:cut]):
+            return None
+        return head, base
+
+
+def _future_lines(text: str) -> list[str]:
+    """The lines of ``text`` that may be ``__future__`` imports (they change how the rest
+    of a module compiles)."""
+    return (
+        [line for line in text.split("\n") if "__future__" in line] if "__future__" in text else []
+    )
 
 
 def check_parses(path: str, text: str, verb: str) -> None:

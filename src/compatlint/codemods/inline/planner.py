@@ -35,7 +35,7 @@ from libcst.metadata import GlobalScope
 
 from compatlint.analysis.shim import is_trivial
 from compatlint.codemods.config_edit import remove_shim_entry
-from compatlint.codemods.edits import BatchCompiler, EditPlan
+from compatlint.codemods.edits import BatchCompiler, CompilesAhead, EditPlan
 from compatlint.codemods.formatting import Formatter, format_files
 from compatlint.codemods.inline.conflicts import Reason, conflicts
 from compatlint.codemods.inline.importers import Importer, ModuleImport, scan_importers
@@ -196,6 +196,7 @@ class _Planner:
             self.texts[shim] = new_shim
         reports: dict[str, list[ImporterEdit]] = defaultdict(list)
         edited: list[BlockEdit] = []
+        self._guard_ahead([i for i in scanned if i.path not in alone])
         for importer in scanned:
             if importer.path in alone:
                 continue
@@ -219,6 +220,18 @@ class _Planner:
                 self.plan.manual.append(
                     ManualItem(path, line, "", f"{reason}; the trivial shim is kept")
                 )
+
+    def _guard_ahead(self, importers: Sequence[Importer]) -> None:
+        """Importers whose head alone is edited keep their tail: the compile guard asks
+        for their texts as read, which the compiler may start on now (see
+        :meth:`EditPlan.keeps_tail`)."""
+        ahead: list[tuple[str, str]] = []
+        for importer in importers:
+            if importer.head is not None:
+                self.files.keeps_tail(importer.path, importer.text, importer.head)
+                ahead.append((importer.path, importer.text))
+        if isinstance(self.compiler, CompilesAhead):
+            self.compiler.ahead(ahead)
 
     def _shim_facts(self, shim: str, text: str, shim_module: str) -> ShimFacts:
         """:func:`shim_facts`, kept in the facts cache by the shim's text (and the part of the
