@@ -130,6 +130,7 @@ def test_a_big_importer_is_parsed_up_to_its_imports(monkeypatch: pytest.MonkeyPa
         return real_parse(source, *args, **kwargs)
 
     monkeypatch.setattr(libcst, "parse_module", parse_module)
+    monkeypatch.setattr(inline_importers, "PLAIN", False)  # a plain line is not parsed at all
     plan = plan_inline(make_config(), files)
     after = plan.edits["pkg/mod.py"].new_text
     assert "from sglang.srt.a import Alpha\n" in after and after.endswith(BODY + "print(Alpha)\n")

@@ -19,6 +19,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, Scope
 
 from compatlint.codemods.inline.heads import head_end
+from compatlint.codemods.inline.plain import plain_lines
 from compatlint.codemods.inline.shim_facts import ShimFacts, parse
 from compatlint.errors import SourceError
 from compatlint.names.importer_facts import FromImport, ImporterFacts
@@ -38,6 +39,9 @@ QUICK = True
 #: Parse with libcst only the head of an importer whose edit is its quick from-imports
 #: (tests turn it off to compare with whole-file parses).
 HEADS = True
+#: Rewrite as text, unparsed, an importer whose quick from-imports are plain lines (see
+#: :mod:`compatlint.codemods.inline.plain`; tests turn it off to compare with libcst).
+PLAIN = True
 
 #: The line of an import statement, if it is on one of its own (None: shared).
 LineOf = Callable[[ResolvedFile, cst.CSTNode], "cst.SimpleStatementLine | None"]
@@ -49,9 +53,9 @@ class DirectImport:
 
     name: str
     bound: str
-    alias: cst.ImportAlias
-    statement: cst.ImportFrom
-    line: cst.SimpleStatementLine
+    alias: cst.ImportAlias | None  # None: a plain line, read from ``ast`` (see Importer)
+    statement: cst.ImportFrom | None
+    line: cst.SimpleStatementLine | None
     index: int
     lineno: int
     scope: Scope | None
@@ -75,8 +79,10 @@ class Importer:
 
     path: str
     text: str
-    file: ResolvedFile | None  # None: it does not parse
+    file: ResolvedFile | None  # None: it does not parse, or it is plain
     head: int | None = None  # the length of the head ``file`` holds (None: the whole text)
+    # Its imports of the shim are plain lines, rewritten as text (``file`` is None).
+    plain: bool = False
     direct: list[DirectImport] = field(default_factory=list)
     modules: list[ModuleImport] = field(default_factory=list)
     stars: list[int] = field(default_factory=list)
@@ -134,14 +140,18 @@ class _Scan:
         self.module = facts.module
         self.candidates = facts.candidates
         self.found: dict[str, Importer] = {}
-        self.seen: set[cst.CSTNode] = set()
+        self.seen: set[object] = set()  # the aliases found (a plain one: path, line, index)
         # Files whose head alone is parsed: (the head's length, its ``ast`` statements, the
         # aliases each of its quick from-imports binds).
         self.heads: dict[str, tuple[int, int, list[frozenset[Alias]]]] = {}
+        self.plain: set[str] = set()  # heads whose from-imports of the shim are plain lines
 
     def importer(self, path: str) -> Importer:
         if path not in self.found:
             text = self.index.sources[path]
+            if path in self.plain:
+                self.found[path] = Importer(path, text, None, self.heads[path][0], plain=True)
+                return self.found[path]
             importer = self._head_importer(path, text) if path in self.heads else None
             if importer is None:
                 importer = self._parsed_importer(path, text, len(text))
@@ -192,19 +202,24 @@ class _Scan:
             name, is_package = module_name(path, self.src_roots)
             package = package_of(name, is_package)
             text = self.index.sources[path]
-            found = [self._quick_statement(parsed.facts, package, a, text) for a in all_aliases]
-            last = [index for index in found if index is not None]
-            if len(last) != len(found):
+            found = [self._quick_match(parsed.facts, package, a, text) for a in all_aliases]
+            matches = [match for match in found if match is not None]
+            if len(matches) != len(found):
                 continue
-            cut = head_end(parsed.facts.body, self.index.sources[path], max(last))
+            cut = head_end(parsed.facts.body, text, max(match[3] for match in matches))
             if cut is not None:
                 self.heads[path] = (*cut, all_aliases)
+                if PLAIN and _all_plain(parsed.facts, text, matches):
+                    self.plain.add(path)
 
     def direct_imports(self, name: str, aliases: frozenset[Alias], paths: Sequence[str]) -> None:
         """``from <shim> import name`` aliases, in files that reach the shim's ``name``
         under any alias (a re-exporter of it imports it from the shim too)."""
         for path in paths:
             importer = self.importer(path)
+            if importer.plain:
+                self._plain_import(importer, name, aliases)
+                continue
             if importer.file is None:
                 continue
             file = importer.file
@@ -236,6 +251,26 @@ class _Scan:
                         name, bound, alias, statement, line, index, lineno, scope, quick is not None
                     )
                 )
+
+    def _plain_import(self, importer: Importer, name: str, aliases: frozenset[Alias]) -> None:
+        """The direct import of a plain importer, from its ``ast`` facts alone (the quick
+        match :meth:`choose_heads` found, on a plain line)."""
+        path = importer.path
+        parsed = self.index.parsed(path)
+        assert parsed is not None
+        module, is_package = module_name(path, self.src_roots)
+        package = package_of(module, is_package)
+        match = self._quick_match(parsed.facts, package, aliases, importer.text)
+        assert match is not None
+        node, position, (_, asname, line_number), _ = match
+        if resolve_relative(node.module, node.level, package) != self.module:
+            return  # bound from a re-exporter: that file is rewritten instead
+        key = (path, line_number, position)
+        if key not in self.seen:
+            self.seen.add(key)
+            bound = asname or name
+            direct = DirectImport(name, bound, None, None, None, position, line_number, None, True)
+            importer.direct.append(direct)
 
     def quick_import(
         self, path: str, file: ResolvedFile, aliases: frozenset[Alias]
@@ -288,12 +323,6 @@ class _Scan:
         if node.top is None or facts.count(alias[1] or alias[0], text) != 1:
             return None
         return node, position, alias, node.top
-
-    def _quick_statement(
-        self, facts: ImporterFacts, package: str | None, aliases: frozenset[Alias], text: str
-    ) -> int | None:
-        match = self._quick_match(facts, package, aliases, text)
-        return None if match is None else match[3]
 
     def module_imports(self) -> None:
         """Bindings of the shim module (or a package it is reached from) and their uses."""
@@ -348,6 +377,26 @@ class _Scan:
                 continue
             if path in spelled and self.index.parsed(path) is None:
                 self.importer(path)
+
+
+def _all_plain(
+    facts: ImporterFacts, text: str, matches: Sequence[tuple[FromImport, int, object, int]]
+) -> bool:
+    """Whether each matched from-import is a plain line (see :func:`plain_import`) that
+    reads as ``ast`` read the statement: alone on its one line, same module, same names."""
+    numbers = {node.line for node, *_ in matches}
+    lines = plain_lines(text, numbers)
+    if lines is None:
+        return False
+    for node, _, _, top in matches:
+        first, last = facts.body[top]
+        found = lines[node.line]
+        written = "." * node.level + (node.module or "")
+        if (first, last) != (node.line, node.line) or found.module != written:
+            return False
+        if found.names != tuple((name, asname) for name, asname, _ in node.names):
+            return False
+    return True
 
 
 def _own_line(file: ResolvedFile, node: cst.CSTNode) -> cst.SimpleStatementLine | None:

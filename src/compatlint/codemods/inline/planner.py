@@ -38,9 +38,15 @@ from compatlint.codemods.config_edit import remove_shim_entry
 from compatlint.codemods.edits import BatchCompiler, CompilesAhead, EditPlan
 from compatlint.codemods.formatting import Formatter, format_files
 from compatlint.codemods.inline.conflicts import Reason, conflicts
-from compatlint.codemods.inline.importers import Importer, ModuleImport, scan_importers
+from compatlint.codemods.inline.importers import (
+    DirectImport,
+    Importer,
+    ModuleImport,
+    scan_importers,
+)
+from compatlint.codemods.inline.plain import NewName, PlainLine, rewrite_plain
 from compatlint.codemods.inline.plan import ImporterEdit, InlinedName, InlinePlan, ManualItem
-from compatlint.codemods.inline.rewrite import FilePlan, NewName, rewrite_importer
+from compatlint.codemods.inline.rewrite import FilePlan, rewrite_importer
 from compatlint.codemods.inline.shim_facts import (
     ShimFacts,
     decode_shim_facts,
@@ -423,17 +429,17 @@ def _rewrite(
 ) -> BlockEdit | None:
     """The importer rewritten to take the inlined names from the upstream (None: no
     change)."""
+    if importer.plain:
+        return _rewrite_plain(importer, facts, used, reports)
     file = importer.file
     assert file is not None
     plan = FilePlan()
     for direct in importer.direct:
         if direct.name not in used:
             continue
-        export = facts.candidates[direct.name]
+        assert direct.statement is not None and direct.line is not None
         plan.remove_aliases[direct.statement].add(direct.index)
-        plan.additions[direct.line].append(NewName(export.module, export.original, direct.bound))
-        action = f"import now {_statement(export.module, export.original, direct.bound)}"
-        reports[direct.name].append(ImporterEdit(importer.path, direct.lineno, action))
+        plan.additions[direct.line].append(_moved(importer, direct, facts, reports))
     for module in importer.modules:
         binding = module.binding
         rewritten = 0
@@ -465,6 +471,35 @@ def _rewrite(
     head, tail = importer.text[: importer.head], importer.text[importer.head :]
     edit = rewrite_importer(importer.path, head, file.module, file.line_of, plan)
     return BlockEdit(importer.path, importer.text, edit.after + tail, edit.anchors)
+
+
+def _rewrite_plain(
+    importer: Importer,
+    facts: ShimFacts,
+    used: set[str],
+    reports: dict[str, list[ImporterEdit]],
+) -> BlockEdit | None:
+    """:func:`_rewrite` of a plain importer: its plain lines rewritten as text."""
+    edits: dict[int, PlainLine] = {}
+    for direct in importer.direct:
+        if direct.name in used:
+            edit = edits.setdefault(direct.lineno, PlainLine(set(), []))
+            edit.drop.add(direct.index)
+            edit.added.append(_moved(importer, direct, facts, reports))
+    return rewrite_plain(importer.path, importer.text, edits) if edits else None
+
+
+def _moved(
+    importer: Importer,
+    direct: DirectImport,
+    facts: ShimFacts,
+    reports: dict[str, list[ImporterEdit]],
+) -> NewName:
+    """The upstream binding that replaces ``direct``, reported."""
+    export = facts.candidates[direct.name]
+    action = f"import now {_statement(export.module, export.original, direct.bound)}"
+    reports[direct.name].append(ImporterEdit(importer.path, direct.lineno, action))
+    return NewName(export.module, export.original, direct.bound)
 
 
 def _statement(module: str, original: str, local: str) -> str:

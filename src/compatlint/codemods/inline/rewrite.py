@@ -17,23 +17,11 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from compatlint.codemods.blocks import StatementStream, comments_only_tail
 from compatlint.codemods.inline.exports import without_exports
+from compatlint.codemods.inline.plain import NewName
 from compatlint.codemods.sequences import remove_aliases
 from compatlint.codemods.sorting import Anchor, BlockEdit
 
 __all__ = ["FilePlan", "NewName", "rewrite_importer"]
-
-
-@dataclass
-class NewName:
-    """A binding to add: ``from module import original [as local]``."""
-
-    module: str
-    original: str
-    local: str
-
-    @property
-    def alias(self) -> tuple[str, str | None]:
-        return (self.original, None if self.local == self.original else self.local)
 
 
 @dataclass
