@@ -10,15 +10,21 @@ plain path is in fact taken.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from helpers import examples, make_config
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sorting_helpers import pkg_sorter
 
 from compatlint.codemods.inline import importers as inline_importers
 from compatlint.codemods.inline import plan_inline
-from compatlint.codemods.inline.plain import plain_import
+from compatlint.codemods.inline import shim_facts as shim_facts_module
+from compatlint.codemods.inline.plain import plain_import, plain_shim_without
+from compatlint.codemods.inline.shim_facts import ShimFacts, shim_without
 
 SHIM = "pkg/_compat.py"
 SHIM_TEXT = '''"""Compat shim."""
@@ -170,3 +176,110 @@ def test_each_edited_line_is_anchored_where_it_is_after_the_edits_above_it() -> 
     assert plain_plan == libcst_plan
     _, edits = plain_plan  # type: ignore[misc]
     assert "from sglang.srt.a import beta\n\nfrom pkg.zzz import q\n" in edits["pkg/mod.py"][1]
+
+
+# -- the shim cut ------------------------------------------------------------------------------
+
+UPSTREAM_NAMES = ["A", "B", "C", "D", "E", "F"]
+OTHER_SHIM_LINES = [
+    *["", "", "# a comment", "import os", "x = 1", "def f():\n    return 1\n"] * 6,
+    "if x: __all__ = ['A', 'B']",
+    "# keep __all__ sorted",
+]
+
+
+@st.composite
+def shims(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A shim importing each upstream name once, on plain lines and others, with an
+    ``__all__`` of some layout; and the names to cut: some of them, or whole lines."""
+    names = draw(st.permutations(UPSTREAM_NAMES))[: draw(st.integers(1, 6))]
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(names) - 1)), max_size=3)))
+    groups = [names[a:b] for a, b in zip([0, *cuts], [*cuts, len(names)], strict=True) if a < b]
+    lines = ['"""Shim."""'] if draw(st.integers(0, 3)) else []
+    for number, group in enumerate(groups):
+        lines += draw(st.lists(st.sampled_from(OTHER_SHIM_LINES), max_size=2))
+        listed = draw(st.sampled_from([*[", "] * 6, ",  "])).join(group)
+        forms = ["from sglang.m{n} import {names}"] * 12 + [
+            "from sglang.m{n} import ({names})",
+            "from sglang.m{n} import {names}  # moved in 0.5",
+        ]
+        lines.append(draw(st.sampled_from(forms)).format(n=number, names=listed))
+    lines += [
+        "from sglang.kept import Z",
+        *draw(st.lists(st.sampled_from(OTHER_SHIM_LINES), max_size=2)),
+    ]
+    exported = draw(st.lists(st.sampled_from(names), max_size=len(names), unique=True))
+    exported.insert(draw(st.integers(0, len(exported))), "Z")  # never cut: never left empty
+    quote = draw(st.sampled_from(['"', "'"]))
+    indents = draw(st.sampled_from([*[["    "]] * 4, ["  ", "    "]]))
+    entries = [f"{draw(st.sampled_from(indents))}{quote}{name}{quote},\n" for name in exported]
+    layout = draw(st.sampled_from([*["lines"] * 6, "one line", "commented", "none"]))
+    if layout == "lines":
+        lines.append("__all__ = [\n" + "".join(entries) + "]")
+    elif layout == "one line":
+        lines.append(f"__all__ = [{', '.join(e.strip().rstrip(',') for e in entries)}]")
+    elif layout == "commented":
+        lines.append("__all__ = [  # public\n" + "".join(entries) + "]")
+    lines += draw(st.lists(st.sampled_from(OTHER_SHIM_LINES), max_size=2))
+    if draw(st.booleans()):
+        cut = draw(st.lists(st.sampled_from(names), min_size=1, unique=True))
+    else:
+        whole = draw(st.lists(st.sampled_from(groups), min_size=1))
+        cut = list(dict.fromkeys(name for group in whole for name in group))
+    return "\n".join(lines) + "\n", cut
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(shims())
+@example(("x = 1\n\nfrom sglang.m0 import A\n\ny = 2\n", ["A"]))  # blank runs merge
+@example(("from sglang.m0 import A\n\ny = 2\n", ["A"]))  # the first statement goes
+@example(('"""S."""\nfrom sglang.m0 import A\nfrom sglang.m1 import B\n\ny = 2\n', ["A", "B"]))
+@example(('x = 1\n__all__ = [\n  "A",\n    "B",\n  "C",\n]\nfrom sglang.m0 import B, C\n', ["B"]))
+def test_a_plain_shim_cut_is_the_libcst_cut(shim: tuple[str, list[str]]) -> None:
+    text, names = shim
+    facts = ShimFacts(SHIM, "pkg._compat", text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shim_facts_module, "PLAIN_CUT", False)
+        by_libcst = shim_without(facts, names)
+    assert shim_without(facts, names) == by_libcst
+
+
+def test_the_plain_shim_cut_takes_the_common_shapes() -> None:
+    text = (
+        '"""Shim."""\n\nfrom sglang.a import A, B\nfrom sglang.b import C\n\nx = 1\n\n'
+        '__all__ = [\n    "A",\n    "B",\n    "C",\n]\n'
+    )
+    assert plain_shim_without(text, ["B", "C"]) == (
+        '"""Shim."""\n\nfrom sglang.a import A\n\nx = 1\n\n__all__ = [\n    "A",\n]\n'
+    )
+    assert plain_shim_without(text, ["A", "B", "C"]) is None  # __all__ left empty
+    assert plain_shim_without(text.replace("import C", "import (C)"), ["C"]) is None
+    assert plain_shim_without(text, ["Z"]) is None  # not imported: not a trivial re-export
+
+
+def test_a_run_on_plain_lines_never_imports_libcst(tmp_path: Path) -> None:
+    """Plain importers of a shim whose cut is plain: ``inline`` starts without libcst."""
+    script = (
+        "import sys\n"
+        "from helpers import make_config\n"
+        "from compatlint.codemods.inline import plan_inline\n"
+        f"files = {PLAIN_RUN!r}\n"
+        "plan = plan_inline(make_config(), files)\n"
+        "assert plan.edits['pkg/mod.py'].new_text.startswith('from sglang.srt.a import Alpha')\n"
+        "print('libcst' in sys.modules)\n"
+    )
+    tests = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tests, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+PLAIN_RUN = {
+    SHIM: (
+        '"""Shim."""\n\nfrom sglang.srt.a import Alpha, beta\n\n'
+        '__all__ = [\n    "Alpha",\n    "beta",\n]\n'
+    ),
+    "pkg/__init__.py": "",
+    "pkg/mod.py": "from pkg._compat import Alpha\n\nx = 1\ny = 2\nz = 3\nprint(Alpha)\n",
+}

@@ -142,12 +142,12 @@ def test_the_ast_decides_what_the_scopes_decide(text: str) -> None:
 def test_a_plain_shim_is_decided_without_the_scopes(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from compatlint.codemods.inline import shim_facts as module
+    import libcst.metadata
 
     def no_scopes(*args: object) -> None:
         raise AssertionError("the scopes were resolved")
 
-    monkeypatch.setattr(module, "MetadataWrapper", no_scopes)
+    monkeypatch.setattr(libcst.metadata, "MetadataWrapper", no_scopes)
     quick = shim_facts(make_config(), SHIM, text, "pkg._compat")
     assert quick.file is None and quick.candidates
     monkeypatch.undo()

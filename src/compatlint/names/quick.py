@@ -2,8 +2,7 @@
 
 Scope analysis of a big file costs seconds; most importers of a shim only need to know
 that a from-import at module level is the one place a name is bound. :func:`binding_counts`
-counts every place a file binds each name, in any scope, and :func:`top_level_pairs` pairs
-the ``ast`` statements at module level with libcst's. Each answer is either exact or
+counts every place a file binds each name, in any scope. Each answer is either exact or
 None ("not sure"), and the caller takes the scope-aware path on None, never the reverse.
 """
 
@@ -11,15 +10,10 @@ from __future__ import annotations
 
 import ast
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import libcst as cst
-
-__all__ = ["BindingFacts", "TopLevel", "binding_counts", "binding_facts", "top_level_pairs"]
-
-#: A module-level statement of libcst, and the small statement of it (None: compound).
-TopLevel = tuple[cst.BaseStatement, cst.BaseSmallStatement | None]
+__all__ = ["BindingFacts", "binding_counts", "binding_facts"]
 
 
 @dataclass
@@ -102,16 +96,3 @@ def _bound_names(node: ast.AST) -> Iterator[str]:
         name = getattr(node, "name", None)  # type parameters (3.12+), and anything new
         if isinstance(name, str):
             yield name
-
-
-def top_level_pairs(body: Sequence[ast.stmt], module: cst.Module) -> list[TopLevel] | None:
-    """libcst's module-level statements, one per ``ast`` statement of ``body`` (a module's,
-    or the first of them when ``module`` is its head) in the same order (a ``;`` line
-    gives one per small statement); None if the counts differ."""
-    pairs: list[TopLevel] = []
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            pairs += [(statement, small) for small in statement.body]
-        else:
-            pairs.append((statement, None))
-    return pairs if len(pairs) == len(body) else None

@@ -8,12 +8,15 @@ that will bind it to the same upstream object. The bindings are the name model's
 
 from __future__ import annotations
 
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
+from typing import TYPE_CHECKING
 
 from compatlint.codemods.inline.importers import Importer, ModuleImport
 from compatlint.codemods.inline.shim_facts import ReExport, ShimFacts
-from compatlint.names.uses import ResolvedFile, bindings_of, unbound_uses
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from compatlint.names.uses import ResolvedFile
 
 __all__ = ["Reason", "conflicts"]
 
@@ -22,7 +25,9 @@ Reason = tuple[int, str, str]  # line, name, why
 
 def conflicts(importer: Importer, facts: ShimFacts, used: set[str]) -> list[Reason]:
     if importer.file is None:
-        return []
+        return []  # it does not parse, or it is plain: every name is bound once
+    from compatlint.names.uses import bindings_of
+
     file = importer.file
     shim_direct: set[cst.CSTNode] = {d.statement for d in importer.direct}
     found: list[Reason] = []
@@ -52,6 +57,11 @@ def _conflict(
     shim_direct: set[cst.CSTNode],
 ) -> str | None:
     """Why ``module.name`` cannot become a bare ``name`` in this file (None: it can)."""
+    import libcst as cst
+    from libcst.helpers import get_full_name_for_node
+
+    from compatlint.names.uses import bindings_of, unbound_uses
+
     found: list[tuple[int, str]] = []
     for binding in bindings_of(file, name):
         node = binding.node
@@ -71,6 +81,9 @@ def _conflict(
 
 
 def _imports_exactly(node: cst.ImportFrom, original: str, local: str) -> bool:
+    import libcst as cst
+    from libcst.helpers import get_full_name_for_node
+
     if isinstance(node.names, cst.ImportStar):
         return False
     for alias in node.names:

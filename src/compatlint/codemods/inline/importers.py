@@ -6,17 +6,19 @@ name and which accesses read ``shim.X`` comes from the scope-aware finders of
 :mod:`compatlint.names`. This module only sorts their answers into what can be rewritten
 (an import on a line of its own) and what blocks an importer (a star import of the shim,
 an import sharing a line with other code, a file that does not parse).
+
+An importer whose imports of the shim are plain lines (see
+:mod:`compatlint.codemods.inline.plain`) is read from ``ast`` alone, and a run that meets
+only such importers never imports libcst: its parts are imported where they are used.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
-from libcst.metadata import MetadataWrapper, Scope
+from typing import TYPE_CHECKING
 
 from compatlint.codemods.inline.heads import head_end
 from compatlint.codemods.inline.plain import plain_lines
@@ -24,10 +26,19 @@ from compatlint.codemods.inline.shim_facts import ShimFacts, parse
 from compatlint.errors import SourceError
 from compatlint.names.importer_facts import FromImport, ImporterFacts
 from compatlint.names.importers import Alias, ImporterIndex
-from compatlint.names.module_uses import ModuleBinding, find_module_uses
 from compatlint.names.modules import module_name, package_of, resolve_relative
-from compatlint.names.quick import top_level_pairs
-from compatlint.names.uses import ResolvedFile, find_uses
+
+if TYPE_CHECKING:
+    import libcst as cst
+    from libcst.metadata import Scope
+
+    from compatlint.names.module_uses import ModuleBinding
+    from compatlint.names.uses import ResolvedFile
+
+    #: The line of an import statement, if it is on one of its own (None: shared).
+    LineOf = Callable[[ResolvedFile, cst.CSTNode], cst.SimpleStatementLine | None]
+    #: A module-level statement of libcst, and the small statement of it (None: compound).
+    TopLevel = tuple[cst.BaseStatement, cst.BaseSmallStatement | None]
 
 __all__ = ["DirectImport", "Importer", "ModuleImport", "scan_importers"]
 
@@ -42,9 +53,6 @@ HEADS = True
 #: Rewrite as text, unparsed, an importer whose quick from-imports are plain lines (see
 #: :mod:`compatlint.codemods.inline.plain`; tests turn it off to compare with libcst).
 PLAIN = True
-
-#: The line of an import statement, if it is on one of its own (None: shared).
-LineOf = Callable[[ResolvedFile, cst.CSTNode], "cst.SimpleStatementLine | None"]
 
 
 @dataclass
@@ -159,6 +167,10 @@ class _Scan:
         return self.found[path]
 
     def _parsed_importer(self, path: str, text: str, end: int) -> Importer:
+        from libcst.metadata import MetadataWrapper
+
+        from compatlint.names.uses import ResolvedFile
+
         try:
             wrapper = MetadataWrapper(parse(text[:end], path), unsafe_skip_copy=True)
         except SourceError as exc:
@@ -219,38 +231,45 @@ class _Scan:
             importer = self.importer(path)
             if importer.plain:
                 self._plain_import(importer, name, aliases)
+            elif importer.file is not None:
+                self._parsed_imports(importer, importer.file, name, aliases)
+
+    def _parsed_imports(
+        self, importer: Importer, file: ResolvedFile, name: str, aliases: frozenset[Alias]
+    ) -> None:
+        """:meth:`direct_imports` in a file libcst parsed."""
+        import libcst as cst
+
+        from compatlint.names.uses import find_uses
+
+        quick = self.quick_import(importer.path, file, aliases) if QUICK else None
+        if quick is None:
+            found = [
+                (alias, file.parents.get(alias), _own_line)
+                for alias in find_uses(file, aliases, self.index).imports
+            ]
+        else:
+            found = [quick]
+        for alias, statement, line_of_statement in found:
+            if alias in self.seen or not isinstance(statement, cst.ImportFrom):
                 continue
-            if importer.file is None:
+            if file.source_of(statement) != self.module:
+                continue  # bound from a re-exporter: that file is rewritten instead
+            self.seen.add(alias)
+            line = line_of_statement(file, statement)
+            if line is None:
+                importer.blocked.append((file.line_of(statement), "", SHARED_LINE))
+                importer.pinned.add(name)
                 continue
-            file = importer.file
-            quick = self.quick_import(path, file, aliases) if QUICK else None
-            if quick is None:
-                found = [
-                    (alias, file.parents.get(alias), _own_line)
-                    for alias in find_uses(file, aliases, self.index).imports
-                ]
-            else:
-                found = [quick]
-            for alias, statement, line_of_statement in found:
-                if alias in self.seen or not isinstance(statement, cst.ImportFrom):
-                    continue
-                if file.source_of(statement) != self.module:
-                    continue  # bound from a re-exporter: that file is rewritten instead
-                self.seen.add(alias)
-                line = line_of_statement(file, statement)
-                if line is None:
-                    importer.blocked.append((file.line_of(statement), "", SHARED_LINE))
-                    importer.pinned.add(name)
-                    continue
-                index = list(statement.names).index(alias)  # type: ignore[arg-type]
-                bound = alias.evaluated_alias or name
-                scope = None if quick is not None else file.scopes.get(statement)
-                lineno = file.line_of(alias)
-                importer.direct.append(
-                    DirectImport(
-                        name, bound, alias, statement, line, index, lineno, scope, quick is not None
-                    )
+            index = list(statement.names).index(alias)  # type: ignore[arg-type]
+            bound = alias.evaluated_alias or name
+            scope = None if quick is not None else file.scopes.get(statement)
+            lineno = file.line_of(alias)
+            importer.direct.append(
+                DirectImport(
+                    name, bound, alias, statement, line, index, lineno, scope, quick is not None
                 )
+            )
 
     def _plain_import(self, importer: Importer, name: str, aliases: frozenset[Alias]) -> None:
         """The direct import of a plain importer, from its ``ast`` facts alone (the quick
@@ -279,6 +298,9 @@ class _Scan:
         is a module-level from-import and the only binding of its name in the file, which
         is when the scope-aware :func:`find_uses` finds the same alias and nothing can
         conflict with it. None: not sure, ask the scopes."""
+        import libcst as cst
+        from libcst.helpers import get_full_name_for_node
+
         parsed = self.index.parsed(path)
         if parsed is None:
             return None
@@ -326,9 +348,12 @@ class _Scan:
 
     def module_imports(self) -> None:
         """Bindings of the shim module (or a package it is reached from) and their uses."""
-        for path in self.index.module_importers(self.module):
-            if path == self.shim:
-                continue
+        paths = [path for path in self.index.module_importers(self.module) if path != self.shim]
+        if not paths:
+            return
+        from compatlint.names.module_uses import find_module_uses
+
+        for path in paths:
             importer = self.importer(path)
             if importer.file is None:
                 continue
@@ -407,9 +432,26 @@ def _statement_line(
     parents: Mapping[cst.CSTNode, cst.CSTNode], node: cst.CSTNode
 ) -> cst.SimpleStatementLine | None:
     """The line of an import statement, if it is on one of its own in a block."""
+    import libcst as cst
+
     line = parents.get(node)
     if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
         return None
     if not isinstance(parents.get(line), (cst.Module, cst.IndentedBlock)):
         return None
     return line
+
+
+def top_level_pairs(body: Sequence[ast.stmt], module: cst.Module) -> list[TopLevel] | None:
+    """libcst's module-level statements, one per ``ast`` statement of ``body`` (a module's,
+    or the first of them when ``module`` is its head) in the same order (a ``;`` line
+    gives one per small statement); None if the counts differ."""
+    import libcst as cst
+
+    pairs: list[TopLevel] = []
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            pairs += [(statement, small) for small in statement.body]
+        else:
+            pairs.append((statement, None))
+    return pairs if len(pairs) == len(body) else None

@@ -13,6 +13,7 @@ A property test holds the two paths to the same output.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -116,8 +117,130 @@ def plain_lines(text: str, numbers: Collection[int]) -> dict[int, PlainImport] |
     lines = text.split("\n")
     found: dict[int, PlainImport] = {}
     for number in numbers:
-        plain = plain_import(lines[number - 1]) if 0 < number <= len(lines) else None
-        if plain is None or (number > 1 and lines[number - 2].endswith("\\")):
+        plain = _plain_at(lines, number)
+        if plain is None:
             return None
         found[number] = plain
     return found
+
+
+def _plain_at(lines: list[str], number: int) -> PlainImport | None:
+    """The plain import on line ``number`` of ``lines`` (see :func:`plain_lines`)."""
+    if not 0 < number <= len(lines) or (number > 1 and lines[number - 2].endswith("\\")):
+        return None
+    return plain_import(lines[number - 1])
+
+
+# -- the shim ---------------------------------------------------------------------------------
+
+_EXPORT = re.compile(rf"[ ]+(?P<quote>[\"'])(?P<name>{_NAME})(?P=quote),")
+
+
+def plain_shim_without(text: str, names: Collection[str]) -> str | None:
+    """The shim ``text`` without the imports of ``names`` and their ``__all__`` entries, as
+    :func:`~compatlint.codemods.inline.shim_facts.shim_without` cuts it — when every line
+    to cut is plain: each name's import a plain line at module level (gone when no name is
+    left on it, if the statement before it ends on the line above), each ``__all__`` a
+    module-level ``__all__ = [`` list of one quoted name per line that keeps one at least.
+    None: any other shape (libcst cuts it)."""
+    if "\r" in text:
+        return None
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    lines = text.split("\n")
+    cut: dict[int, str | None] = {}  # line number -> its new text (None: the line goes)
+    found: dict[str, int] = {}
+    for index, statement in enumerate(body):
+        if not isinstance(statement, ast.ImportFrom):
+            continue
+        hits = {k for k, alias in enumerate(statement.names) if _bound(alias) in names}
+        if not hits:
+            continue
+        for k in hits:
+            found[_bound(statement.names[k])] = found.get(_bound(statement.names[k]), 0) + 1
+        line = _plain_statement_line(statement, lines)
+        if line is None:
+            return None
+        kept = [
+            _spelled(name, asname) for k, (name, asname) in enumerate(line.names) if k not in hits
+        ]
+        if kept:
+            cut[statement.lineno] = f"from {line.module} import {', '.join(kept)}"
+        elif index == 0 or body[index - 1].end_lineno != statement.lineno - 1:
+            # The first statement, or one with blank or comment lines above it: libcst
+            # moves those lines onto the next statement, merging blank runs.
+            return None
+        else:
+            cut[statement.lineno] = None
+    if found != dict.fromkeys(names, 1):
+        return None
+    exports = _export_lines(body, lines, names)
+    if exports is None:
+        return None
+    cut.update(dict.fromkeys(exports))
+    kept_lines = [cut.get(number, line) for number, line in enumerate(lines, start=1)]
+    return "\n".join(line for line in kept_lines if line is not None)
+
+
+def _bound(alias: ast.alias) -> str:
+    return alias.asname or alias.name
+
+
+def _plain_statement_line(statement: ast.ImportFrom, lines: list[str]) -> PlainImport | None:
+    """The plain line of a one-line from-import that reads as ``ast`` read it (None: not)."""
+    number = statement.lineno
+    if statement.end_lineno != number:
+        return None
+    line = _plain_at(lines, number)
+    if line is None:
+        return None
+    written = "." * statement.level + (statement.module or "")
+    if line.module != written or line.names != tuple((a.name, a.asname) for a in statement.names):
+        return None
+    return line
+
+
+def _export_lines(
+    body: list[ast.stmt], lines: list[str], names: Collection[str]
+) -> list[int] | None:
+    """The lines of the ``__all__`` entries naming ``names`` (None: an ``__all__`` that is
+    not a plain module-level list, or one that would be left empty)."""
+    statements = [s for s in body if _assigns_all(s)]
+    if sum(line.count("__all__") for line in lines) != len(statements):
+        return None  # spelled elsewhere too: in a suite, a call, a comment
+    cut: list[int] = []
+    for statement in statements:
+        if not isinstance(statement, ast.Assign):
+            return None
+        value = statement.value
+        first, last = statement.lineno, statement.end_lineno or statement.lineno
+        if not isinstance(value, ast.List) or len(statement.targets) != 1:
+            return None
+        if lines[first - 1] != "__all__ = [" or lines[last - 1] != "]":
+            return None
+        entries = [_EXPORT.fullmatch(line) for line in lines[first : last - 1]]
+        if any(entry is None for entry in entries) or len(entries) != len(value.elts):
+            return None
+        for offset, (entry, element) in enumerate(zip(entries, value.elts, strict=True)):
+            assert entry is not None
+            if not isinstance(element, ast.Constant) or element.value != entry["name"]:
+                return None
+            if entry["name"] in names:
+                cut.append(first + 1 + offset)
+        dropped = sum(1 for entry in entries if entry and entry["name"] in names)
+        if dropped == len(entries):
+            return None
+    return cut
+
+
+def _assigns_all(statement: ast.stmt) -> bool:
+    """Whether ``statement`` assigns a name ``__all__`` (the statements libcst's cut edits)."""
+    if isinstance(statement, ast.Assign):
+        targets = statement.targets
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+        targets = [statement.target]
+    else:
+        return False
+    return any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets)

@@ -31,8 +31,6 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
-from libcst.metadata import GlobalScope
-
 from compatlint.analysis.shim import is_trivial
 from compatlint.codemods.config_edit import remove_shim_entry
 from compatlint.codemods.edits import BatchCompiler, CompilesAhead, EditPlan
@@ -46,7 +44,6 @@ from compatlint.codemods.inline.importers import (
 )
 from compatlint.codemods.inline.plain import NewName, PlainLine, rewrite_plain
 from compatlint.codemods.inline.plan import ImporterEdit, InlinedName, InlinePlan, ManualItem
-from compatlint.codemods.inline.rewrite import FilePlan, rewrite_importer
 from compatlint.codemods.inline.shim_facts import (
     ShimFacts,
     decode_shim_facts,
@@ -431,6 +428,10 @@ def _rewrite(
     change)."""
     if importer.plain:
         return _rewrite_plain(importer, facts, used, reports)
+    from libcst.metadata import GlobalScope
+
+    from compatlint.codemods.inline.rewrite import FilePlan, rewrite_importer
+
     file = importer.file
     assert file is not None
     plan = FilePlan()

@@ -1,28 +1,31 @@
-"""Which of a shim's re-exports are trivial (inlinable) and which stay, and why."""
+"""Which of a shim's re-exports are trivial (inlinable) and which stay, and why.
+
+libcst is imported where it is used: a shim decided from its ``ast`` and cut as text
+(see :mod:`compatlint.codemods.inline.plain`) needs none of it.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
-
-import libcst as cst
-from libcst.helpers import get_full_name_for_node
-from libcst.metadata import MetadataWrapper
+from typing import TYPE_CHECKING, Any
 
 from compatlint.analysis.project import grammar_for, shim_model, suppressed_lines, suppresses
 from compatlint.analysis.shapes import root_of
 from compatlint.analysis.shim import acts_at_import
 from compatlint.analysis.source import parse_python
-from compatlint.codemods.blocks import BlockEditor, EditActions
-from compatlint.codemods.inline.exports import DropExports
+from compatlint.codemods.inline.plain import plain_shim_without
 from compatlint.codemods.inline.plan import KeptName
 from compatlint.codemods.inline.quick_exports import quick_re_exports
 from compatlint.config import Config
 from compatlint.errors import SourceError
 from compatlint.model import SiteKind
-from compatlint.names.uses import ResolvedFile, bindings_of
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from compatlint.names.uses import ResolvedFile
 
 __all__ = [
     "ReExport",
@@ -34,6 +37,10 @@ __all__ = [
     "shim_facts",
     "shim_without",
 ]
+
+#: Cut a shim whose lines to cut are plain as text (see
+#: :func:`~compatlint.codemods.inline.plain.plain_shim_without`; tests turn it off).
+PLAIN_CUT = True
 
 _TRIVIAL_RULE = "CL108"
 _SUPPRESSED = f"suppressed (# compatlint: ignore[{_TRIVIAL_RULE}]): kept in the shim"
@@ -72,6 +79,8 @@ class ShimFacts:
 
 
 def parse(text: str, path: str) -> cst.Module:
+    import libcst as cst
+
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
@@ -115,6 +124,12 @@ def shim_facts(
                 export.name, export.module, export.original, export.line
             )
         return facts
+    import libcst as cst
+    from libcst.helpers import get_full_name_for_node
+    from libcst.metadata import MetadataWrapper
+
+    from compatlint.names.uses import ResolvedFile
+
     file = ResolvedFile(MetadataWrapper(parse(text, path)), None)
     facts.file = file
     for statement in file.module.body:
@@ -174,6 +189,8 @@ def decode_shim_facts(path: str, module: str, text: str, encoded: list[Any]) -> 
 
 def _shim_use(file: ResolvedFile, bound: str, node: cst.ImportFrom) -> str | None:
     """Why the shim's ``bound`` is not a trivial re-export, or None if it is one."""
+    from compatlint.names.uses import bindings_of
+
     scope = file.scopes.get(node)
     bindings = [binding for binding in bindings_of(file, bound) if binding.scope is scope]
     if len(bindings) != 1 or bindings[0].node is not node:
@@ -187,6 +204,12 @@ def shim_without(facts: ShimFacts, names: Collection[str]) -> str:
     """The shim text without the imports of ``names`` (and their ``__all__`` entries)."""
     if not names:
         return facts.text
+    cut = plain_shim_without(facts.text, names) if PLAIN_CUT else None
+    if cut is not None:
+        return cut
+    from compatlint.codemods.blocks import BlockEditor, EditActions
+    from compatlint.codemods.inline.exports import DropExports
+
     if facts.file is not None:
         module, aliases = facts.file.module, facts.aliases
     else:  # decided from the ast, or read back from a cache: parsed now, no metadata
@@ -202,6 +225,9 @@ def shim_without(facts: ShimFacts, names: Collection[str]) -> str:
 def _import_aliases(module: cst.Module, names: Collection[str]) -> dict[str, cst.ImportAlias]:
     """The alias of each of ``names`` in the top-level from-imports of ``module``. Each is
     a trivial re-export, so bound exactly once in the module's scope: by that alias."""
+    import libcst as cst
+    from libcst.helpers import get_full_name_for_node
+
     found: dict[str, list[cst.ImportAlias]] = {name: [] for name in names}
     for statement in module.body:
         if not isinstance(statement, cst.SimpleStatementLine):
