@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from helpers import examples, make_config
@@ -118,16 +119,10 @@ def test_plain_importers_are_not_parsed_by_libcst(monkeypatch: pytest.MonkeyPatc
     body = "".join(f"\n\ndef work_{i}():\n    return {i}\n" for i in range(10))
     importer = '"""Doc."""\n\nimport os\nfrom pkg._compat import Alpha, helper as h\n' + body
     files = {SHIM: SHIM_TEXT, "pkg/__init__.py": "", "pkg/mod.py": importer + "print(Alpha)\n"}
-    parsed: list[str] = []
-    real = inline_importers.parse
-
-    def parse(text: str, path: str) -> object:
-        parsed.append(path)
-        return real(text, path)
-
+    parse = mock.Mock(wraps=inline_importers.parse)
     monkeypatch.setattr(inline_importers, "parse", parse)
     plan = plan_inline(make_config(), files, sorter=pkg_sorter())
-    assert "pkg/mod.py" not in parsed
+    assert "pkg/mod.py" not in [call.args[1] for call in parse.call_args_list]
     after = plan.edits["pkg/mod.py"].new_text
     assert after.startswith(
         '"""Doc."""\n\nimport os\nfrom pkg._compat import helper as h\n'
