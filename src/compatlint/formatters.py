@@ -126,9 +126,12 @@ class RuffFormatter:
         return self._range(binary, edit)
 
     def _range(self, binary: str, edit: FormatEdit) -> str:
-        """``edit.after`` formatted on its touched lines."""
+        """``edit.after`` formatted on its touched lines (none: as it is)."""
+        if edit.span is None:
+            return edit.after
+        first, last = edit.span
         # The end of --range is exclusive: up to the first column of the next line.
-        return self._format(binary, edit.path, edit.after, f"--range={edit.first}-{edit.last + 1}")
+        return self._format(binary, edit.path, edit.after, f"--range={first}-{last + 1}")
 
     def _format(self, binary: str, path: str, text: str, *extra: str) -> str:
         command = [
@@ -153,9 +156,10 @@ class BlackFormatter:
         return _each(edits, self._one)
 
     def _one(self, edit: FormatEdit) -> str:
-        if self._format(edit.path, edit.before) != edit.before:
+        if edit.span is None or self._format(edit.path, edit.before) != edit.before:
             return edit.after
-        return self._format(edit.path, edit.after, f"--line-ranges={edit.first}-{edit.last}")
+        first, last = edit.span
+        return self._format(edit.path, edit.after, f"--line-ranges={first}-{last}")
 
     def _format(self, path: str, text: str, *extra: str) -> str:
         command = [self.binary, "-q", *extra, "--stdin-filename", str(self.root / path), "-"]

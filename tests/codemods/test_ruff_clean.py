@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from collections import Counter
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -21,7 +22,9 @@ from oracle.upstream import Upstream, before, since
 
 from compatlint import formatters
 from compatlint.cli import main
-from compatlint.codemods.formatting import FormatEdit, touched_lines
+from compatlint.codemods import formatting
+from compatlint.codemods.edits import EditPlan
+from compatlint.codemods.formatting import FormatEdit
 from compatlint.codemods.imports_hoist import import_boundary
 from compatlint.codemods.prune import plan_prune
 from compatlint.formatters import BlackFormatter, RuffFormatter, project_formatter
@@ -247,12 +250,33 @@ def test_ruff_formats_the_touched_lines_only_of_a_file_that_was_formatted(tmp_pa
     formatter = RuffFormatter(tmp_path)
     before = 'NAMES = (\n    "a",\n    "b",\n)\nx = 1\n'
     after = 'NAMES = (\n    "a",\n)\nx = 1\n'
-    edit = FormatEdit("m.py", before, after, *touched_lines(before, after))
+    edit = FormatEdit("m.py", before, after)
+    assert edit.span == (2, 3)
     assert formatter.format([edit]) == ['NAMES = ("a",)\nx = 1\n']
     untidy = before + "y  =  2\n"
-    edit = FormatEdit("m.py", untidy, after + "y  =  2\n", *touched_lines(untidy, after))
+    edit = FormatEdit("m.py", untidy, after + "y  =  2\n")
     assert formatter.format([edit]) == [after + "y  =  2\n"]  # not formatted before: as is
     assert formatter.format([]) == []
+
+
+def test_the_touched_lines_are_found_only_for_a_file_formatted_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding them compares the texts line by line: a big tree that is not formatted
+    never pays for it."""
+    found = mock.Mock(wraps=formatting.touched_lines)
+    monkeypatch.setattr(formatting, "touched_lines", found)
+    files = EditPlan({"tidy.py": "x = 1\n", "untidy.py": "x  =  1\n"})
+    files.texts.update({"tidy.py": "x = [1,2]\n", "untidy.py": "x  =  [1,2]\n"})
+    formatting.format_files(files, RuffFormatter(tmp_path))
+    assert files.texts == {"tidy.py": "x = [1, 2]\n", "untidy.py": "x  =  [1,2]\n"}
+    assert [call.args[0] for call in found.call_args_list] == ["x = 1\n"]
+
+
+def test_an_edit_of_line_ends_alone_is_not_formatted(tmp_path: Path) -> None:
+    edit = FormatEdit("m.py", "x = 1\n", "x = 1\r\n")
+    assert edit.span is None
+    assert RuffFormatter(tmp_path).format([edit]) == ["x = 1\r\n"]
 
 
 def test_black_formats_a_black_project_when_it_is_installed(

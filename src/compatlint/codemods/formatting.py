@@ -10,6 +10,7 @@ when the file was formatted before the edit.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -19,22 +20,27 @@ from compatlint.codemods.edits import EditPlan
 
 @dataclass(frozen=True)
 class FormatEdit:
-    """One edited file: its text before and after, and the first and last line (1-based,
-    inclusive) of ``after`` that the edit touched."""
+    """One edited file: its text before and after, and (:attr:`span`) the first and last
+    line (1-based, inclusive) of ``after`` that the edit touched — found when a formatter
+    asks, which is only for a file that was formatted before the edit: finding them in
+    every edited file of a big tree would cost more than formatting."""
 
     path: str
     before: str
     after: str
-    first: int
-    last: int
+
+    @functools.cached_property
+    def span(self) -> tuple[int, int] | None:
+        """The touched lines (None: the texts have the same lines)."""
+        return touched_lines(self.before, self.after)
 
 
 class Formatter(Protocol):
     """Formats the touched lines of files that were formatted before the edit."""
 
     def format(self, edits: Sequence[FormatEdit]) -> list[str]:
-        """Each edit's ``after``, its touched lines formatted if ``before`` was formatted;
-        else ``after`` as it is."""
+        """Each edit's ``after``, its touched lines formatted if ``before`` was formatted
+        (and it has touched lines: :attr:`FormatEdit.span`); else ``after`` as it is."""
         ...
 
     def describe(self) -> dict[str, Any]:
@@ -119,13 +125,11 @@ def format_files(files: EditPlan, formatter: Formatter | None) -> None:
     """Format the touched lines of every edited Python file of ``files``, in place."""
     if formatter is None:
         return
-    edits: list[FormatEdit] = []
-    for path, old, new in files.changed():
-        if new is None or not path.endswith(".py"):
-            continue
-        span = touched_lines(old, new)
-        if span is not None:
-            edits.append(FormatEdit(path, old, new, *span))
+    edits = [
+        FormatEdit(path, old, new)
+        for path, old, new in files.changed()
+        if new is not None and path.endswith(".py")
+    ]
     if edits:
         for edit, text in zip(edits, formatter.format(edits), strict=True):
             files.texts[edit.path] = text
