@@ -69,14 +69,75 @@ def _build(root: Path, target: Path, texts: Mapping[str, str], config: str | Non
         shutil.copyfile(root / config, target / config)
 
 
+class _Kept:
+    """A mirror kept for the next question of a run (see :func:`reused`)."""
+
+    def __init__(self, root: Path, config: str | None, texts: Mapping[str, str]) -> None:
+        self.root, self.config = root, config
+        self.directory = tempfile.TemporaryDirectory(
+            prefix="compatlint-ruff-", dir=_temporary_parent()
+        )
+        self.target = Path(self.directory.name).resolve()
+        try:
+            _build(root, self.target, texts, config)
+        except OSError:
+            self.directory.cleanup()
+            raise
+        self.directories, self.files = _layout(list(texts))
+
+    def refill(self, texts: Mapping[str, str]) -> bool:
+        """Hold ``texts`` instead of the texts held now, as a new mirror would (False:
+        one of them is in a directory this mirror links instead of holding)."""
+        directories, _ = _layout(list(texts))
+        if not directories <= self.directories:
+            return False
+        for path in self.files - texts.keys():
+            (self.target / path).unlink()
+            if os.path.lexists(self.root / path):
+                os.symlink(self.root / path, self.target / path)
+        for path, text in texts.items():
+            if path not in self.files:  # a link to the project's file: never written through
+                (self.target / path).unlink(missing_ok=True)
+            (self.target / path).write_bytes(text.encode("utf-8"))
+        self.files = set(texts)
+        return True
+
+
+#: The mirrors kept while :func:`reused` is active (None: each mirror is built and removed).
+_kept: list[_Kept] | None = None
+
+
+@contextmanager
+def reused() -> Iterator[None]:
+    """Within the block, a mirror outlives its question: the next question about the same
+    root and configuration refills it with its texts instead of building a mirror again
+    (a run's sorting and formatting questions are about the same files). Every mirror is
+    removed when the block ends."""
+    global _kept
+    if _kept is not None:
+        yield
+        return
+    _kept = []
+    try:
+        yield
+    finally:
+        for kept in _kept:
+            kept.directory.cleanup()
+        _kept = None
+
+
 @contextmanager
 def mirror(root: Path, texts: Mapping[str, str], config_file: Path | None) -> Iterator[Path]:
     """A temporary mirror of ``root`` holding ``texts`` (relative paths with ``/``) and a
-    copy of ``config_file``; removed on exit."""
+    copy of ``config_file``; removed on exit, or kept for the next question within
+    :func:`reused`."""
     real_root = root.resolve()
     config = None
     if config_file is not None:
         config = config_file.resolve().relative_to(real_root).as_posix()
+    if _kept is not None:
+        yield _kept_mirror(_kept, real_root, config, texts)
+        return
     with tempfile.TemporaryDirectory(
         prefix="compatlint-ruff-", dir=_temporary_parent()
     ) as directory:
@@ -86,6 +147,27 @@ def mirror(root: Path, texts: Mapping[str, str], config_file: Path | None) -> It
         except OSError as exc:
             raise MirrorUnavailable(str(exc)) from None
         yield target
+
+
+def _kept_mirror(
+    kept: list[_Kept], root: Path, config: str | None, texts: Mapping[str, str]
+) -> Path:
+    """A kept mirror of ``root`` refilled with ``texts``, or a new one, kept too."""
+    for mirror in kept:
+        if (mirror.root, mirror.config) != (root, config):
+            continue
+        try:
+            if mirror.refill(texts):
+                return mirror.target
+        except OSError:
+            kept.remove(mirror)  # half refilled: not to be used again
+            mirror.directory.cleanup()
+            break
+    try:
+        kept.append(_Kept(root, config, texts))
+    except OSError as exc:
+        raise MirrorUnavailable(str(exc)) from None
+    return kept[-1].target
 
 
 class MirrorUnavailable(Exception):

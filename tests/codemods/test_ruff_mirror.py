@@ -234,3 +234,43 @@ def test_ruff_failing_on_many_files_is_one_error_naming_the_projects_paths(tmp_p
     assert "\n" not in message
     assert "compatlint-ruff-" not in message
     assert str(tmp_path.resolve() / "ruff.toml") in message
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(sorts=st.lists(block_edits(), min_size=1, max_size=3), formats=format_edits())
+def test_a_mirror_reused_by_the_next_question_answers_as_a_new_one(
+    project: Path, sorts: list[list[BlockEdit]], formats: list[FormatEdit]
+) -> None:
+    """Questions about other files, then the same ones again, in one kept mirror: the
+    answers of new mirrors, the project never written, the mirror gone after the block."""
+    sorter, formatter = (
+        RuffSorter(project, _settings(project)),
+        RuffFormatter(project, _settings(project)),
+    )
+    fresh = [sorter.sort(edits) for edits in sorts], formatter.format(formats)
+    before = _snapshot(project)
+    with tempfile.TemporaryDirectory() as parent, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ruff_mirror, "_temporary_parent", lambda: parent)
+        with ruff_mirror.reused():
+            kept = [sorter.sort(edits) for edits in sorts], formatter.format(formats)
+        assert os.listdir(parent) == []
+    assert kept == fresh
+    assert _snapshot(project) == before
+
+
+def test_a_refilled_mirror_links_again_what_it_no_longer_holds(project: Path) -> None:
+    with ruff_mirror.reused():
+        with ruff_mirror.mirror(project, {"src/pkg/a.py": "import zlib\n"}, None) as mirror:
+            assert (mirror / "src/pkg/a.py").read_text(encoding="utf-8") == "import zlib\n"
+        texts = {"src/pkg/ignored.py": "import zlib\n"}
+        with ruff_mirror.mirror(project, texts, None) as again:
+            assert again == mirror
+            assert (mirror / "src/pkg/a.py").is_symlink()
+            assert (mirror / "src/pkg/a.py").read_text(encoding="utf-8") == "import os\n"
+            assert (mirror / "src/pkg/ignored.py").read_text(encoding="utf-8") == "import zlib\n"
+        assert (project / "src/pkg/ignored.py").read_text(encoding="utf-8") == "import os\n"
+        with ruff_mirror.mirror(project, {"scripts/tool.py": "x = 1\n"}, None) as other:
+            assert other != mirror  # scripts/ is a link in the first: a mirror of its own
+    assert not mirror.exists() and not other.exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from compatlint import ruff_mirror
 from compatlint.cache import IMPORTER_FACTS, FactCache, text_hash
 from compatlint.codemods.edits import compile_error
 from compatlint.codemods.formatting import Formatter
@@ -113,7 +114,7 @@ def run_inline(
     cache = FactCache(config.root, IMPORTER_FACTS) if use_cache else None
     if cache is not None:
         keep_ruff_answers(config, sources, cache, sorter, formatter)
-    with RunPool() as pool:
+    with RunPool() as pool, ruff_mirror.reused():
         batch, bindings_batch = index_readers(pool)
         plan = plan_inline(
             config,
