@@ -6,11 +6,13 @@ import ast
 import sysconfig
 from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from compatlint.names import importer_facts
 from compatlint.names import skim as skim_module
 from compatlint.names.importer_facts import ImporterFacts, facts_of, read
 from compatlint.names.skim import Skimmed, skim
@@ -189,3 +191,21 @@ def test_a_syntax_error_in_a_kept_statement_is_a_syntax_error() -> None:
 def test_a_syntax_error_in_a_left_out_body_is_not_seen() -> None:
     skimmed = skim("import os\n\n\ndef f():\n    x y\n", smallest=0)
     assert skimmed is not None and skimmed.left_out == ((4, 6),)
+
+
+def test_a_count_parses_the_left_out_definitions_once_per_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The importer scan asks for the same count again (choosing the heads, then reading
+    the imports): the left-out definitions that spell the name are parsed once."""
+    padding = "".join(f"\n\ndef filler_{n}():\n    return {n}\n" for n in range(200))
+    text = "from m import X\n\n\ndef user():\n    X = 1\n    return X\n" + padding
+    skimmed = skim(text)
+    assert skimmed is not None
+    facts = facts_of(skimmed, text, "pkg.mod", is_package=False)
+    parses = mock.Mock(wraps=importer_facts.binding_count)
+    monkeypatch.setattr(importer_facts, "binding_count", parses)
+    assert [facts.count("X", text), facts.count("X", text)] == [2, 2]
+    assert parses.call_count == 1
+    assert replace(facts, body=facts.body).count("X", text) == 2  # a copy counts afresh
+    assert parses.call_count == 2

@@ -93,6 +93,10 @@ class ImporterFacts:
     body: tuple[tuple[int, int | None], ...]
     left_out: tuple[tuple[int, int], ...] = ()
     spelling: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # The counts that parsed left-out definitions, by name (each is asked again and again).
+    _counted: dict[str, int | None] = field(
+        init=False, default_factory=dict, compare=False, repr=False
+    )
 
     def count(self, name: str, text: str) -> int | None:
         """How many places bind ``name`` (a name a from-import binds) anywhere in ``text``,
@@ -102,10 +106,13 @@ class ImporterFacts:
         pieces = self.spelling.get(name)
         if not pieces:
             return found
-        try:
-            return found + binding_count(text, [self.left_out[index] for index in pieces], name)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
+        if name not in self._counted:
+            left_out = [self.left_out[index] for index in pieces]
+            try:
+                self._counted[name] = found + binding_count(text, left_out, name)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self._counted[name] = None
+        return self._counted[name]
 
 
 def facts_of(

@@ -622,8 +622,12 @@ class ImporterIndex:
         """The Python files whose text contains ``needle`` (searched once per needle: a
         shim's names and modules are asked about again and again)."""
         if needle not in self._mentions:
-            paths = (path for path in self._module_of if self._spells(path, needle))
-            self._mentions[needle] = frozenset(paths)
+            if self.known is None:  # nothing learnt from earlier runs: the texts alone
+                sources = self.sources
+                found = frozenset(path for path in self._module_of if needle in sources[path])
+            else:
+                found = frozenset(path for path in self._module_of if self._spells(path, needle))
+            self._mentions[needle] = found
         return self._mentions[needle]
 
     def _spells(self, path: str, needle: str) -> bool:
