@@ -55,6 +55,17 @@ def test_line_starts_are_those_of_a_character_scan(parts: list[str]) -> None:
     assert line_starts(text) == _starts_char_by_char(text)
 
 
+@given(
+    st.lists(st.sampled_from(["x", "\n", "\r\n", "\r", "\r\r"]), max_size=30),
+    st.integers(0, 40),
+)
+def test_the_starts_of_the_first_rows_are_those_of_the_whole_text(
+    parts: list[str], rows: int
+) -> None:
+    text = "".join(parts)
+    assert line_starts(text, rows) == line_starts(text)[: max(rows, 1)]
+
+
 def test_replacements_use_one_based_character_columns() -> None:
     text = 'x = "é"; import b\nimport a\r\nrest\n'
     replaced = apply_replacements(

@@ -85,15 +85,23 @@ class Finding:
 _LINE_END = re.compile(r"\r\n?|\n")
 
 
-def line_starts(text: str) -> list[int]:
+def line_starts(text: str, rows: int | None = None) -> list[int]:
     """The offset of each line's first character; lines end at ``\\n``, ``\\r\\n`` or
-    ``\\r`` (as for ruff and Python's tokenizer; ``str.splitlines`` knows more)."""
-    return [0, *(end.end() for end in _LINE_END.finditer(text))]
+    ``\\r`` (as for ruff and Python's tokenizer; ``str.splitlines`` knows more).
+    ``rows``: only those of the first ``rows`` lines (an edit of a big file's imports)."""
+    if rows is None:
+        return [0, *(end.end() for end in _LINE_END.finditer(text))]
+    starts = [0]
+    for end in _LINE_END.finditer(text):
+        if len(starts) >= rows:
+            break
+        starts.append(end.end())
+    return starts
 
 
 def apply_replacements(text: str, replacements: Sequence[Replacement]) -> str:
     """``text`` with non-overlapping ``replacements`` applied."""
-    starts = line_starts(text)
+    starts = line_starts(text, max((max(r.row, r.end_row) for r in replacements), default=0))
 
     def offset(row: int, column: int) -> int:
         if row > len(starts):

@@ -572,10 +572,14 @@ class ImporterIndex:
         already made, else read in the file asked about."""
         known = [self._mentions[needle] for needle in needles if needle in self._mentions]
         unknown = [needle for needle in needles if needle not in self._mentions]
+        sources = self.sources
 
         def spells(path: str) -> bool:
             if any(path in paths for paths in known):
                 return True
+            if self.known is None:  # nothing learnt from earlier runs: the text alone
+                text = sources[path]
+                return any(needle in text for needle in unknown)
             return any(self._spells(path, needle) for needle in unknown)
 
         return spells
