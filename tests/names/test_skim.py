@@ -193,19 +193,21 @@ def test_a_syntax_error_in_a_left_out_body_is_not_seen() -> None:
     assert skimmed is not None and skimmed.left_out == ((4, 6),)
 
 
-def test_a_count_parses_the_left_out_definitions_once_per_name(
+def test_each_left_out_definition_is_parsed_once_for_every_count(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The importer scan asks for the same count again (choosing the heads, then reading
-    the imports): the left-out definitions that spell the name are parsed once."""
+    """The importer scan asks for the same counts again (choosing the heads, then reading
+    the imports), and one definition often spells several of the names: each left-out
+    definition that spells one is parsed once."""
     padding = "".join(f"\n\ndef filler_{n}():\n    return {n}\n" for n in range(200))
-    text = "from m import X\n\n\ndef user():\n    X = 1\n    return X\n" + padding
+    user = "def user():\n    X = 1\n    Y = 2\n    return X, Y\n"
+    text = "from m import X, Y\n\n\n" + user + "\n\ndef other(Y):\n    return Y\n" + padding
     skimmed = skim(text)
     assert skimmed is not None
     facts = facts_of(skimmed, text, "pkg.mod", is_package=False)
-    parses = mock.Mock(wraps=importer_facts.binding_count)
-    monkeypatch.setattr(importer_facts, "binding_count", parses)
-    assert [facts.count("X", text), facts.count("X", text)] == [2, 2]
-    assert parses.call_count == 1
+    parses = mock.Mock(wraps=importer_facts.piece_bindings)
+    monkeypatch.setattr(importer_facts, "piece_bindings", parses)
+    assert [facts.count(name, text) for name in ("X", "Y", "X", "Y")] == [2, 3, 2, 3]
+    assert parses.call_count == 2  # user(), other()
     assert replace(facts, body=facts.body).count("X", text) == 2  # a copy counts afresh
-    assert parses.call_count == 2
+    assert parses.call_count == 3

@@ -13,6 +13,7 @@ that needs one.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,7 +30,7 @@ from compatlint.names.bindings import (
 )
 from compatlint.names.modules import package_of, resolve_relative
 from compatlint.names.quick import binding_facts
-from compatlint.names.skim import Skimmed, binding_count, skim
+from compatlint.names.skim import Skimmed, piece_bindings, skim
 
 __all__ = [
     "FromImport",
@@ -93,8 +94,10 @@ class ImporterFacts:
     body: tuple[tuple[int, int | None], ...]
     left_out: tuple[tuple[int, int], ...] = ()
     spelling: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # The counts that parsed left-out definitions, by name (each is asked again and again).
-    _counted: dict[str, int | None] = field(
+    # What each left-out definition binds, parsed when a count first needs it (None: it
+    # does not parse): a scan asks about the same names again, and one definition often
+    # spells several of them.
+    _pieces: dict[int, Counter[str] | None] = field(
         init=False, default_factory=dict, compare=False, repr=False
     )
 
@@ -103,16 +106,19 @@ class ImporterFacts:
         the file the facts were read from (None: a left-out definition that spells it does
         not parse)."""
         found = self.counts[name]
-        pieces = self.spelling.get(name)
-        if not pieces:
-            return found
-        if name not in self._counted:
-            left_out = [self.left_out[index] for index in pieces]
-            try:
-                self._counted[name] = found + binding_count(text, left_out, name)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                self._counted[name] = None
-        return self._counted[name]
+        lines: list[str] | None = None
+        for index in self.spelling.get(name, ()):
+            if index not in self._pieces:
+                lines = text.split("\n") if lines is None else lines
+                try:
+                    self._pieces[index] = piece_bindings(lines, self.left_out[index])
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    self._pieces[index] = None
+            bindings = self._pieces[index]
+            if bindings is None:
+                return None
+            found += bindings[name]
+        return found
 
 
 def facts_of(

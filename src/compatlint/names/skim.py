@@ -24,10 +24,11 @@ Where a definition may be left out is decided exactly:
   none of ``import``, ``global`` and ``:=``: then it binds exactly its name at module
   level, imports nothing, declares no global and binds no name by ``:=`` in the module's
   scope. What it binds *inside* (parameters, locals) the caller learns from
-  :func:`binding_count` of the pieces that spell the names it asks about.
+  :func:`piece_bindings` of the pieces that spell the names it asks about.
 
 A syntax error inside a left-out body is not seen here; the file still cannot be
-imported, and every edit is compiled whole before it is written.
+imported, and a codemod compiles each file it edits, as read, before it writes the edit
+(see :mod:`compatlint.codemods.edits`).
 """
 
 from __future__ import annotations
@@ -36,11 +37,12 @@ import ast
 import re
 import sys
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-__all__ = ["Skimmed", "binding_count", "skim"]
+__all__ = ["Skimmed", "piece_bindings", "skim"]
 
 _TOKENS = re.compile(
     r"""
@@ -137,19 +139,18 @@ def skim(
     return Skimmed(tree, tuple(left_out), tuple(spans))
 
 
-def binding_count(text: str, pieces: Iterable[tuple[int, int]], name: str) -> int:
-    """How many places in the left-out definitions at lines ``pieces`` of ``text`` bind
-    ``name``, counted as :func:`~compatlint.names.quick.binding_facts` counts, but for
-    each definition's own name (its stand-in counts that)."""
+def piece_bindings(lines: list[str], piece: tuple[int, int]) -> Counter[str]:
+    """How many places the left-out definition at lines ``piece`` (``first``, ``last``) of
+    a text split into ``lines`` binds each name, counted as
+    :func:`~compatlint.names.quick.binding_facts` counts, but for the definition's own
+    name (its stand-in counts that). Raises what :func:`ast.parse` raises."""
     from compatlint.names.quick import binding_facts
 
-    lines = text.split("\n")
-    found = 0
-    for first, last in pieces:
-        tree = ast.parse("\n".join(lines[first - 1 : last]))
-        own = tree.body[0].name == name  # type: ignore[attr-defined]
-        found += binding_facts(tree).counts[name] - own
-    return found
+    first, last = piece
+    tree = ast.parse("\n".join(lines[first - 1 : last]))
+    counts = binding_facts(tree).counts
+    counts[tree.body[0].name] -= 1  # type: ignore[attr-defined]
+    return counts
 
 
 def _word_char(text: str, at: int) -> bool:
