@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import libcst as cst
+from hypothesis import given
+from hypothesis import strategies as st
 from libcst.metadata import MetadataWrapper
 
 from compatlint.names.importers import ImporterIndex
@@ -212,3 +214,19 @@ def test_a_module_only_resolved_keeps_its_bindings_not_its_tree() -> None:
     assert "pkg/__init__.py" not in index._parsed
     assert index.bindings_of_module("pkg") is not None
     assert index.parsed("pkg/__init__.py") is not None  # and a tree, when one is asked for
+
+
+@given(
+    st.lists(st.text(alphabet="ab._", max_size=12), min_size=1, max_size=8),
+    st.lists(st.text(alphabet="ab._", min_size=1, max_size=4), min_size=1, max_size=6),
+)
+def test_a_search_within_an_earlier_one_finds_what_a_search_of_every_file_finds(
+    texts: list[str], needles: list[str]
+) -> None:
+    """A needle that holds one searched before is read only in the files that spell that
+    one; whatever the order of the searches, each finds the files that spell it."""
+    sources = {f"m{number}.py": text for number, text in enumerate(texts)}
+    index = ImporterIndex(sources, ["."])
+    for needle in needles:
+        expected = {path for path, text in sources.items() if needle in text}
+        assert index.containing(needle) == expected

@@ -628,7 +628,11 @@ class ImporterIndex:
         if needle not in self._mentions:
             if self.known is None:  # nothing learnt from earlier runs: the texts alone
                 sources = self.sources
-                found = frozenset(path for path in self._module_of if needle in sources[path])
+                # A file spelling ``needle`` spells each needle searched before that it
+                # holds (``pkg._compat`` holds ``_compat``): only those files are read.
+                within = [paths for part, paths in self._mentions.items() if part in needle]
+                paths = min(within, key=len) if within else self._module_of
+                found = frozenset(path for path in paths if needle in sources[path])
             else:
                 found = frozenset(path for path in self._module_of if self._spells(path, needle))
             self._mentions[needle] = found
