@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from compatlint.codemods.inline.heads import head_end
-from compatlint.codemods.inline.plain import plain_lines
+from compatlint.codemods.inline.plain import plain_statement
 from compatlint.codemods.inline.shim_facts import ShimFacts, parse
 from compatlint.errors import SourceError
 from compatlint.names.importer_facts import FromImport, ImporterFacts
@@ -407,21 +407,16 @@ class _Scan:
 def _all_plain(
     facts: ImporterFacts, text: str, matches: Sequence[tuple[FromImport, int, object, int]]
 ) -> bool:
-    """Whether each matched from-import is a plain line (see :func:`plain_import`) that
-    reads as ``ast`` read the statement: alone on its one line, same module, same names."""
-    numbers = {node.line for node, *_ in matches}
-    lines = plain_lines(text, numbers)
-    if lines is None:
-        return False
-    for node, _, _, top in matches:
-        first, last = facts.body[top]
-        found = lines[node.line]
-        written = "." * node.level + (node.module or "")
-        if (first, last) != (node.line, node.line) or found.module != written:
-            return False
-        if found.names != tuple((name, asname) for name, asname, _ in node.names):
-            return False
-    return True
+    """Whether each matched from-import is a plain line (see :func:`plain_statement`)."""
+    lines = text.split("\n")
+    return all(
+        facts.body[top][0] == node.line
+        and plain_statement(
+            lines, facts.body[top], node.level, node.module, [n[:2] for n in node.names]
+        )
+        is not None
+        for node, _, _, top in matches
+    )
 
 
 def _own_line(file: ResolvedFile, node: cst.CSTNode) -> cst.SimpleStatementLine | None:

@@ -15,12 +15,20 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from compatlint.codemods.sorting import Anchor, BlockEdit
 
-__all__ = ["NewName", "PlainImport", "PlainLine", "plain_import", "plain_lines", "rewrite_plain"]
+__all__ = [
+    "NewName",
+    "PlainImport",
+    "PlainLine",
+    "plain_import",
+    "plain_shim_without",
+    "plain_statement",
+    "rewrite_plain",
+]
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _ALIAS = rf"{_NAME}(?: as {_NAME})?"
@@ -111,24 +119,26 @@ def _spelled(name: str, asname: str | None) -> str:
     return name if asname is None else f"{name} as {asname}"
 
 
-def plain_lines(text: str, numbers: Collection[int]) -> dict[int, PlainImport] | None:
-    """The plain import of each line of ``numbers`` (None: one is not plain, or follows a
-    line ending in a backslash, which would join it to another statement)."""
-    lines = text.split("\n")
-    found: dict[int, PlainImport] = {}
-    for number in numbers:
-        plain = _plain_at(lines, number)
-        if plain is None:
-            return None
-        found[number] = plain
-    return found
-
-
-def _plain_at(lines: list[str], number: int) -> PlainImport | None:
-    """The plain import on line ``number`` of ``lines`` (see :func:`plain_lines`)."""
-    if not 0 < number <= len(lines) or (number > 1 and lines[number - 2].endswith("\\")):
+def plain_statement(
+    lines: list[str],
+    span: tuple[int, int | None],
+    level: int,
+    module: str | None,
+    names: Sequence[tuple[str, str | None]],
+) -> PlainImport | None:
+    """The plain import that is exactly the from-import ``ast`` read at ``span`` (its first
+    and last line) of a text split into ``lines``: ``level`` dots, ``module``, ``names``
+    as ``(name, asname)``. None: the statement is not one plain line, or the line before
+    ends in a backslash, which would join it to another statement."""
+    number, last = span
+    if last != number or not 0 < number <= len(lines):
         return None
-    return plain_import(lines[number - 1])
+    if number > 1 and lines[number - 2].endswith("\\"):
+        return None
+    found = plain_import(lines[number - 1])
+    if found is None or found.module != "." * level + (module or ""):
+        return None
+    return found if found.names == tuple(names) else None
 
 
 # -- the shim ---------------------------------------------------------------------------------
@@ -160,7 +170,9 @@ def plain_shim_without(text: str, names: Collection[str]) -> str | None:
             continue
         for k in hits:
             found[_bound(statement.names[k])] = found.get(_bound(statement.names[k]), 0) + 1
-        line = _plain_statement_line(statement, lines)
+        span = (statement.lineno, statement.end_lineno)
+        aliases = [(alias.name, alias.asname) for alias in statement.names]
+        line = plain_statement(lines, span, statement.level, statement.module, aliases)
         if line is None:
             return None
         kept = [
@@ -186,20 +198,6 @@ def plain_shim_without(text: str, names: Collection[str]) -> str | None:
 
 def _bound(alias: ast.alias) -> str:
     return alias.asname or alias.name
-
-
-def _plain_statement_line(statement: ast.ImportFrom, lines: list[str]) -> PlainImport | None:
-    """The plain line of a one-line from-import that reads as ``ast`` read it (None: not)."""
-    number = statement.lineno
-    if statement.end_lineno != number:
-        return None
-    line = _plain_at(lines, number)
-    if line is None:
-        return None
-    written = "." * statement.level + (statement.module or "")
-    if line.module != written or line.names != tuple((a.name, a.asname) for a in statement.names):
-        return None
-    return line
 
 
 def _export_lines(
