@@ -3,12 +3,17 @@
 Started when a computation first needs it and shared by the later ones (``check``'s gate
 rounds, ``inline``'s importers), so a run pays for starting workers once. Pool workers
 are forked: they inherit the modules the run has imported already.
+
+Beside it, a run may keep *spare* processes for work it may never ask for (see
+:meth:`Batch.guess`): they run at the lowest CPU priority, so they take only the cores
+the run leaves idle (while it searches texts alone, or waits for ruff), and they are
+stopped, not waited for, when the run ends.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -16,12 +21,15 @@ from compatlint.deepstack import run_deep
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
+    from multiprocessing.pool import ApplyResult, Pool
 
 __all__ = ["Batch", "DeepChunk", "RunPool", "batch_on", "pooled"]
 
 #: Below these, a batch is worked here: starting the pool would cost more than it saves.
 POOL_MIN_ITEMS = 8
 POOL_MIN_BYTES = 256_000
+#: Guessed work goes to the spare processes in about this many chunks.
+SPARE_CHUNKS = 16
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -32,6 +40,7 @@ class RunPool:
 
     def __init__(self) -> None:
         self._executor: Executor | None = None
+        self._spare: Pool | None = None
 
     @property
     def started(self) -> bool:
@@ -44,6 +53,15 @@ class RunPool:
             self._executor = ProcessPoolExecutor()
         return self._executor
 
+    def spare(self) -> Pool:
+        """The run's spare processes (see the module docstring), started by the first
+        call."""
+        if self._spare is None:
+            import multiprocessing
+
+            self._spare = multiprocessing.Pool(os.cpu_count(), initializer=_lowest_priority)
+        return self._spare
+
     def __enter__(self) -> RunPool:
         return self
 
@@ -51,6 +69,16 @@ class RunPool:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None
+        if self._spare is not None:
+            self._spare.terminate()
+            self._spare.join()
+            self._spare = None
+
+
+def _lowest_priority() -> None:
+    """Run this process at the lowest CPU priority (where the system has one)."""
+    if hasattr(os, "nice"):
+        os.nice(19)
 
 
 def pooled(
@@ -111,7 +139,9 @@ class Batch(Generic[Item, Result]):
     """``function`` of many items at once, on ``pool`` when that pays (see
     :func:`batch_on`). Items given :meth:`ahead` are sent to the pool at once, and their
     results kept for the call that asks for them: the workers compute while the run goes
-    on (the main process is busy with other work, one core is idle)."""
+    on (the main process is busy with other work, one core is idle). Items given
+    :meth:`guess` go to the spare processes instead: a call uses the results that are
+    ready when it asks, and computes the others itself."""
 
     def __init__(
         self, pool: RunPool, function: Callable[[Item], Result], size: Callable[[Item], int]
@@ -121,6 +151,7 @@ class Batch(Generic[Item, Result]):
         self.size = size
         self._sent: list[tuple[list[Item], Iterator[Result]]] = []
         self._early: dict[Item, Result] = {}
+        self._guessed: dict[Item, tuple[ApplyResult[list[Result]], int]] = {}
 
     def _pays(self, items: Sequence[Item]) -> bool:
         return (
@@ -132,15 +163,43 @@ class Batch(Generic[Item, Result]):
     def ahead(self, items: Sequence[Item]) -> None:
         """Start ``items`` on the pool now, if a batch of them would go there at all.
         Items must be hashable: a later call finds their results by the item."""
+        items = [item for item in items if item not in self._guessed]
         if self._pays(items):
             self._sent.append(
                 (list(items), pooled(self.pool, DeepChunk(self.function), items, self.size))
             )
 
+    def guess(self, items: Sequence[Item]) -> None:
+        """Start ``items`` a later call may ask for on the spare processes (see
+        :meth:`RunPool.spare`), if a batch of them would go to the pool at all. Items must
+        be hashable; one guessed before is not sent again."""
+        items = [item for item in dict.fromkeys(items) if item not in self._guessed]
+        if not self._pays(items):
+            return
+        spare = self.pool.spare()
+        work = DeepChunk(self.function)
+        step = max(1, len(items) // SPARE_CHUNKS)
+        for start in range(0, len(items), step):
+            chunk = items[start : start + step]
+            result = spare.apply_async(work, (chunk,))
+            self._guessed.update((item, (result, place)) for place, item in enumerate(chunk))
+
+    def _guessed_ready(self, items: Iterable[Item]) -> dict[Item, Result]:
+        """The results of the guessed ``items`` computed by now (wait for none)."""
+        found: dict[Item, Result] = {}
+        for item in items:
+            guessed = self._guessed.get(item)
+            if guessed is not None and guessed[0].ready():
+                result, place = guessed
+                found[item] = result.get()[place]
+        return found
+
     def __call__(self, items: list[Item]) -> list[Result]:
         for sent, results in self._sent:
             self._early.update(zip(sent, results, strict=True))
         self._sent.clear()
+        if self._guessed:
+            self._early.update(self._guessed_ready(items))
         early = self._early
         rest = [item for item in items if item not in early] if early else items
         if not self._pays(rest):

@@ -4,11 +4,14 @@ is still an error naming it."""
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from helpers import make_config
-from test_inline_cache import FILES
+from test_inline_cache import FILES, SHIM
 
 from compatlint import pool as pool_module
 from compatlint.codemods.edits import EditPlan, compile_error
@@ -143,3 +146,106 @@ def test_a_batch_too_small_for_the_pool_is_not_sent_ahead(tmp_path: Path) -> Non
         assert not pool.started
         assert batch(items) == [0]
     assert (tmp_path / "0.marks").read_text() == "x"
+
+
+def _wait_for(done: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 60
+    while not done():
+        assert time.monotonic() < deadline, "the spare processes never got to the items"
+        time.sleep(0.01)
+
+
+def test_guessed_items_are_worked_on_spare_processes_and_answered_in_the_order_asked(
+    always_pooled: None, tmp_path: Path
+) -> None:
+    items = [(str(tmp_path / f"{number}.marks"), number) for number in range(6)]
+    with RunPool() as pool:
+        batch = batch_on(pool, _noted, lambda item: 1)
+        batch.guess(items[:4])
+        assert not pool.started  # the spare processes are not the pool
+        _wait_for(lambda: all(Path(path).exists() for path, _ in items[:4]))
+        assert batch([items[5], items[0], items[4], items[2]]) == [5, 0, 4, 2]
+        assert batch([items[3]]) == [3]
+    marks = {path.name: path.read_text() for path in tmp_path.iterdir()}
+    assert marks == {f"{number}.marks": "x" for number in range(6)}
+
+
+def test_items_guessed_are_not_sent_ahead_again(always_pooled: None, tmp_path: Path) -> None:
+    items = [(str(tmp_path / f"{number}.marks"), number) for number in range(3)]
+    with RunPool() as pool:
+        batch = batch_on(pool, _noted, lambda item: 1)
+        batch.guess(items)
+        batch.ahead(items)
+        assert not pool.started
+
+
+def _held_on_spare(item: tuple[str, int]) -> int:
+    """The item's number; on a spare process (lowest priority) a minute later, after
+    noting the process id in the item's pid file, and negated."""
+    path, number = item
+    if os.nice(0) == 19:
+        Path(path + ".pid").write_text(str(os.getpid()))
+        time.sleep(60)
+        return -number
+    return number
+
+
+def test_a_guess_not_ready_is_worked_by_the_call_and_not_waited_for(
+    always_pooled: None, tmp_path: Path
+) -> None:
+    if os.nice(0) >= 19:
+        pytest.skip("the tests already run at the lowest priority")
+    items = [(str(tmp_path / f"{number}"), number) for number in range(2)]
+    with RunPool() as pool:
+        assert pool.spare().apply(os.nice, (0,)) == 19
+        batch = batch_on(pool, _held_on_spare, lambda item: 1)
+        batch.guess(items)
+        _wait_for(lambda: any(Path(path + ".pid").exists() for path, _ in items))
+        assert batch(items) == [0, 1]  # worked here: the guesses are held
+        pids = [int(p.read_text()) for p in tmp_path.glob("*.pid")]
+    for pid in pids:  # the held spare processes were stopped, not waited for
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+class _Recording:
+    """A compiler that notes what it is sent ahead, guessed and asked."""
+
+    def __init__(self) -> None:
+        self.guessed: list[str] = []
+        self.ahead_sent: list[str] = []
+
+    def guess(self, items: Sequence[tuple[str, str]]) -> None:
+        self.guessed += [path for path, _ in items]
+
+    def ahead(self, items: Sequence[tuple[str, str]]) -> None:
+        self.ahead_sent += [path for path, _ in items]
+
+    def __call__(self, items: list[tuple[str, str]]) -> list[str | None]:
+        return [compile_error(item) for item in items]
+
+
+def test_inline_guesses_the_files_with_an_import_line_spelling_the_shim_module() -> None:
+    files = {
+        **_many_importers(2),
+        "pkg/users/said.py": "# see pkg._compat\nTEXT = 'pkg._compat'\n",
+        "pkg/users/other.py": "from pkg.compat2 import A\n",
+    }
+    files.pop("pkg/users/broken.py")
+    compiler = _Recording()
+    found = plan_inline(make_config(), files, compiler=compiler)
+    assert compiler.guessed == [
+        "pkg/__init__.py",
+        "pkg/many/m0.py",
+        "pkg/many/m1.py",
+        "pkg/users/module.py",
+        "pkg/users/plain.py",
+        "pkg/users/rebinds.py",
+        "pkg/users/relative.py",
+        "pkg/users/star.py",
+        "pkg/users/walrus.py",
+    ]
+    assert set(found.edits) - {SHIM} <= set(compiler.guessed)
+    assert _plan(files, None)[0] == {
+        path: (edit.old_text, edit.new_text) for path, edit in found.edits.items()
+    }

@@ -40,6 +40,14 @@ class CompilesAhead(Protocol):
     def ahead(self, items: Sequence[tuple[str, str]]) -> None: ...
 
 
+@runtime_checkable
+class CompilesGuesses(Protocol):
+    """A :data:`BatchCompiler` that can start on texts it may be asked about, on cores the
+    run leaves idle (see :meth:`compatlint.pool.Batch.guess`)."""
+
+    def guess(self, items: Sequence[tuple[str, str]]) -> None: ...
+
+
 class CompiledTexts(Protocol):
     """Where texts known to compile are kept (:class:`compatlint.cache.FactCache`)."""
 
