@@ -7,7 +7,10 @@ are forked: they inherit the modules the run has imported already.
 Beside it, a run may keep *spare* processes for work it may never ask for (see
 :meth:`Batch.guess`): they run at the lowest CPU priority, so they take only the cores
 the run leaves idle (while it searches texts alone, or waits for ruff), and they are
-stopped, not waited for, when the run ends.
+stopped, not waited for, when the run ends. They are forked with their items and are
+sent only index ranges: an item bigger than a pipe, still being sent when the run
+stopped them, would leave the sender blocked for ever. Where processes are not forked
+(the start method is not ``fork``), nothing is guessed.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from compatlint.deepstack import run_deep
 
@@ -40,7 +43,7 @@ class RunPool:
 
     def __init__(self) -> None:
         self._executor: Executor | None = None
-        self._spare: Pool | None = None
+        self._spares: list[Pool] = []
 
     @property
     def started(self) -> bool:
@@ -53,14 +56,19 @@ class RunPool:
             self._executor = ProcessPoolExecutor()
         return self._executor
 
-    def spare(self) -> Pool:
-        """The run's spare processes (see the module docstring), started by the first
-        call."""
-        if self._spare is None:
-            import multiprocessing
+    def spare(self, function: Callable[[Item], Result], items: Sequence[Item]) -> Pool | None:
+        """Spare processes (see the module docstring) forked with ``function`` and ``items``:
+        work on them is sent as index ranges (see :func:`_spare_chunk`), never as the items.
+        None where processes are not forked: they would have to be sent the items."""
+        import multiprocessing
 
-            self._spare = multiprocessing.Pool(os.cpu_count(), initializer=_lowest_priority)
-        return self._spare
+        if multiprocessing.get_start_method() != "fork":
+            return None
+        spare = multiprocessing.Pool(
+            os.cpu_count(), initializer=_spare_start, initargs=(function, items)
+        )
+        self._spares.append(spare)
+        return spare
 
     def __enter__(self) -> RunPool:
         return self
@@ -69,16 +77,30 @@ class RunPool:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
             self._executor = None
-        if self._spare is not None:
-            self._spare.terminate()
-            self._spare.join()
-            self._spare = None
+        for spare in self._spares:
+            spare.terminate()
+            spare.join()
+        self._spares.clear()
 
 
-def _lowest_priority() -> None:
-    """Run this process at the lowest CPU priority (where the system has one)."""
+#: In a spare process: the function and the items it was forked with.
+_SPARE_WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def _spare_start(function: Callable[[Any], Any], items: Sequence[Any]) -> None:
+    """Set up a spare process: the lowest CPU priority (where the system has one), and the
+    work it was forked with."""
+    global _SPARE_WORK
     if hasattr(os, "nice"):
         os.nice(19)
+    _SPARE_WORK = (function, items)
+
+
+def _spare_chunk(span: tuple[int, int]) -> list[Any]:
+    """In a spare process: the function of the items in ``span`` (start, stop)."""
+    assert _SPARE_WORK is not None
+    function, items = _SPARE_WORK
+    return DeepChunk(function)(list(items[span[0] : span[1]]))
 
 
 def pooled(
@@ -176,12 +198,13 @@ class Batch(Generic[Item, Result]):
         items = [item for item in dict.fromkeys(items) if item not in self._guessed]
         if not self._pays(items):
             return
-        spare = self.pool.spare()
-        work = DeepChunk(self.function)
+        spare = self.pool.spare(self.function, items)
+        if spare is None:
+            return
         step = max(1, len(items) // SPARE_CHUNKS)
         for start in range(0, len(items), step):
+            result = spare.apply_async(_spare_chunk, ((start, start + step),))
             chunk = items[start : start + step]
-            result = spare.apply_async(work, (chunk,))
             self._guessed.update((item, (result, place)) for place, item in enumerate(chunk))
 
     def _guessed_ready(self, items: Iterable[Item]) -> dict[Item, Result]:

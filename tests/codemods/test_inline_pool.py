@@ -5,13 +5,14 @@ is still an error naming it."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from helpers import make_config
-from test_inline_cache import FILES, SHIM
+from test_inline_cache import FILES, SHIM, MemoryCache, digest
 
 from compatlint import pool as pool_module
 from compatlint.codemods.edits import EditPlan, compile_error
@@ -197,7 +198,6 @@ def test_a_guess_not_ready_is_worked_by_the_call_and_not_waited_for(
         pytest.skip("the tests already run at the lowest priority")
     items = [(str(tmp_path / f"{number}"), number) for number in range(2)]
     with RunPool() as pool:
-        assert pool.spare().apply(os.nice, (0,)) == 19
         batch = batch_on(pool, _held_on_spare, lambda item: 1)
         batch.guess(items)
         _wait_for(lambda: any(Path(path + ".pid").exists() for path, _ in items))
@@ -249,3 +249,51 @@ def test_inline_guesses_the_files_with_an_import_line_spelling_the_shim_module()
     assert _plan(files, None)[0] == {
         path: (edit.old_text, edit.new_text) for path, edit in found.edits.items()
     }
+
+
+class _SlowToSend(str):
+    """A text that takes half a second to pickle."""
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        time.sleep(0.5)
+        return str, (str(self),)
+
+
+def _slowly(item: tuple[str, str]) -> int:
+    time.sleep(2)
+    return len(item[1])
+
+
+def test_a_run_that_ends_while_a_big_guess_is_being_sent_does_not_wait_for_it(
+    always_pooled: None,
+) -> None:
+    """Regression: the guessed items went to the spare processes through a pipe. A run that
+    ended while the spare processes were busy and an item bigger than the pipe was being
+    sent hung for ever: the sender wrote into a pipe that no process read any more. Now
+    the spare processes are forked with the items, and only indices are sent."""
+    items = [("a.py", "a"), ("b.py", "b"), ("c.py", _SlowToSend("c" * 200_000))]
+    finished = threading.Event()
+
+    def run() -> None:
+        with RunPool() as pool:
+            batch_on(pool, _slowly, lambda item: 1).guess(items)
+            time.sleep(0.2)  # the spare processes are busy with a and b, c is being sent
+        finished.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert finished.wait(20), "the run waited for its guesses"
+
+
+def test_inline_guesses_no_text_whose_edit_passed_the_guard_in_an_earlier_run() -> None:
+    files = _many_importers(2)
+    files.pop("pkg/users/broken.py")
+    store = MemoryCache()
+    guessed = []
+    for run in range(3):
+        if run == 2:
+            files["pkg/many/m1.py"] += "\nCHANGED = 1\n"
+        compiler = _Recording()
+        plan_inline(make_config(), files, facts_cache=store, digest=digest, compiler=compiler)
+        guessed.append(compiler.guessed)
+    assert "pkg/many/m1.py" in guessed[0]
+    assert guessed[1:] == [[], ["pkg/many/m1.py"]]

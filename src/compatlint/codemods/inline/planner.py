@@ -139,6 +139,8 @@ class _Planner:
         self.bindings_batch: BatchReader | None = None
         self.compiler: BatchCompiler | None = None
         self.known: TextAnswers | None = None
+        #: The texts given the compiler to guess, settled once the plan is made.
+        self.guessed: list[tuple[str, str]] = []
         self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
         self.seen_names: set[str] = set()
 
@@ -230,18 +232,26 @@ class _Planner:
         """Let the compiler start, on idle cores, on the files with an import line that
         spells the shim module's last part: most importers, whose texts as read the
         compile guard will ask about (see :meth:`_guard_ahead`). A guess no one asks about
-        costs only idle time."""
+        costs only idle time. A text guessed in an earlier run that finished is not
+        guessed again: the same edit of it passed the guard (which keeps what it
+        compiled), or it was not edited."""
         if not isinstance(self.compiler, CompilesGuesses):
             return
         part = shim_module.rpartition(".")[2]
         import_line = re.compile(rf"^[ \t]*(?:from|import)\b.*\b{re.escape(part)}\b", re.M)
-        self.compiler.guess(
-            [
-                (path, self.texts[path])
-                for path in sorted(index.containing(part))
-                if path != shim and import_line.search(self.texts[path])
-            ]
-        )
+        likely = [
+            (path, index.sources[path])
+            for path in sorted(index.containing(part))
+            if path != shim and import_line.search(index.sources[path])
+        ]
+        self.guessed += likely
+        self.compiler.guess([item for item in likely if not self._settled(*item)])
+
+    def _settled(self, path: str, text: str) -> bool:
+        """Whether ``text`` of ``path`` was guessed in an earlier run that finished."""
+        if self.facts_cache is None or self.digest is None:
+            return False
+        return self.facts_cache.get(f"guessed:{path}", self.digest(text)) is not None
 
     def _guard_ahead(self, importers: Sequence[Importer]) -> None:
         """Importers whose head alone is edited keep their tail: the compile guard asks
@@ -383,6 +393,9 @@ class _Planner:
         self.plan.edits.update(
             self.files.edits("inline", self.facts_cache, self.digest, self.compiler)
         )
+        if self.facts_cache is not None and self.digest is not None:
+            for path, text in self.guessed:
+                self.facts_cache.put(f"guessed:{path}", self.digest(text), True)
         if self.only is not None:
             self.plan.unknown_only = sorted(self.only - self.seen_names)
         self.plan.manual.sort(key=lambda item: (item.path, item.line, item.name))
