@@ -125,18 +125,26 @@ def _noted(item: tuple[str, int]) -> int:
     return item[1]
 
 
+def _marked_items(tmp_path: Path, count: int) -> list[tuple[str, int]]:
+    return [(str(tmp_path / f"{number}.marks"), number) for number in range(count)]
+
+
+def _marks(tmp_path: Path) -> dict[str, str]:
+    """The marks :func:`_noted` left, by file name."""
+    return {path.name: path.read_text() for path in tmp_path.iterdir()}
+
+
 def test_items_sent_ahead_are_worked_once_and_answered_in_the_order_asked(
     always_pooled: None, tmp_path: Path
 ) -> None:
-    items = [(str(tmp_path / f"{number}.marks"), number) for number in range(6)]
+    items = _marked_items(tmp_path, 6)
     with RunPool() as pool:
         batch = batch_on(pool, _noted, lambda item: 1)
         batch.ahead(items[:4])
         assert pool.started  # sent at once, not when asked
         assert batch([items[5], items[0], items[4], items[2]]) == [5, 0, 4, 2]
         assert batch([items[2]]) == [2]
-    marks = {path.name: path.read_text() for path in tmp_path.iterdir()}
-    assert marks == {f"{number}.marks": "x" for number in range(6)}
+    assert _marks(tmp_path) == {f"{number}.marks": "x" for number in range(6)}
 
 
 def test_a_batch_too_small_for_the_pool_is_not_sent_ahead(tmp_path: Path) -> None:
@@ -159,7 +167,7 @@ def _wait_for(done: Callable[[], bool]) -> None:
 def test_guessed_items_are_worked_on_spare_processes_and_answered_in_the_order_asked(
     always_pooled: None, tmp_path: Path
 ) -> None:
-    items = [(str(tmp_path / f"{number}.marks"), number) for number in range(6)]
+    items = _marked_items(tmp_path, 6)
     with RunPool() as pool:
         batch = batch_on(pool, _noted, lambda item: 1)
         batch.guess(items[:4])
@@ -167,12 +175,11 @@ def test_guessed_items_are_worked_on_spare_processes_and_answered_in_the_order_a
         _wait_for(lambda: all(Path(path).exists() for path, _ in items[:4]))
         assert batch([items[5], items[0], items[4], items[2]]) == [5, 0, 4, 2]
         assert batch([items[3]]) == [3]
-    marks = {path.name: path.read_text() for path in tmp_path.iterdir()}
-    assert marks == {f"{number}.marks": "x" for number in range(6)}
+    assert _marks(tmp_path) == {f"{number}.marks": "x" for number in range(6)}
 
 
 def test_items_guessed_are_not_sent_ahead_again(always_pooled: None, tmp_path: Path) -> None:
-    items = [(str(tmp_path / f"{number}.marks"), number) for number in range(3)]
+    items = _marked_items(tmp_path, 3)
     with RunPool() as pool:
         batch = batch_on(pool, _noted, lambda item: 1)
         batch.guess(items)

@@ -139,8 +139,9 @@ class _Planner:
         self.bindings_batch: BatchReader | None = None
         self.compiler: BatchCompiler | None = None
         self.known: TextAnswers | None = None
-        #: The texts given the compiler to guess, settled once the plan is made.
-        self.guessed: list[tuple[str, str]] = []
+        #: The files given the compiler to guess, with their texts' digests (kept: None),
+        #: settled in the facts cache once the plan is made.
+        self.guessed: list[tuple[str, str | None]] = []
         self.plan = InlinePlan(sorter=sorter.describe() if sorter else {"sorter": None})
         self.seen_names: set[str] = set()
 
@@ -239,19 +240,18 @@ class _Planner:
             return
         part = shim_module.rpartition(".")[2]
         import_line = re.compile(rf"^[ \t]*(?:from|import)\b.*\b{re.escape(part)}\b", re.M)
-        likely = [
-            (path, index.sources[path])
-            for path in sorted(index.containing(part))
-            if path != shim and import_line.search(index.sources[path])
-        ]
-        self.guessed += likely
-        self.compiler.guess([item for item in likely if not self._settled(*item)])
-
-    def _settled(self, path: str, text: str) -> bool:
-        """Whether ``text`` of ``path`` was guessed in an earlier run that finished."""
-        if self.facts_cache is None or self.digest is None:
-            return False
-        return self.facts_cache.get(f"guessed:{path}", self.digest(text)) is not None
+        guesses = []
+        for path in sorted(index.containing(part)):
+            text = index.sources[path]
+            if path == shim or not import_line.search(text):
+                continue
+            cache, digest = self.facts_cache, None
+            if cache is not None and self.digest is not None:
+                digest = self.digest(text)
+            self.guessed.append((path, digest))
+            if cache is None or digest is None or cache.get(f"guessed:{path}", digest) is None:
+                guesses.append((path, text))
+        self.compiler.guess(guesses)
 
     def _guard_ahead(self, importers: Sequence[Importer]) -> None:
         """Importers whose head alone is edited keep their tail: the compile guard asks
@@ -393,9 +393,10 @@ class _Planner:
         self.plan.edits.update(
             self.files.edits("inline", self.facts_cache, self.digest, self.compiler)
         )
-        if self.facts_cache is not None and self.digest is not None:
-            for path, text in self.guessed:
-                self.facts_cache.put(f"guessed:{path}", self.digest(text), True)
+        if self.facts_cache is not None:
+            for path, digest in self.guessed:
+                if digest is not None:
+                    self.facts_cache.put(f"guessed:{path}", digest, True)
         if self.only is not None:
             self.plan.unknown_only = sorted(self.only - self.seen_names)
         self.plan.manual.sort(key=lambda item: (item.path, item.line, item.name))
